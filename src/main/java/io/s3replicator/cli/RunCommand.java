@@ -1,0 +1,64 @@
+package io.s3replicator.cli;
+
+import io.s3replicator.config.ConfigException;
+import org.apache.camel.main.Main;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Keep replication pairs in step: load the pairs from *.camel.yaml routes files and diff",
+            "each on its Quartz schedule, until stopped (SIGTERM / Ctrl-C)."})
+public class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    RootCommand root;
+
+    @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
+            description = "directory of *.camel.yaml files with replication-pair templated routes (default: ${DEFAULT-VALUE})")
+    Path routes;
+    @Option(names = "--properties", paramLabel = "FILE", description = "extra properties file (s3replicator.*, camel.*) over the built-in defaults")
+    Path properties;
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "embedded job-state database directory (default: data)")
+    String stateDir;
+    @Option(names = "--debug", description = "debug logging and stack traces")
+    boolean debug;
+
+    @Override
+    public Integer call() throws Exception {
+        if (debug) {
+            Logging.level("io.s3replicator", "DEBUG");
+        }
+        if (!Files.isDirectory(routes)) {
+            throw new ConfigException("--routes", routes + " is not a directory");
+        }
+        if (!hasRoutesFile(routes)) {
+            throw new ConfigException("--routes", "no *.camel.yaml file in " + routes.toAbsolutePath());
+        }
+        if (properties != null && !Files.isReadable(properties)) {
+            throw new ConfigException("--properties", properties + " cannot be read");
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("camel.main.routes-include-pattern", "classpath:routes/replication-pair.camel.yaml,file:"
+                + routes.toAbsolutePath() + "/*.camel.yaml");
+        if (stateDir != null) {
+            overrides.put("s3replicator.state.dir", stateDir);
+        }
+        Main main = ReplicatorMain.create(overrides, properties == null ? null : properties.toAbsolutePath().toString());
+        main.run();
+        return main.getExitCode();
+    }
+
+    private static boolean hasRoutesFile(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.camel.yaml")) {
+            return files.iterator().hasNext();
+        }
+    }
+}

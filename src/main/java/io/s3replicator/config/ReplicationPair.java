@@ -1,0 +1,42 @@
+package io.s3replicator.config;
+
+import io.s3replicator.decide.KeyFilter;
+import io.s3replicator.storage.S3Location;
+
+/**
+ * One source -> destination replication, validated. Built from the CLI ({@code sync}) or
+ * from a {@code replication-pair} templated route ({@code run}).
+ *
+ * @param id          pair id (the templated route id, or "sync")
+ * @param source      where objects come from
+ * @param destination where they go; its prefix replaces the source prefix
+ * @param filter      include / exclude globs on keys relative to the source prefix
+ * @param dryRun      list and decide, but write nothing
+ */
+public record ReplicationPair(String id, S3Location source, S3Location destination, KeyFilter filter,
+                              boolean dryRun) {
+
+    public ReplicationPair {
+        if (source.bucket().equals(destination.bucket())
+                && source.endpoint().sameServiceAndCredentials(destination.endpoint())
+                && (source.prefix().startsWith(destination.prefix())
+                    || destination.prefix().startsWith(source.prefix()))) {
+            throw new ConfigException("destination", destination.uri() + " overlaps the source " + source.uri()
+                    + " (a pair must not copy into itself)");
+        }
+    }
+
+    /** The source key without the source prefix (what filters and the diff compare). */
+    public String relativeKey(String sourceKey) {
+        return sourceKey.substring(source.prefix().length());
+    }
+
+    public String destinationKey(String sourceKey) {
+        return destination.prefix() + relativeKey(sourceKey);
+    }
+
+    /** Server-side CopyObject is possible when one credential reaches both buckets on one service. */
+    public boolean serverSideCopy() {
+        return source.endpoint().sameServiceAndCredentials(destination.endpoint());
+    }
+}

@@ -1,0 +1,70 @@
+package io.s3replicator.config;
+
+import io.s3replicator.discover.DiffRoute;
+import io.s3replicator.discover.PairDiffer;
+import io.s3replicator.observe.RunRegistry;
+import io.s3replicator.state.JobRecorder;
+import io.s3replicator.state.StateStore;
+import io.s3replicator.storage.S3Clients;
+import io.s3replicator.transfer.ObjectCopier;
+import io.s3replicator.transfer.TransferRoute;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.nio.file.Path;
+
+/**
+ * Wires the pipeline from {@code s3replicator.*} properties: builds the beans, binds the ones
+ * other code looks up, and adds the diff and transfer routes. Pairs arrive as templated
+ * routes ({@code run}) or are registered by the CLI ({@code sync}).
+ */
+public class ReplicatorConfiguration implements CamelConfiguration {
+    @PropertyInject(value = "s3replicator.queue.uri", defaultValue = "seda:jobs?size=1000&blockWhenFull=true")
+    private String queueUri;
+    @PropertyInject(value = "s3replicator.transfer.concurrency", defaultValue = "8")
+    private int concurrency;
+    @PropertyInject(value = "s3replicator.transfer.multipart-threshold", defaultValue = "8388608")
+    private long multipartThreshold;
+    @PropertyInject(value = "s3replicator.discover.list-page-size", defaultValue = "1000")
+    private int listPageSize;
+    @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
+    private String stateDir;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, listPageSize,
+                Path.of(stateDir));
+        String consumerUri = settings.queueUri() + (settings.queueUri().contains("?") ? "&" : "?")
+                + "concurrentConsumers=" + settings.concurrency();
+
+        PairRegistry pairs = new PairRegistry();
+        RunRegistry runs = new RunRegistry();
+        S3Clients clients = new S3Clients(settings.concurrency() * 2 + 8);
+        StateStore state = new StateStore(settings.stateDir());
+        JdbcMessageIdRepository inFlight = new JdbcMessageIdRepository(state.dataSource(), "transfer");
+        context.addService(inFlight);
+        // The embedded queue is in memory: after a restart no job is in flight, whatever the table says.
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                inFlight.clear();
+            }
+        });
+
+        context.getRegistry().bind("settings", settings);
+        context.getRegistry().bind("pairs", pairs);
+        context.getRegistry().bind("runs", runs);
+        context.getRegistry().bind("s3Clients", clients);
+        context.getRegistry().bind("stateStore", state);
+        context.addService(clients);
+        context.addService(state);
+
+        context.addStartupListener(new PairLoader(pairs, clients));
+        context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), settings.queueUri()));
+        context.addRoutes(new TransferRoute(consumerUri, pairs,
+                new ObjectCopier(clients, settings.multipartThreshold()), new JobRecorder(state, runs), inFlight));
+    }
+}

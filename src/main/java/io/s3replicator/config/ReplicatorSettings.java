@@ -1,0 +1,31 @@
+package io.s3replicator.config;
+
+import java.nio.file.Path;
+
+/**
+ * Process-wide settings (application.properties, {@code s3replicator.*}); per-pair settings
+ * live in {@link ReplicationPair}.
+ *
+ * @param queueUri            Camel endpoint jobs travel through between the diff and the workers
+ * @param concurrency         objects transferred at once
+ * @param multipartThreshold  objects larger than this need multipart transfer (bytes)
+ * @param listPageSize        keys per ListObjectsV2 page
+ * @param stateDir            directory of the embedded job-state database
+ */
+public record ReplicatorSettings(String queueUri, int concurrency, long multipartThreshold, int listPageSize,
+                                 Path stateDir) {
+
+    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+
+    public ReplicatorSettings {
+        if (concurrency < 1 || concurrency > 1024) {
+            throw new ConfigException("concurrency", concurrency + " is outside 1..1024");
+        }
+        if (multipartThreshold < MIN_PART_SIZE) {
+            throw new ConfigException("multipart-threshold", multipartThreshold + " bytes is below the 5 MiB S3 part minimum");
+        }
+        if (listPageSize < 1 || listPageSize > 1000) {
+            throw new ConfigException("list-page-size", listPageSize + " is outside 1..1000");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.storage.S3Location;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
+
+/**
+ * A lazy, paginated ListObjectsV2 over one prefix: one page in memory at a time.
+ * Keys come back in UTF-8 binary order; the iterator checks that, because the merge-join
+ * would silently produce a wrong diff on a store that sorts differently.
+ */
+public class BucketListing implements Iterator<ListedObject> {
+    private final S3Location location;
+    private final Iterator<S3Object> objects;
+    private final LongConsumer onListed;
+    private String previousKey;
+
+    public BucketListing(S3Client s3, S3Location location, int pageSize, LongConsumer onListed) {
+        this.location = location;
+        this.onListed = onListed;
+        ListObjectsV2Request request = ListObjectsV2Request.builder()
+                .bucket(location.bucket())
+                .prefix(location.prefix().isEmpty() ? null : location.prefix())
+                .maxKeys(pageSize)
+                // URL encoding keeps keys with control characters legal in the XML; the SDK decodes them.
+                .encodingType(EncodingType.URL)
+                .build();
+        this.objects = s3.listObjectsV2Paginator(request).contents().iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+        return objects.hasNext();
+    }
+
+    @Override
+    public ListedObject next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        S3Object o = objects.next();
+        String key = o.key();
+        if (previousKey != null && KeyOrder.compare(previousKey, key) >= 0) {
+            throw new IllegalStateException("listing of " + location.uri() + " is not in UTF-8 binary key order ('"
+                    + previousKey + "' came before '" + key + "'); the diff cannot run on this store");
+        }
+        previousKey = key;
+        onListed.accept(1);
+        return new ListedObject(key, key.substring(location.prefix().length()),
+                o.size() == null ? 0 : o.size(), ListedObject.bareEtag(o.eTag()));
+    }
+}

@@ -1,0 +1,111 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.observe.RunStats;
+import io.s3replicator.queue.Job;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * Streaming merge-join of a source and a destination listing, both in key order, yielding
+ * a COPY job for each source object that is missing or differs at the destination.
+ * Memory is O(1) besides the listings' current pages, whatever the bucket size.
+ */
+public class DiffJoin implements Iterator<Job> {
+    private final ReplicationPair pair;
+    private final RunStats stats;
+    private final PeekingIterator source;
+    private final PeekingIterator destination;
+    private Job next;
+
+    public DiffJoin(ReplicationPair pair, RunStats stats, Iterator<ListedObject> source,
+                    Iterator<ListedObject> destination) {
+        this.pair = pair;
+        this.stats = stats;
+        this.source = new PeekingIterator(source);
+        this.destination = new PeekingIterator(destination);
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            next = advance();
+        }
+        return next != null;
+    }
+
+    @Override
+    public Job next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Job job = next;
+        next = null;
+        return job;
+    }
+
+    private Job advance() {
+        while (true) {
+            ListedObject s = source.peek();
+            ListedObject d = destination.peek();
+            if (s == null && d == null) {
+                return null;
+            }
+            int order = s == null ? 1 : d == null ? -1 : KeyOrder.compare(s.relativeKey(), d.relativeKey());
+            if (order > 0) {
+                destination.take();
+                stats.extraAtDestination.increment();
+                continue;
+            }
+            source.take();
+            if (order == 0) {
+                destination.take();
+            }
+            if (!pair.filter().accepts(s.relativeKey())) {
+                stats.excluded.increment();
+                stats.excludedBytes.add(s.size());
+                continue;
+            }
+            if (order < 0) {
+                return job(s, Job.Reason.MISSING);
+            }
+            if (s.size() != d.size()) {
+                return job(s, Job.Reason.SIZE_DIFFERS);
+            }
+            if (Objects.equals(s.etag(), d.etag())) {
+                stats.inStep.increment();
+                stats.inStepBytes.add(s.size());
+                continue;
+            }
+            return job(s, Job.Reason.ETAG_DIFFERS);
+        }
+    }
+
+    private Job job(ListedObject s, Job.Reason reason) {
+        return new Job(pair.id(), stats.runId(), Job.Operation.COPY, s.key(), s.size(), s.etag(), null, null,
+                "DIFF", reason, System.currentTimeMillis());
+    }
+
+    /** One-element look-ahead over a listing. */
+    private static final class PeekingIterator {
+        private final Iterator<ListedObject> it;
+        private ListedObject head;
+
+        PeekingIterator(Iterator<ListedObject> it) {
+            this.it = it;
+        }
+
+        ListedObject peek() {
+            if (head == null && it.hasNext()) {
+                head = it.next();
+            }
+            return head;
+        }
+
+        void take() {
+            head = null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.s3replicator.discover;
+
+/**
+ * One entry of a bucket listing.
+ *
+ * @param key         full key
+ * @param relativeKey key without the listed prefix: what the diff joins on
+ * @param size        bytes
+ * @param etag        ETag without quotes
+ */
+public record ListedObject(String key, String relativeKey, long size, String etag) {
+
+    /** ETags arrive quoted from S3 and unquoted from some stores; compare them bare. */
+    public static String bareEtag(String etag) {
+        if (etag == null) {
+            return null;
+        }
+        String e = etag.strip();
+        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    }
+}

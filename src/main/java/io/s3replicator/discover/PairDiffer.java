@@ -1,0 +1,79 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.config.PairRegistry;
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.config.ReplicatorSettings;
+import io.s3replicator.observe.RunRegistry;
+import io.s3replicator.observe.RunStats;
+import io.s3replicator.observe.Units;
+import io.s3replicator.storage.S3Clients;
+import io.s3replicator.storage.S3Errors;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and ends one diff run of one pair; the route in {@link DiffRoute} streams the jobs.
+ */
+public class PairDiffer {
+    public static final String PAIR_ID = "S3ReplicatorPairId";
+    public static final String RUN_ID = "S3ReplicatorRunId";
+    private static final String RUN = "S3ReplicatorRun";
+    private static final Logger LOG = LoggerFactory.getLogger(PairDiffer.class);
+
+    private final PairRegistry pairs;
+    private final RunRegistry runs;
+    private final S3Clients clients;
+    private final ReplicatorSettings settings;
+
+    public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings) {
+        this.pairs = pairs;
+        this.runs = runs;
+        this.clients = clients;
+        this.settings = settings;
+    }
+
+    /** Puts the job iterator in the body; the pair id comes from a header, the run id optionally too. */
+    public void start(Exchange exchange) {
+        ReplicationPair pair = pairs.get(exchange.getIn().getHeader(PAIR_ID, String.class));
+        RunStats stats = runs.start(pair.id(), exchange.getIn().getHeader(RUN_ID, String.class));
+        exchange.setProperty(RUN, stats);
+        exchange.getIn().setHeader(RUN_ID, stats.runId());
+        LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
+        var source = new BucketListing(clients.client("source", pair.source().endpoint()), pair.source(),
+                settings.listPageSize(), stats.sourceListed::add);
+        var destination = new BucketListing(clients.client("destination", pair.destination().endpoint()),
+                pair.destination(), settings.listPageSize(), stats.destinationListed::add);
+        exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination));
+    }
+
+    public void emitted(Exchange exchange) {
+        exchange.getProperty(RUN, RunStats.class).jobEmitted();
+    }
+
+    public void finished(Exchange exchange) {
+        RunStats stats = exchange.getProperty(RUN, RunStats.class);
+        stats.diffFinished();
+        LOG.info("pair {}: diff listed {} source and {} destination objects: {} jobs, {} in step, {} excluded",
+                stats.pairId(), stats.sourceListed.sum(), stats.destinationListed.sum(), stats.emitted(),
+                stats.inStep.sum(), stats.excluded.sum());
+    }
+
+    public void failed(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RunStats stats = exchange.getProperty(RUN, RunStats.class);
+        String reason = S3Errors.describe(e);
+        if (stats != null) {
+            stats.diffFailed(reason);
+            LOG.error("pair {}: diff failed after {} jobs: {}", stats.pairId(), stats.emitted(), reason);
+        } else {
+            LOG.error("diff could not start: {}", reason);
+        }
+    }
+
+    /** One line for the end of a run, used in logs by {@code run} mode. */
+    public static String describe(RunStats s) {
+        return String.format("copied %d (%s), skipped %d, failed %d in %.1f s",
+                s.copied.sum(), Units.bytes(s.copiedBytes.sum()), s.skippedTotal(), s.failed.sum(), s.elapsedSeconds());
+    }
+}

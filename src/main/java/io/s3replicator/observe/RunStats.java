@@ -1,0 +1,168 @@
+package io.s3replicator.observe;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one diff run of one pair: what the diff saw and what became of each job.
+ * A run is complete when its diff finished (or failed) and every emitted job has exactly
+ * one outcome.
+ */
+public class RunStats {
+    /** Failures kept with their keys for the summary; the rest are only counted (all are in the state store). */
+    public static final int MAX_LISTED_FAILURES = 1000;
+
+    private final String runId;
+    private final String pairId;
+    private final long startNanos = System.nanoTime();
+
+    public final LongAdder sourceListed = new LongAdder();
+    public final LongAdder destinationListed = new LongAdder();
+    public final LongAdder inStep = new LongAdder();
+    public final LongAdder inStepBytes = new LongAdder();
+    public final LongAdder excluded = new LongAdder();
+    public final LongAdder excludedBytes = new LongAdder();
+    public final LongAdder extraAtDestination = new LongAdder();
+
+    private final AtomicLong emitted = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    public final LongAdder copied = new LongAdder();
+    public final LongAdder copiedBytes = new LongAdder();
+    public final LongAdder wouldCopy = new LongAdder();
+    public final LongAdder wouldCopyBytes = new LongAdder();
+    private final Map<String, LongAdder> skippedByReason = new ConcurrentSkipListMap<>();
+    public final LongAdder skippedBytes = new LongAdder();
+    public final LongAdder failed = new LongAdder();
+    public final LongAdder failedBytes = new LongAdder();
+    private final List<String[]> failures = Collections.synchronizedList(new ArrayList<>());
+
+    private volatile boolean diffDone;
+    private volatile String diffError;
+    private volatile long endNanos;
+
+    public RunStats(String runId, String pairId) {
+        this.runId = runId;
+        this.pairId = pairId;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public String pairId() {
+        return pairId;
+    }
+
+    public void jobEmitted() {
+        emitted.incrementAndGet();
+    }
+
+    public long emitted() {
+        return emitted.get();
+    }
+
+    public long finished() {
+        return finished.get();
+    }
+
+    public void copied(long bytes) {
+        copied.increment();
+        copiedBytes.add(bytes);
+        jobFinished();
+    }
+
+    public void wouldCopy(long bytes) {
+        wouldCopy.increment();
+        wouldCopyBytes.add(bytes);
+        jobFinished();
+    }
+
+    public void skipped(String reason, long bytes) {
+        skippedByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        skippedBytes.add(bytes);
+        jobFinished();
+    }
+
+    public void failed(String key, String reason, long bytes) {
+        failed.increment();
+        failedBytes.add(bytes);
+        synchronized (failures) {
+            if (failures.size() < MAX_LISTED_FAILURES) {
+                failures.add(new String[] {key, reason});
+            }
+        }
+        jobFinished();
+    }
+
+    public Map<String, Long> skippedByReason() {
+        Map<String, Long> out = new ConcurrentSkipListMap<>();
+        skippedByReason.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    public long skippedTotal() {
+        return skippedByReason.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Failed keys with reasons, at most {@link #MAX_LISTED_FAILURES}. */
+    public List<String[]> failures() {
+        synchronized (failures) {
+            return List.copyOf(failures);
+        }
+    }
+
+    public synchronized void diffFinished() {
+        diffDone = true;
+        notifyAll();
+        checkComplete();
+    }
+
+    public synchronized void diffFailed(String reason) {
+        diffError = reason;
+        diffFinished();
+    }
+
+    public String diffError() {
+        return diffError;
+    }
+
+    private synchronized void jobFinished() {
+        finished.incrementAndGet();
+        checkComplete();
+    }
+
+    private void checkComplete() {
+        if (isComplete() && endNanos == 0) {
+            endNanos = System.nanoTime();
+            notifyAll();
+        }
+    }
+
+    public boolean isComplete() {
+        return diffDone && finished.get() >= emitted.get();
+    }
+
+    /** @return true when complete within the timeout */
+    public synchronized boolean awaitCompletion(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (!isComplete()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    public double elapsedSeconds() {
+        long end = endNanos != 0 ? endNanos : System.nanoTime();
+        return (end - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,31 @@
+package io.s3replicator.queue;
+
+/**
+ * One unit of work travelling from DISCOVER to TRANSFER, as JSON on the queue.
+ *
+ * @param pairId    the replication pair (route id) the job belongs to
+ * @param runId     the diff run that produced it, or null for event jobs
+ * @param operation COPY or DELETE
+ * @param key       the source key (full key, prefix included)
+ * @param size      source size in bytes seen at discovery
+ * @param etag      source ETag seen at discovery, without quotes
+ * @param versionId source version id, or null
+ * @param sequencer S3 event sequencer, or null
+ * @param origin    DIFF or EVENT
+ * @param reason    why discovery thinks the object must move (see {@link Reason})
+ * @param firstSeen epoch millis when discovery first saw the difference
+ */
+public record Job(String pairId, String runId, Operation operation, String key, long size, String etag,
+                  String versionId, String sequencer, String origin, Reason reason, long firstSeen) {
+
+    public enum Operation { COPY, DELETE }
+
+    public enum Reason {
+        /** Not at the destination: copy without asking the destination again. */
+        MISSING,
+        /** Different size at the destination. */
+        SIZE_DIFFERS,
+        /** Same size, different ETag: the destination's source-etag marker decides. */
+        ETAG_DIFFERS
+    }
+}

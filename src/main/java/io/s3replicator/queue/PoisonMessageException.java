@@ -1,0 +1,8 @@
+package io.s3replicator.queue;
+
+/** A message that can never be processed (unparsable, unknown pair): never retried. */
+public class PoisonMessageException extends RuntimeException {
+    public PoisonMessageException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,104 @@
+package io.s3replicator.storage;
+
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+/**
+ * Turns SDK failures into one line a user can act on, and classifies them.
+ * Never includes credentials: the SDK's messages hold none, and we add none.
+ */
+public final class S3Errors {
+    private S3Errors() {
+    }
+
+    public static boolean isNotFound(Throwable e) {
+        return e instanceof S3Exception s && s.statusCode() == 404;
+    }
+
+    /** The object changed since we saw its ETag (If-Match failed). */
+    public static boolean isPreconditionFailed(Throwable e) {
+        return e instanceof S3Exception s && s.statusCode() == 412;
+    }
+
+    public static String errorCode(Throwable e) {
+        if (e instanceof S3Exception s && s.awsErrorDetails() != null) {
+            return s.awsErrorDetails().errorCode();
+        }
+        return null;
+    }
+
+    /** A one-line description of a failure to reach or use {@code location}. */
+    public static String describe(String side, S3Location location, Throwable e) {
+        String where = side + " " + location.uri() + " at " + location.endpoint().describe();
+        if (e instanceof S3Exception s) {
+            String code = errorCode(s);
+            int status = s.statusCode();
+            if ("NoSuchBucket".equals(code) || (status == 404 && code == null)) {
+                return side + " bucket '" + location.bucket() + "' does not exist at " + location.endpoint().describe();
+            }
+            if ("InvalidAccessKeyId".equals(code)) {
+                return where + ": the access key id is not known there (check the " + side + " credentials)";
+            }
+            if ("SignatureDoesNotMatch".equals(code)) {
+                return where + ": the secret key does not match the access key id (check the " + side + " credentials)";
+            }
+            if (status == 403) {
+                return where + ": access denied" + (code != null ? " (" + code + ")" : "")
+                        + " (check the " + side + " credentials and bucket policy)";
+            }
+            if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
+                return where + ": the bucket is in another region (set the " + side + " region)";
+            }
+            return where + ": " + status + (code != null ? " " + code : "") + ": " + firstLine(messageOf(s));
+        }
+        if (e instanceof SdkClientException) {
+            Throwable root = rootCause(e);
+            if (root instanceof ConnectException || root instanceof UnknownHostException
+                    || root instanceof SocketTimeoutException) {
+                return side + " endpoint " + location.endpoint().describe() + " is unreachable: "
+                        + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+            }
+            return where + ": " + firstLine(e.getMessage());
+        }
+        return where + ": " + describe(e);
+    }
+
+    /** A one-line description of any failure, for per-object failure reasons. */
+    public static String describe(Throwable e) {
+        if (e instanceof S3Exception s) {
+            String code = errorCode(s);
+            return s.statusCode() + (code != null ? " " + code : "") + ": " + firstLine(messageOf(s));
+        }
+        if (e instanceof SdkException) {
+            Throwable root = rootCause(e);
+            return firstLine(root == e ? e.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage());
+        }
+        return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+    }
+
+    private static String messageOf(S3Exception s) {
+        return s.awsErrorDetails() != null && s.awsErrorDetails().errorMessage() != null
+                ? s.awsErrorDetails().errorMessage() : String.valueOf(s.getMessage());
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}

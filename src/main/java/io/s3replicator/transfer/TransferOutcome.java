@@ -1,0 +1,25 @@
+package io.s3replicator.transfer;
+
+import io.s3replicator.state.JobResult.Outcome;
+
+/**
+ * What a worker did with one job.
+ *
+ * @param path how bytes moved: {@value #SERVER_SIDE}, {@value #RELAY}, or null when none moved
+ */
+public record TransferOutcome(Outcome outcome, String reason, long bytes, String path) {
+    public static final String SERVER_SIDE = "server-side";
+    public static final String RELAY = "relay";
+
+    public static TransferOutcome copied(long bytes, String path) {
+        return new TransferOutcome(Outcome.COPIED, null, bytes, path);
+    }
+
+    public static TransferOutcome skipped(String reason) {
+        return new TransferOutcome(Outcome.SKIPPED, reason, 0, null);
+    }
+
+    public static TransferOutcome dryRun(long bytes, String path) {
+        return new TransferOutcome(Outcome.DRY_RUN, "dry run", bytes, path);
+    }
+}

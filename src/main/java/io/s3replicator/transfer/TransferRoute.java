@@ -1,0 +1,121 @@
+package io.s3replicator.transfer;
+
+import io.s3replicator.config.PairRegistry;
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobCodec;
+import io.s3replicator.state.JobRecorder;
+import io.s3replicator.state.JobResult.Outcome;
+import io.s3replicator.storage.S3Errors;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * QUEUE -> DECIDE -> TRANSFER -> RECORD: consumes JSON jobs, drops a job whose twin is
+ * already in flight (idempotent repository keyed on destination + key + source ETag),
+ * transfers it, and records exactly one outcome per job, failures included.
+ *
+ * <p>The repository guards jobs <em>in flight</em>: its key is removed when the job ends,
+ * so a later diff can copy the object again if the destination loses it. A late duplicate
+ * is still cheap: the copier sees the destination's source-etag marker and skips.
+ */
+public class TransferRoute extends RouteBuilder {
+    static final String JOB = "S3ReplicatorJob";
+    static final String PAIR = "S3ReplicatorPair";
+    static final String IDEMPOTENT_KEY = "S3ReplicatorIdempotentKey";
+    static final String KEY_OWNER = "S3ReplicatorKeyOwner";
+    static final String STARTED = "S3ReplicatorStarted";
+    private static final Logger LOG = LoggerFactory.getLogger(TransferRoute.class);
+
+    private final String queueUri;
+    private final PairRegistry pairs;
+    private final ObjectCopier copier;
+    private final JobRecorder recorder;
+    private final IdempotentRepository inFlight;
+
+    public TransferRoute(String queueUri, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
+                         IdempotentRepository inFlight) {
+        this.queueUri = queueUri;
+        this.pairs = pairs;
+        this.copier = copier;
+        this.recorder = recorder;
+        this.inFlight = inFlight;
+    }
+
+    @Override
+    public void configure() {
+        from(queueUri).routeId("transfer")
+            .onException(Exception.class).handled(true).process(this::recordFailure).end()
+            .process(this::parse)
+            .idempotentConsumer(exchangeProperty(IDEMPOTENT_KEY), inFlight).eager(true).skipDuplicate(false)
+            .choice()
+                .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                    .process(e -> record(e, Outcome.SKIPPED, "duplicate of a job in flight", 0, null))
+                .otherwise()
+                    .setProperty(KEY_OWNER, constant(true))
+                    .process(this::transfer)
+            .end();
+    }
+
+    private void parse(Exchange exchange) {
+        exchange.setProperty(STARTED, System.nanoTime());
+        Job job = JobCodec.fromJson(exchange.getIn().getBody(String.class));
+        exchange.setProperty(JOB, job);
+        ReplicationPair pair = pairs.get(job.pairId());
+        exchange.setProperty(PAIR, pair);
+        exchange.setProperty(IDEMPOTENT_KEY, idempotentKey(pair, job));
+    }
+
+    private void transfer(Exchange exchange) {
+        ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
+        Job job = exchange.getProperty(JOB, Job.class);
+        TransferOutcome outcome = copier.transfer(pair, job);
+        record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path());
+    }
+
+    private void recordFailure(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = S3Errors.describe(e);
+        if (exchange.getProperty(JOB) == null) {
+            // Poison: nothing to record it against. The DLQ (distributed mode) keeps such messages.
+            LOG.error("dropped a message that is not a runnable job: {}", reason);
+            return;
+        }
+        LOG.debug("job failed", e);
+        record(exchange, Outcome.FAILED, reason, 0, null);
+    }
+
+    private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
+        long millis = (System.nanoTime() - exchange.getProperty(STARTED, Long.class)) / 1_000_000;
+        try {
+            recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis);
+        } finally {
+            if (Boolean.TRUE.equals(exchange.getProperty(KEY_OWNER))) {
+                inFlight.remove(exchange.getProperty(IDEMPOTENT_KEY, String.class));
+                exchange.removeProperty(KEY_OWNER);
+            }
+        }
+    }
+
+    /** SHA-256 of destination, key and source version: fixed length, fits any repository column. */
+    static String idempotentKey(ReplicationPair pair, Job job) {
+        String identity = String.join("\n", pair.destination().endpoint().describe(), pair.destination().bucket(),
+                pair.destinationKey(job.key()), String.valueOf(job.etag()), String.valueOf(job.versionId()));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
