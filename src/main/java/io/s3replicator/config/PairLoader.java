@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public class PairLoader implements StartupListener {
     public static final String TEMPLATE_ID = "replication-pair";
+    /** The input endpoint of the template in routes/replication-pair.camel.yaml. */
+    static final String TEMPLATE_INPUT = "scheduler:replication-pair";
     private static final Logger LOG = LoggerFactory.getLogger(PairLoader.class);
 
     private final PairRegistry pairs;
@@ -37,7 +39,9 @@ public class PairLoader implements StartupListener {
     public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
         for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
             Map<String, Object> params = route.getTemplateParameters();
-            if (route.isCreatedFromTemplate() && params != null && TEMPLATE_ID.equals(params.get("templateId"))) {
+            // The model keeps no template id on the route; the template's own input endpoint marks it.
+            if (route.isCreatedFromTemplate() && params != null && route.getInput() != null
+                    && route.getInput().getEndpointUri().startsWith(TEMPLATE_INPUT)) {
                 ReplicationPair pair = fromTemplate(route.getRouteId(), params);
                 checkBuckets(pair, clients);
                 pairs.register(pair);

@@ -11,7 +11,7 @@ import io.s3replicator.transfer.TransferRoute;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import io.s3replicator.state.InFlightJobs;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         RunRegistry runs = new RunRegistry();
         S3Clients clients = new S3Clients(settings.concurrency() * 2 + 8);
         StateStore state = new StateStore(settings.stateDir());
-        JdbcMessageIdRepository inFlight = new JdbcMessageIdRepository(state.dataSource(), "transfer");
+        InFlightJobs inFlight = new InFlightJobs(state.dataSource(), "transfer");
         context.addService(inFlight);
         // The embedded queue is in memory: after a restart no job is in flight, whatever the table says.
         context.addService(new ServiceSupport() {

@@ -6,20 +6,25 @@ import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.LongConsumer;
 
 /**
  * A lazy, paginated ListObjectsV2 over one prefix: one page in memory at a time.
- * Keys come back in UTF-8 binary order; the iterator checks that, because the merge-join
- * would silently produce a wrong diff on a store that sorts differently.
+ * Keys should come back in UTF-8 binary order; a store that sorts otherwise is logged once
+ * (see {@link KeyOrder} for why the diff stays correct).
  */
 public class BucketListing implements Iterator<ListedObject> {
+    private static final Logger LOG = LoggerFactory.getLogger(BucketListing.class);
     private final S3Location location;
     private final Iterator<S3Object> objects;
     private final LongConsumer onListed;
     private String previousKey;
+    private boolean warned;
 
     public BucketListing(S3Client s3, S3Location location, int pageSize, LongConsumer onListed) {
         this.location = location;
@@ -46,9 +51,10 @@ public class BucketListing implements Iterator<ListedObject> {
         }
         S3Object o = objects.next();
         String key = o.key();
-        if (previousKey != null && KeyOrder.compare(previousKey, key) >= 0) {
-            throw new IllegalStateException("listing of " + location.uri() + " is not in UTF-8 binary key order ('"
-                    + previousKey + "' came before '" + key + "'); the diff cannot run on this store");
+        if (previousKey != null && !warned && KeyOrder.compare(previousKey, key) >= 0) {
+            warned = true;
+            LOG.warn("listing of {} is not in UTF-8 binary key order ('{}' came before '{}'): keys with characters"
+                    + " above U+D7FF are checked at the destination before copying", location.uri(), previousKey, key);
         }
         previousKey = key;
         onListed.accept(1);

@@ -69,7 +69,7 @@ public class DiffJoin implements Iterator<Job> {
                 continue;
             }
             if (order < 0) {
-                return job(s, Job.Reason.MISSING);
+                return job(s, KeyOrder.isOrderSensitive(s.key()) ? Job.Reason.MAYBE_MISSING : Job.Reason.MISSING);
             }
             if (s.size() != d.size()) {
                 return job(s, Job.Reason.SIZE_DIFFERS);

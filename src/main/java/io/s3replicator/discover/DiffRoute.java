@@ -2,6 +2,7 @@ package io.s3replicator.discover;
 
 import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobCodec;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -28,7 +29,8 @@ public class DiffRoute extends RouteBuilder {
             .process(differ::start)
             .split(body()).streaming().stopOnException()
                 .process(e -> e.getIn().setBody(JobCodec.toJson(e.getIn().getBody(Job.class))))
-                .to(queueUri)
+                // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
+                .to(ExchangePattern.InOnly, queueUri)
                 // Counted once enqueued: a run is complete when every counted job has an outcome.
                 .process(differ::emitted)
             .end()

@@ -23,6 +23,11 @@ public record Job(String pairId, String runId, Operation operation, String key, 
     public enum Reason {
         /** Not at the destination: copy without asking the destination again. */
         MISSING,
+        /**
+         * Not matched at the destination, but the key holds characters whose order some stores
+         * disagree on (see {@code KeyOrder}): ask the destination before copying.
+         */
+        MAYBE_MISSING,
         /** Different size at the destination. */
         SIZE_DIFFERS,
         /** Same size, different ETag: the destination's source-etag marker decides. */

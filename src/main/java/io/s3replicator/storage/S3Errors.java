@@ -60,8 +60,8 @@ public final class S3Errors {
             Throwable root = rootCause(e);
             if (root instanceof ConnectException || root instanceof UnknownHostException
                     || root instanceof SocketTimeoutException) {
-                return side + " endpoint " + location.endpoint().describe() + " is unreachable: "
-                        + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+                return side + " endpoint " + location.endpoint().describe() + " is unreachable ("
+                        + firstLine(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()) + ")";
             }
             return where + ": " + firstLine(e.getMessage());
         }
@@ -77,6 +77,10 @@ public final class S3Errors {
         if (e instanceof SdkException) {
             Throwable root = rootCause(e);
             return firstLine(root == e ? e.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage());
+        }
+        if (e.getClass().getName().startsWith("io.s3replicator.")) {
+            // Our own exceptions carry messages written for users.
+            return firstLine(e.getMessage());
         }
         return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
     }

@@ -40,7 +40,7 @@ class SyncCommandTest {
 
     CliRun sync(String from, String to, String... extra) {
         List<String> args = new ArrayList<>(List.of("sync", from, to, "--source-endpoint", srcEndpoint,
-                "--dest-endpoint", dstEndpoint, "--path-style", "--state-dir", state.toString(), "--progress", "0"));
+                "--dest-endpoint", dstEndpoint, "--path-style", "--state-dir", state.toString(), "--progress", "3"));
         args.addAll(Arrays.asList(extra));
         return CliRun.of(args.toArray(String[]::new));
     }
@@ -84,5 +84,141 @@ class SyncCommandTest {
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.count("copied")).isZero();
         assertThat(second.out()).contains("in step 2");
+    }
+
+    @Test
+    void a_changed_object_is_copied_again_and_only_it() {
+        String a = Buckets.create(src, "change-src");
+        String b = Buckets.create(dst, "change-dst");
+        Buckets.put(src, a, "same.txt", "unchanged");
+        Buckets.put(src, a, "grows.txt", "v1");
+        Buckets.put(src, a, "same-size.txt", "aaaa");
+        assertThat(sync("s3://" + a, "s3://" + b).exitCode()).isZero();
+
+        Buckets.put(src, a, "grows.txt", "version two");
+        Buckets.put(src, a, "same-size.txt", "bbbb");
+        CliRun again = sync("s3://" + a, "s3://" + b);
+
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.count("copied")).isEqualTo(2);
+        assertThat(new String(Buckets.get(dst, b, "grows.txt"))).isEqualTo("version two");
+        assertThat(new String(Buckets.get(dst, b, "same-size.txt"))).isEqualTo("bbbb");
+    }
+
+    @Test
+    void include_exclude_and_prefix_mapping() {
+        String a = Buckets.create(src, "filter-src");
+        String b = Buckets.create(dst, "filter-dst");
+        for (String key : List.of("logs/2024/a.log", "logs/2024/b.tmp", "logs/2025/c.log", "logs/2025/skip/d.log",
+                "logs/readme.md", "other/e.log")) {
+            Buckets.put(src, a, key, key);
+        }
+        CliRun run = sync("s3://" + a + "/logs", "s3://" + b + "/archive/logs/",
+                "--include", "*.log", "--include", "*.tmp", "--exclude", "*.tmp", "--exclude", "/2025/skip/**");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrder("archive/logs/2024/a.log", "archive/logs/2025/c.log");
+        assertThat(new String(Buckets.get(dst, b, "archive/logs/2025/c.log"))).isEqualTo("logs/2025/c.log");
+        assertThat(run.out()).contains("excluded 3");
+    }
+
+    @Test
+    void awkward_keys_are_copied_and_found_in_step_afterwards() {
+        String a = Buckets.create(src, "keys-src");
+        String b = Buckets.create(dst, "keys-dst");
+        List<String> keys = List.of("with space.txt", "plus+sign.txt", "percent%20literal.txt", "100%.txt",
+                "unicode/日本語/ファイル.txt", "emoji/😀.txt", "ümlaut/ß.txt", "dots/../up.txt", "dots/./here.txt",
+                "order/\uFF21.txt", "order/\uD83D\uDE00.txt", "order/z.txt", "a\u0001control.txt", "tab\there.txt",
+                "new\nline.txt", "question?mark&amp=1.txt", "tilde~hash#.txt",
+                "long/" + "k".repeat(1019), "dir-marker/", "trailing space ");
+        // Leading-slash keys ("/a", "//a") are rejected by S3Mock itself (400); their key mapping
+        // is covered in ReplicationPairTest.
+        for (String key : keys) {
+            Buckets.put(src, a, key, key.endsWith("/") ? "" : "content of " + key);
+        }
+        CliRun first = sync("s3://" + a, "s3://" + b);
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.count("copied")).isEqualTo(keys.size());
+        assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrderElementsOf(keys);
+        for (String key : keys) {
+            assertThat(Buckets.get(dst, b, key)).as(key).isEqualTo(Buckets.get(src, a, key));
+        }
+        CliRun second = sync("s3://" + a, "s3://" + b);
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.count("copied")).isZero();
+        assertThat(second.out()).contains("in step " + keys.size());
+    }
+
+    @Test
+    void thousands_of_keys_paginate_on_both_sides() {
+        String a = Buckets.create(src, "many-src");
+        String b = Buckets.create(dst, "many-dst");
+        int n = 2600;
+        java.util.stream.IntStream.range(0, n).parallel()
+                .forEach(i -> Buckets.put(src, a, String.format("k/%05d", i), "v" + i));
+        // Half already at the destination, so both listings span several pages and interleave.
+        java.util.stream.IntStream.range(0, n).filter(i -> i % 2 == 0).parallel()
+                .forEach(i -> Buckets.put(dst, b, String.format("k/%05d", i), "v" + i));
+
+        CliRun run = sync("s3://" + a, "s3://" + b, "--concurrency", "16");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.count("listed")).isEqualTo(n);
+        assertThat(run.count("copied")).isEqualTo(n / 2);
+        assertThat(run.out()).contains("in step " + n / 2);
+        assertThat(Buckets.keys(dst, b)).hasSize(n);
+    }
+
+    @Test
+    void dry_run_reports_but_writes_nothing() {
+        String a = Buckets.create(src, "dry-src");
+        String b = Buckets.create(dst, "dry-dst");
+        Buckets.put(src, a, "one", "1");
+        Buckets.put(src, a, "two", "22");
+
+        CliRun run = sync("s3://" + a, "s3://" + b, "--dry-run");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("would copy 2 objects, 3 B").contains("DRY RUN");
+        assertThat(run.count("copied")).isZero();
+        assertThat(Buckets.keys(dst, b)).isEmpty();
+    }
+
+    @Test
+    void objects_above_the_multipart_threshold_fail_clearly_and_do_not_stop_the_others() {
+        String a = Buckets.create(src, "big-src");
+        String b = Buckets.create(dst, "big-dst");
+        src.putObject(r -> r.bucket(a).key("big.bin"), RequestBody.fromBytes(new byte[6 * 1024 * 1024]));
+        Buckets.put(src, a, "small.txt", "small");
+
+        CliRun run = sync("s3://" + a, "s3://" + b, "--multipart-threshold", "5MiB");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FAILURES);
+        assertThat(run.count("copied")).isEqualTo(1);
+        assertThat(run.count("failed")).isEqualTo(1);
+        assertThat(run.out()).contains("FAILED    big.bin: object is 6.0 MiB, above the multipart threshold of 5.0 MiB:"
+                + " multipart transfer is not supported yet").contains("NOT in step");
+        assertThat(Buckets.keys(dst, b)).containsExactly("small.txt");
+    }
+
+    @Test
+    void within_one_endpoint_the_copy_is_server_side_and_keeps_metadata() {
+        String a = Buckets.create(src, "local-a");
+        String b = Buckets.create(src, "local-b");
+        src.putObject(r -> r.bucket(a).key("x/y.json").contentType("application/json").metadata(Map.of("k", "v"))
+                .tagging(Tagging.builder().tagSet(Tag.builder().key("t").value("1").build()).build()),
+                RequestBody.fromString("{}"));
+
+        CliRun run = CliRun.of("sync", "s3://" + a, "s3://" + b + "/copy", "--source-endpoint", srcEndpoint,
+                "--dest-endpoint", srcEndpoint, "--path-style", "--state-dir", state.toString(), "--progress", "0");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("(server-side copy)");
+        assertThat(Buckets.get(src, b, "copy/x/y.json")).isEqualTo("{}".getBytes());
+        HeadObjectResponse head = src.headObject(r -> r.bucket(b).key("copy/x/y.json"));
+        assertThat(head.metadata()).containsEntry("k", "v").containsKey("source-etag");
+        assertThat(head.contentType()).isEqualTo("application/json");
+        assertThat(src.getObjectTagging(r -> r.bucket(b).key("copy/x/y.json")).tagSet())
+                .extracting(Tag::key).containsExactly("t");
     }
 }

@@ -2,6 +2,7 @@ package io.s3replicator.testing;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -26,7 +27,9 @@ public final class Buckets {
 
     public static List<S3Object> list(S3Client s3, String bucket) {
         List<S3Object> out = new ArrayList<>();
-        s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).build()).contents().forEach(out::add);
+        s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                // Without URL encoding, keys with control characters break the listing XML.
+                .encodingType(EncodingType.URL).build()).contents().forEach(out::add);
         return out;
     }
 

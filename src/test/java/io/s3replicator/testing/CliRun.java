@@ -12,8 +12,9 @@ public record CliRun(int exitCode, String out, String err) {
     public static CliRun of(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.err.println("=== s3-replicator " + String.join(" ", args));
         int code = Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+                new PrintStream(new TeeStream(err, System.err), true, StandardCharsets.UTF_8), args);
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -26,6 +27,29 @@ public record CliRun(int exitCode, String out, String err) {
             }
         }
         throw new AssertionError("no '" + label + "' line in:\n" + out + "\nstderr:\n" + err);
+    }
+
+    /** stderr goes to the test's captured output too, so a hung run still shows its progress. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
     }
 
     @Override
