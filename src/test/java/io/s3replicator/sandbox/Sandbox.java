@@ -60,7 +60,7 @@ public final class Sandbox {
 
     private static int seed(S3Client s3) {
         List<String> keys = new ArrayList<>(List.of("hello.txt", "with space/and+plus.txt", "percent%2Fnot-a-slash.txt",
-                "unicode/日本語/ファイル.txt", "emoji/😀 party.txt", "dots/../not-parent.txt", "/leading-slash.txt",
+                "unicode/日本語/ファイル.txt", "emoji/😀 party.txt", "dots/../not-parent.txt", "tab\tseparated.txt", "fullwidth/\uFF21.txt",
                 "empty-folder/", "long/" + "x".repeat(900) + ".txt"));
         for (int i = 0; i < 200; i++) {
             keys.add(String.format("logs/2026/11/%03d.log", i));
