@@ -71,8 +71,8 @@ public class S3Clients implements AutoCloseable {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new ConfigException(side + "-region",
-                    "no region configured: pass --" + side.replace("destination", "dest") + "-region or set AWS_REGION");
+            throw new ConfigException(flag(side) + "-region",
+                    "no region configured: pass --" + flag(side) + "-region or set AWS_REGION");
         }
     }
 
@@ -81,10 +81,15 @@ public class S3Clients implements AutoCloseable {
             return DefaultCredentialsProvider.builder().build();
         }
         if (ProfileFile.defaultProfileFile().profile(spec.profile()).isEmpty()) {
-            throw new ConfigException(side + "-profile", "profile '" + spec.profile()
+            throw new ConfigException(flag(side) + "-profile", "profile '" + spec.profile()
                     + "' is not in the AWS config or credentials file");
         }
         return ProfileCredentialsProvider.builder().profileName(spec.profile()).build();
+    }
+
+    /** The command-line spelling of a side: --source-x, --dest-x. */
+    private static String flag(String side) {
+        return side.equals("destination") ? "dest" : side;
     }
 
     @Override

@@ -240,4 +240,37 @@ class SyncCommandTest {
         assertThat(run.out()).contains("destination already holds this version 1");
         assertThat(new String(Buckets.get(dst, b, "k.txt"))).isEqualTo("SAME");
     }
+
+    @Test
+    void a_named_profile_per_side_supplies_the_credentials() throws Exception {
+        String a = Buckets.create(src, "profile-src");
+        String b = Buckets.create(dst, "profile-dst");
+        Buckets.put(src, a, "p.txt", "profile");
+        Path credentials = state.resolve("credentials");
+        java.nio.file.Files.writeString(credentials, """
+                [source-account]
+                aws_access_key_id = AKIASOURCEEXAMPLE
+                aws_secret_access_key = source-secret
+                [destination-account]
+                aws_access_key_id = AKIADESTEXAMPLE
+                aws_secret_access_key = destination-secret
+                """);
+        String previous = System.getProperty("aws.sharedCredentialsFile");
+        System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+        try {
+            CliRun run = sync("s3://" + a, "s3://" + b, "--source-profile", "source-account",
+                    "--dest-profile", "destination-account");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.count("copied")).isEqualTo(1);
+            CliRun unknown = sync("s3://" + a, "s3://" + b, "--dest-profile", "nobody");
+            assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(unknown.err()).contains("dest-profile: profile 'nobody' is not in the AWS config or credentials file");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("aws.sharedCredentialsFile");
+            } else {
+                System.setProperty("aws.sharedCredentialsFile", previous);
+            }
+        }
+    }
 }

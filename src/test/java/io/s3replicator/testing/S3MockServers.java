@@ -17,6 +17,8 @@ import java.util.Map;
  * them. Started once per JVM and shared; tests use their own buckets.
  */
 public final class S3MockServers {
+    /** Held so the JUL level sticks (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger TOMCAT_LOG = java.util.logging.Logger.getLogger("org.apache");
     private static S3MockApplication first;
     private static S3MockApplication second;
 
@@ -51,6 +53,9 @@ public final class S3MockServers {
 
     public static S3MockApplication startOne(String name) {
         try {
+            // Keep Spring Boot away from logging: it would reset logback on stop, and log noise after.
+            System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+            TOMCAT_LOG.setLevel(java.util.logging.Level.WARNING);
             Path root = Files.createTempDirectory("s3mock-" + name);
             root.toFile().deleteOnExit();
             Map<String, Object> props = new HashMap<>();
@@ -59,6 +64,8 @@ public final class S3MockServers {
             props.put(S3MockApplication.PROP_ROOT_DIRECTORY, root.toString());
             props.put(S3MockApplication.PROP_SILENT, true);
             props.put("spring.main.banner-mode", "off");
+            // Stopped explicitly; a JVM shutdown hook would run after exec:java closed its class loader.
+            props.put("spring.main.register-shutdown-hook", false);
             // Our application.properties shadows S3Mock's on the test classpath: give its settings here.
             props.put("spring.config.name", "s3mock-not-ours");
             props.put("com.adobe.testing.s3mock.region", "us-east-1");
