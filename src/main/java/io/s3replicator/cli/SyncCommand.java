@@ -97,9 +97,10 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
 
             var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null,
                     Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID, stats.runId()));
-            long interval = progressSeconds > 0 ? progressSeconds : Long.MAX_VALUE / 2_000_000_000L;
-            while (!stats.awaitCompletion(interval, TimeUnit.SECONDS)) {
-                root.err.println(SyncReport.progress(stats));
+            while (!stats.awaitCompletion(progressSeconds > 0 ? progressSeconds : 60, TimeUnit.SECONDS)) {
+                if (progressSeconds > 0) {
+                    root.err.println(SyncReport.progress(stats));
+                }
             }
             diff.get();
             SyncReport.summary(root.out, pair, stats);

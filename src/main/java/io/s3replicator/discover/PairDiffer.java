@@ -38,6 +38,7 @@ public class PairDiffer {
         ReplicationPair pair = pairs.get(exchange.getIn().getHeader(PAIR_ID, String.class));
         RunStats stats = runs.start(pair.id(), exchange.getIn().getHeader(RUN_ID, String.class));
         exchange.setProperty(RUN, stats);
+        stats.onComplete(() -> LOG.info("pair {}: run {} complete: {}", stats.pairId(), stats.runId(), describe(stats)));
         exchange.getIn().setHeader(RUN_ID, stats.runId());
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
         var source = new BucketListing(clients.client("source", pair.source().endpoint()), pair.source(),
@@ -71,8 +72,8 @@ public class PairDiffer {
         }
     }
 
-    /** One line for the end of a run, used in logs by {@code run} mode. */
-    public static String describe(RunStats s) {
+    /** One line for the end of a run, for the log in {@code run} mode. */
+    static String describe(RunStats s) {
         return String.format("copied %d (%s), skipped %d, failed %d in %.1f s",
                 s.copied.sum(), Units.bytes(s.copiedBytes.sum()), s.skippedTotal(), s.failed.sum(), s.elapsedSeconds());
     }

@@ -45,6 +45,7 @@ public class RunStats {
     private volatile boolean diffDone;
     private volatile String diffError;
     private volatile long endNanos;
+    private volatile Runnable onComplete = () -> { };
 
     public RunStats(String runId, String pairId) {
         this.runId = runId;
@@ -141,7 +142,13 @@ public class RunStats {
         if (isComplete() && endNanos == 0) {
             endNanos = System.nanoTime();
             notifyAll();
+            onComplete.run();
         }
+    }
+
+    /** Runs once, on the thread that finishes the run. */
+    public void onComplete(Runnable action) {
+        this.onComplete = action;
     }
 
     public boolean isComplete() {

@@ -84,8 +84,9 @@ public class TransferRoute extends RouteBuilder {
     private void recordFailure(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = S3Errors.describe(e);
-        if (exchange.getProperty(JOB) == null) {
-            // Poison: nothing to record it against. The DLQ (distributed mode) keeps such messages.
+        if (exchange.getProperty(PAIR) == null) {
+            // Poison (unparsable, or a pair this process does not serve): nothing to record it
+            // against. The DLQ (distributed mode) will keep such messages.
             LOG.error("dropped a message that is not a runnable job: {}", reason);
             return;
         }
