@@ -1,5 +1,6 @@
 package io.s3replicator.storage;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -26,7 +27,7 @@ public final class S3Errors {
     }
 
     public static String errorCode(Throwable e) {
-        if (e instanceof S3Exception s && s.awsErrorDetails() != null) {
+        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
             return s.awsErrorDetails().errorCode();
         }
         return null;
@@ -70,7 +71,7 @@ public final class S3Errors {
 
     /** A one-line description of any failure, for per-object failure reasons. */
     public static String describe(Throwable e) {
-        if (e instanceof S3Exception s) {
+        if (e instanceof AwsServiceException s) {
             String code = errorCode(s);
             return s.statusCode() + (code != null ? " " + code : "") + ": " + firstLine(messageOf(s));
         }
@@ -85,7 +86,7 @@ public final class S3Errors {
         return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
     }
 
-    private static String messageOf(S3Exception s) {
+    private static String messageOf(AwsServiceException s) {
         return s.awsErrorDetails() != null && s.awsErrorDetails().errorMessage() != null
                 ? s.awsErrorDetails().errorMessage() : String.valueOf(s.getMessage());
     }

@@ -34,7 +34,7 @@ public class SecretCredentialsProvider implements AwsCredentialsProvider, SdkAut
     static final String SECRET_ACCESS_KEY = "secret_access_key";
     static final String SESSION_TOKEN = "session_token";
     /** A burst of 403s (many threads, one bad key) reads the secret once, not once per request. */
-    private static final Duration MIN_READ_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration MIN_READ_INTERVAL = Duration.ofSeconds(1);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(SecretCredentialsProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
