@@ -138,8 +138,9 @@ public enum Provider {
             }
         }
         RequestChecksumCalculation checksum = checksum(spec, defaultChecksum);
-        // The stores that reject CRC trailers reject aws-chunked bodies as well (OSS documents it).
-        boolean chunked = this == AWS || checksum == RequestChecksumCalculation.WHEN_SUPPORTED;
+        // OSS documents that it rejects aws-chunked bodies. Elsewhere keep them: over plain http the
+        // SDK must sign the payload, and without chunking it would have to read a streamed body twice.
+        boolean chunked = this != OSS || checksum == RequestChecksumCalculation.WHEN_SUPPORTED;
         return new Resolved(this, endpoint, signing, bool(spec.pathStyle(), defaultPathStyle), checksum, chunked,
                 partition);
     }
