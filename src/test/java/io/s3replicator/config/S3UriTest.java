@@ -15,7 +15,7 @@ class S3UriTest {
         assertThat(l.bucket()).isEqualTo("my-bucket");
         assertThat(l.prefix()).isEmpty();
         assertThat(l.endpoint().endpoint()).isNull();
-        assertThat(l.endpoint().pathStyle()).isFalse();
+        assertThat(l.endpoint().pathStyle()).as("unset: the provider preset decides").isNull();
     }
 
     @Test
@@ -42,11 +42,45 @@ class S3UriTest {
                 "source: 'gs://x' is not an s3:// URI (expected s3://bucket[/prefix])");
         assertThatThrownBy(() -> S3Uri.parse("destination", "")).hasMessage(
                 "destination: is required (expected s3://bucket[/prefix])");
-        assertThatThrownBy(() -> S3Uri.parse("source", "s3://b1?colour=red")).hasMessage(
-                "source: unknown option 'colour' (known: endpoint, region, pathStyle, profile)");
+        assertThatThrownBy(() -> S3Uri.parse("source", "s3://b1?colour=red")).hasMessageStartingWith(
+                "source: unknown option 'colour' (known: provider, endpoint, region, pathStyle, checksum, profile, credentials,");
         assertThatThrownBy(() -> S3Uri.parse("source", "s3://b1?endpoint=ftp://x")).hasMessage(
                 "source.endpoint: 'ftp://x' is not an http(s) URL");
         assertThatThrownBy(() -> S3Uri.parse("source", "s3://b1?pathStyle=maybe")).hasMessage(
                 "source.pathStyle: 'maybe' is not true or false");
+    }
+
+    @Test
+    void endpoint_and_credential_options_are_parsed_and_validated() {
+        var spec = S3Uri.parse("p.source", "s3://cn-data/logs/?provider=aws&region=cn-north-1"
+                + "&credentials=secret:arn%3Aaws%3Asecretsmanager%3Aus-west-2%3A123456789012%3Asecret%3Adth-cn"
+                + "&secretRefresh=5m&roleArn=arn:aws-cn:iam::123456789012:role/r&externalId=e1&roleSessionName=pair-a"
+                + "&storageClass=STANDARD_IA&acl=none&sseKmsKeyId=alias/rep&requesterPays=true&identity=AIDAX"
+                + "&checksum=when-required").endpoint();
+        assertThat(spec.effectiveProvider()).isEqualTo(io.s3replicator.storage.Provider.AWS);
+        assertThat(spec.credentials().kind()).isEqualTo(io.s3replicator.storage.CredentialSource.Kind.SECRET);
+        assertThat(spec.credentials().ref()).isEqualTo("arn:aws:secretsmanager:us-west-2:123456789012:secret:dth-cn");
+        assertThat(spec.credentials().secretRefresh()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(spec.credentials().roleArn()).isEqualTo("arn:aws-cn:iam::123456789012:role/r");
+        assertThat(spec.write()).isEqualTo(new io.s3replicator.storage.WriteOptions("STANDARD_IA", "none", "aws:kms", "alias/rep"));
+        assertThat(spec.write().effectiveAcl(spec.effectiveProvider())).isNull();
+        assertThat(spec.requesterPays()).isTrue();
+        assertThat(spec.identity()).isEqualTo("AIDAX");
+        assertThat(spec.toString()).doesNotContain("e1,").contains("secret arn:aws:secretsmanager");
+        assertThat(S3Uri.parse("d", "s3://b1?region=us-east-1").endpoint().write().effectiveAcl(
+                io.s3replicator.storage.Provider.AWS)).isEqualTo("bucket-owner-full-control");
+        assertThat(S3Uri.parse("d", "s3://b1?endpoint=http://m:9000").endpoint().write().effectiveAcl(
+                io.s3replicator.storage.Provider.CUSTOM)).isNull();
+
+        assertThatThrownBy(() -> S3Uri.parse("p.source", "s3://b1?credentials=keys:abc")).hasMessage(
+                "p.source.credentials: 'keys:abc' is not a credentials source (default, profile:NAME, env:PREFIX, secret:NAME-OR-ARN)");
+        assertThatThrownBy(() -> S3Uri.parse("p.source", "s3://b1?secretRefresh=soon")).hasMessage(
+                "p.source.secretRefresh: 'soon' is not a duration (e.g. 90s, 15m, 1h)");
+        assertThatThrownBy(() -> S3Uri.parse("p.destination", "s3://b1?acl=everyone")).hasMessageStartingWith(
+                "p.destination.acl: 'everyone' is not a canned ACL");
+        assertThatThrownBy(() -> S3Uri.parse("p.destination", "s3://b1?checksum=sometimes")).hasMessage(
+                "p.destination.checksum: 'sometimes' is not when_supported or when_required");
+        assertThatThrownBy(() -> S3Uri.parse("p.source", "s3://b1?provider=b2")).hasMessage(
+                "p.source.provider: unknown provider 'b2' (known: aws, oss, cos, kodo, gcs, minio, custom)");
     }
 }
