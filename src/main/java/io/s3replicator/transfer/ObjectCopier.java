@@ -146,7 +146,10 @@ public class ObjectCopier {
             // fromInputStream streams with a bounded (128 KiB) mark buffer for retries.
             PutObjectResponse written = destination.putObject(put.build(),
                     RequestBody.fromInputStream(body, meta.contentLength()));
-            verify(destination, pair, destinationKey, etag, written.eTag(), written.serverSideEncryption());
+            // An SSE-KMS source's ETag is not the MD5 of its bytes: nothing to compare it with.
+            verify(destination, pair, destinationKey, etag, written.eTag(),
+                    meta.serverSideEncryption() == ServerSideEncryption.AWS_KMS ? meta.serverSideEncryption()
+                            : written.serverSideEncryption());
             return meta.contentLength();
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + job.key() + " from the source failed", e);
