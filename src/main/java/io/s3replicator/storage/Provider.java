@@ -83,7 +83,7 @@ public enum Provider {
 
     /**
      * Applies this preset to one side's settings. {@code side} names the side in errors
-     * ("source", "destination"); fields are reported as {@code side-region} and so on.
+     * ("source", "dest"); fields are reported as {@code side-region} and so on.
      */
     public Resolved resolve(String side, EndpointSpec spec) {
         String region = spec.region();

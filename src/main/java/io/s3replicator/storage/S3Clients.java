@@ -132,13 +132,13 @@ public class S3Clients implements AutoCloseable {
             identities.put(spec, identity);
             return identity;
         } catch (SdkException e) {
-            throw new ConfigException(side + "-identity", "STS GetCallerIdentity failed: " + S3Errors.describe(e)
+            throw new ConfigException(flag(side) + "-identity", "STS GetCallerIdentity failed: " + S3Errors.describe(e)
                     + " (set the " + side + " identity to the principal id the replicator writes as)", e);
         }
     }
 
     private Side build(String side, EndpointSpec spec) {
-        Provider.Resolved resolved = spec.effectiveProvider().resolve(side, spec);
+        Provider.Resolved resolved = spec.effectiveProvider().resolve(flag(side), spec);
         Region region = resolved.signingRegion() != null ? resolved.signingRegion() : region(side, spec);
         List<SdkAutoCloseable> closeables = new ArrayList<>();
         try {
@@ -186,7 +186,7 @@ public class S3Clients implements AutoCloseable {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new ConfigException(side + "-region",
+            throw new ConfigException(flag(side) + "-region",
                     "no region configured: pass --" + flag(side) + "-region or set AWS_REGION");
         }
     }
@@ -208,7 +208,7 @@ public class S3Clients implements AutoCloseable {
 
     private static AwsCredentialsProvider profile(String side, String name) {
         if (ProfileFile.defaultProfileFile().profile(name).isEmpty()) {
-            throw new ConfigException(side + "-profile", "profile '" + name
+            throw new ConfigException(flag(side) + "-profile", "profile '" + name
                     + "' is not in the AWS config or credentials file");
         }
         return ProfileCredentialsProvider.builder().profileName(name).build();
@@ -220,7 +220,7 @@ public class S3Clients implements AutoCloseable {
         String token = env.apply(prefix + "_SESSION_TOKEN");
         for (String[] v : new String[][] {{prefix + "_ACCESS_KEY_ID", id}, {prefix + "_SECRET_ACCESS_KEY", secret}}) {
             if (v[1] == null || v[1].isBlank()) {
-                throw new ConfigException(side + "-credentials", "environment variable " + v[0] + " is not set");
+                throw new ConfigException(flag(side) + "-credentials", "environment variable " + v[0] + " is not set");
             }
         }
         return StaticCredentialsProvider.create(token == null || token.isBlank()
@@ -244,7 +244,7 @@ public class S3Clients implements AutoCloseable {
         try {
             provider.resolveCredentials();
         } catch (SecretCredentialsProvider.SecretException e) {
-            throw new ConfigException(side + "-credentials", e.getMessage());
+            throw new ConfigException(flag(side) + "-credentials", e.getMessage());
         }
         return provider;
     }
@@ -263,7 +263,7 @@ public class S3Clients implements AutoCloseable {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new ConfigException(side + "-secret-region", "no region for secret '" + c.ref()
+            throw new ConfigException(flag(side) + "-secret-region", "no region for secret '" + c.ref()
                     + "': pass --" + flag(side) + "-secret-region, a secret ARN, or set AWS_REGION");
         }
     }
@@ -273,12 +273,12 @@ public class S3Clients implements AutoCloseable {
         CredentialSource c = spec.credentials();
         Matcher arn = ROLE_ARN.matcher(c.roleArn());
         if (!arn.matches()) {
-            throw new ConfigException(side + "-role-arn", "'" + c.roleArn()
+            throw new ConfigException(flag(side) + "-role-arn", "'" + c.roleArn()
                     + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME, arn:aws-cn:... in China)");
         }
         String partition = arn.group(1);
         if (resolved.partition() != null && !resolved.partition().equals(partition)) {
-            throw new ConfigException(side + "-role-arn", "role is in partition " + partition + " but region "
+            throw new ConfigException(flag(side) + "-role-arn", "role is in partition " + partition + " but region "
                     + spec.region() + " is in " + resolved.partition() + " (use arn:" + resolved.partition() + ":iam::...)");
         }
         StsClient sts = sts(stsRegion(spec, partition), c.stsEndpoint(), base);
@@ -292,7 +292,7 @@ public class S3Clients implements AutoCloseable {
         try {
             provider.resolveCredentials();
         } catch (SdkException e) {
-            throw new ConfigException(side + "-role-arn", "AssumeRole " + c.roleArn() + " failed: "
+            throw new ConfigException(flag(side) + "-role-arn", "AssumeRole " + c.roleArn() + " failed: "
                     + S3Errors.describe(e));
         }
         return provider;
@@ -327,8 +327,9 @@ public class S3Clients implements AutoCloseable {
         return m.matches() ? m.group(1) : null;
     }
 
+    /** The command-line spelling of a side in error fields: source-x, dest-x (as --source-x, --dest-x). */
     private static String flag(String side) {
-        return side.replace("destination", "dest");
+        return side.equals("destination") ? "dest" : side;
     }
 
     private static void close(Side side) {

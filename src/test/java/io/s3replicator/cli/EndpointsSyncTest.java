@@ -205,10 +205,10 @@ class EndpointsSyncTest {
                 "source.provider: unknown provider 'azure' (known: aws, oss, cos, kodo, gcs, minio, custom)");
         BadInputTest.assertOneLineError(CliRun.of("sync", "s3://" + a, "s3://b1", "--dest-provider", "oss",
                         "--dest-region", "us-west-2", "--source-endpoint", srcEndpoint, "--state-dir", state.toString()),
-                "destination-region: 'us-west-2' is not a Aliyun OSS region");
+                "dest-region: 'us-west-2' is not a Aliyun OSS region");
         BadInputTest.assertOneLineError(sync("s3://" + a, "s3://b1", "--dest-credentials", "secret:nope",
                 "--dest-secret-region", "us-east-1", "--dest-secret-endpoint", aws.endpoint()),
-                "destination-credentials: secret 'nope' does not exist");
+                "dest-credentials: secret 'nope' does not exist");
         aws.putSecret("lacks-key", "{\"secret_access_key\": \"lacks-key-secret-value\"}");
         CliRun lacks = sync("s3://" + a + "?credentials=secret:lacks-key&secretRegion=us-east-1&secretEndpoint="
                 + aws.endpoint(), "s3://b1");
@@ -218,7 +218,7 @@ class EndpointsSyncTest {
         aws.denyRole(role);
         BadInputTest.assertOneLineError(sync("s3://" + a, "s3://b1", "--dest-credentials", "env:S3R_TEST_DST",
                 "--dest-role-arn", role, "--dest-sts-endpoint", aws.endpoint()),
-                "destination-role-arn: AssumeRole " + role + " failed: 403 AccessDenied");
+                "dest-role-arn: AssumeRole " + role + " failed: 403 AccessDenied");
         BadInputTest.assertOneLineError(sync("s3://" + a, "s3://b1", "--source-credentials", "env:S3R_TEST_HALF"),
                 "source-credentials: environment variable S3R_TEST_HALF_SECRET_ACCESS_KEY is not set");
         BadInputTest.assertOneLineError(sync("s3://" + a, "s3://b1", "--dest-sse", "rot13"),

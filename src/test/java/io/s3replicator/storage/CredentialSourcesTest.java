@@ -85,7 +85,7 @@ class CredentialSourcesTest {
                 .hasMessage("source-credentials: secret 'no-such-secret' does not exist");
         aws.putSecret("half", "{\"access_key_id\": \"AKIDHALF\"}");
         assertThatThrownBy(() -> clients.client("destination", gate("credentials=secret:half")))
-                .hasMessage("destination-credentials: secret 'half' lacks the field 'secret_access_key'");
+                .hasMessage("dest-credentials: secret 'half' lacks the field 'secret_access_key'");
         aws.putSecret("not-json", "plain-text-secret-value-xyz");
         assertThatThrownBy(() -> clients.client("source", gate("credentials=secret:not-json")))
                 .hasMessage("source-credentials: secret 'not-json' is not a JSON object with access_key_id and secret_access_key")
@@ -180,7 +180,7 @@ class CredentialSourcesTest {
         aws.denyRole(role);
         assertThatThrownBy(() -> clients.client("destination", gate("credentials=env:BASE&roleArn=" + role)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("destination-role-arn: AssumeRole " + role + " failed: 403 AccessDenied");
+                .hasMessageStartingWith("dest-role-arn: AssumeRole " + role + " failed: 403 AccessDenied");
         String guarded = "arn:aws:iam::123456789012:role/needs-external-id";
         aws.allowRole(guarded, "right");
         assertThatThrownBy(() -> clients.client("source", gate("credentials=env:BASE&roleArn=" + guarded

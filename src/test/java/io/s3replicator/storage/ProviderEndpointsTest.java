@@ -159,9 +159,9 @@ class ProviderEndpointsTest {
         assertThatThrownBy(() -> clients.client("source", S3Uri.parse("s", "s3://b1?provider=cos").endpoint()))
                 .hasMessage("source-region: Tencent COS needs a region (e.g. ap-beijing)");
         assertThatThrownBy(() -> clients.client("destination", S3Uri.parse("d", "s3://b1?region=cn-moon-1").endpoint()))
-                .hasMessageStartingWith("destination-region: 'cn-moon-1' is not an AWS region this build knows");
+                .hasMessageStartingWith("dest-region: 'cn-moon-1' is not an AWS region this build knows");
         assertThatThrownBy(() -> clients.client("destination", S3Uri.parse("d", "s3://b1?provider=minio").endpoint()))
-                .hasMessage("destination-endpoint: MinIO needs an endpoint URL");
+                .hasMessage("dest-endpoint: MinIO needs an endpoint URL");
     }
 
     @Test
