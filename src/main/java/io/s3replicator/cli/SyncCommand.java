@@ -4,25 +4,19 @@ import io.s3replicator.config.ConfigException;
 import io.s3replicator.config.PairLoader;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.KeyFilter;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.storage.EndpointSpec;
 import io.s3replicator.storage.S3Clients;
-import io.s3replicator.storage.S3Location;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,97 +27,9 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket[/prefix]")
-    String source;
-    @Parameters(index = "1", paramLabel = "DESTINATION", description = "s3://bucket[/prefix]; its prefix replaces SOURCE's")
-    String destination;
+    @Mixin
+    PairOptions pairOptions;
 
-    @Option(names = "--source-endpoint", paramLabel = "URL", description = "S3 endpoint of the source (default: AWS)")
-    String sourceEndpoint;
-    @Option(names = "--dest-endpoint", paramLabel = "URL", description = "S3 endpoint of the destination (default: AWS)")
-    String destEndpoint;
-    @Option(names = "--source-region", paramLabel = "REGION", description = "source region (default: AWS_REGION / profile; us-east-1 with an endpoint)")
-    String sourceRegion;
-    @Option(names = "--dest-region", paramLabel = "REGION", description = "destination region (same defaults)")
-    String destRegion;
-    @Option(names = "--path-style", description = "path-style addressing on both sides")
-    boolean pathStyle;
-    @Option(names = "--source-path-style", description = "path-style addressing for the source")
-    boolean sourcePathStyle;
-    @Option(names = "--dest-path-style", description = "path-style addressing for the destination")
-    boolean destPathStyle;
-    @Option(names = "--source-profile", paramLabel = "NAME", description = "AWS profile for the source (default: the default provider chain)")
-    String sourceProfile;
-    @Option(names = "--dest-profile", paramLabel = "NAME", description = "AWS profile for the destination (default: the default provider chain)")
-    String destProfile;
-    @Option(names = "--source-provider", paramLabel = "NAME", description = "source: store preset: aws, oss, cos, kodo, gcs, minio, custom (default: aws; custom with an endpoint)")
-    String sourceProvider;
-    @Option(names = "--source-checksum", paramLabel = "WHEN", description = "source: request checksums: when_supported or when_required (default: per provider)")
-    String sourceChecksum;
-    @Option(names = "--source-credentials", paramLabel = "SOURCE", description = "source: default | profile:NAME | env:PREFIX | secret:NAME-OR-ARN (default: default chain)")
-    String sourceCredentials;
-    @Option(names = "--source-secret-region", paramLabel = "REGION", description = "source: region of the credentials secret (default: ARN's, else the side's AWS region)")
-    String sourceSecretRegion;
-    @Option(names = "--source-secret-endpoint", paramLabel = "URL", description = "source: Secrets Manager endpoint override")
-    String sourceSecretEndpoint;
-    @Option(names = "--source-secret-refresh", paramLabel = "DURATION", description = "source: re-read the credentials secret after this long (default: 15m)")
-    String sourceSecretRefresh;
-    @Option(names = "--source-role-arn", paramLabel = "ARN", description = "source: STS AssumeRole on top of the credentials")
-    String sourceRoleArn;
-    @Option(names = "--source-external-id", paramLabel = "ID", description = "source: AssumeRole external id")
-    String sourceExternalId;
-    @Option(names = "--source-role-session-name", paramLabel = "NAME", description = "source: AssumeRole session name (default: s3-replicator)")
-    String sourceRoleSessionName;
-    @Option(names = "--source-sts-endpoint", paramLabel = "URL", description = "source: STS endpoint override")
-    String sourceStsEndpoint;
-    @Option(names = "--source-storage-class", paramLabel = "CLASS", description = "source: storage class of written objects (default: the bucket's)")
-    String sourceStorageClass;
-    @Option(names = "--source-acl", paramLabel = "ACL", description = "source: canned ACL of written objects, or none (default: bucket-owner-full-control on AWS)")
-    String sourceAcl;
-    @Option(names = "--source-sse", paramLabel = "ALG", description = "source: server-side encryption of written objects: AES256 or aws:kms")
-    String sourceSse;
-    @Option(names = "--source-sse-kms-key-id", paramLabel = "KEY", description = "source: KMS key id or ARN for aws:kms")
-    String sourceSseKmsKeyId;
-    @Option(names = "--source-requester-pays", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source: send x-amz-request-payer: requester")
-    String sourceRequesterPays;
-    @Option(names = "--source-identity", paramLabel = "PRINCIPAL", description = "source: principal id the replicator writes as (default: STS GetCallerIdentity)")
-    String sourceIdentity;
-    @Option(names = "--dest-provider", paramLabel = "NAME", description = "destination: store preset: aws, oss, cos, kodo, gcs, minio, custom (default: aws; custom with an endpoint)")
-    String destProvider;
-    @Option(names = "--dest-checksum", paramLabel = "WHEN", description = "destination: request checksums: when_supported or when_required (default: per provider)")
-    String destChecksum;
-    @Option(names = "--dest-credentials", paramLabel = "SOURCE", description = "destination: default | profile:NAME | env:PREFIX | secret:NAME-OR-ARN (default: default chain)")
-    String destCredentials;
-    @Option(names = "--dest-secret-region", paramLabel = "REGION", description = "destination: region of the credentials secret (default: ARN's, else the side's AWS region)")
-    String destSecretRegion;
-    @Option(names = "--dest-secret-endpoint", paramLabel = "URL", description = "destination: Secrets Manager endpoint override")
-    String destSecretEndpoint;
-    @Option(names = "--dest-secret-refresh", paramLabel = "DURATION", description = "destination: re-read the credentials secret after this long (default: 15m)")
-    String destSecretRefresh;
-    @Option(names = "--dest-role-arn", paramLabel = "ARN", description = "destination: STS AssumeRole on top of the credentials")
-    String destRoleArn;
-    @Option(names = "--dest-external-id", paramLabel = "ID", description = "destination: AssumeRole external id")
-    String destExternalId;
-    @Option(names = "--dest-role-session-name", paramLabel = "NAME", description = "destination: AssumeRole session name (default: s3-replicator)")
-    String destRoleSessionName;
-    @Option(names = "--dest-sts-endpoint", paramLabel = "URL", description = "destination: STS endpoint override")
-    String destStsEndpoint;
-    @Option(names = "--dest-storage-class", paramLabel = "CLASS", description = "destination: storage class of written objects (default: the bucket's)")
-    String destStorageClass;
-    @Option(names = "--dest-acl", paramLabel = "ACL", description = "destination: canned ACL of written objects, or none (default: bucket-owner-full-control on AWS)")
-    String destAcl;
-    @Option(names = "--dest-sse", paramLabel = "ALG", description = "destination: server-side encryption of written objects: AES256 or aws:kms")
-    String destSse;
-    @Option(names = "--dest-sse-kms-key-id", paramLabel = "KEY", description = "destination: KMS key id or ARN for aws:kms")
-    String destSseKmsKeyId;
-    @Option(names = "--dest-requester-pays", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination: send x-amz-request-payer: requester")
-    String destRequesterPays;
-    @Option(names = "--dest-identity", paramLabel = "PRINCIPAL", description = "destination: principal id the replicator writes as (default: STS GetCallerIdentity)")
-    String destIdentity;
-    @Option(names = "--include", paramLabel = "GLOB", description = "copy only keys matching a glob (repeatable; relative to the source prefix)")
-    List<String> includes = new ArrayList<>();
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "skip keys matching a glob (repeatable)")
-    List<String> excludes = new ArrayList<>();
     @Option(names = "--dry-run", description = "list and compare, report what would be copied, write nothing")
     boolean dryRun;
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "objects copied at once (default: ${DEFAULT-VALUE})")
@@ -133,6 +39,9 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     long multipartThreshold;
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "data", description = "embedded job-state database directory (default: ${DEFAULT-VALUE})")
     String stateDir;
+    @Option(names = "--management-port", paramLabel = "PORT",
+            description = "serve metrics, health and Jolokia on this port while the sync runs (default: off)")
+    Integer managementPort;
     @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "2", description = "seconds between progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE})")
     int progressSeconds;
     @Option(names = {"-v", "--verbose"}, description = "log one line per finished object")
@@ -151,6 +60,12 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
         properties.put("s3replicator.transfer.multipart-threshold", String.valueOf(multipartThreshold));
         properties.put("s3replicator.state.dir", stateDir);
+        // A one-shot command binds no port unless asked: two syncs on one machine must not collide.
+        properties.put("camel.management.enabled", String.valueOf(managementPort != null));
+        properties.put("camel.metrics.enabled", String.valueOf(managementPort != null));
+        if (managementPort != null) {
+            properties.put("camel.management.port", String.valueOf(managementPort));
+        }
         Main main = ReplicatorMain.create(properties, null);
         try {
             main.start();
@@ -175,70 +90,10 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private ReplicationPair pair() {
-        S3Location src = S3Uri.parse("source", source);
-        S3Location dst = S3Uri.parse("destination", destination);
-        Map<String, String> sourceOptions = new LinkedHashMap<>();
-        sourceOptions.put("provider", sourceProvider);
-        sourceOptions.put("checksum", sourceChecksum);
-        sourceOptions.put("credentials", sourceCredentials);
-        sourceOptions.put("secretRegion", sourceSecretRegion);
-        sourceOptions.put("secretEndpoint", sourceSecretEndpoint);
-        sourceOptions.put("secretRefresh", sourceSecretRefresh);
-        sourceOptions.put("roleArn", sourceRoleArn);
-        sourceOptions.put("externalId", sourceExternalId);
-        sourceOptions.put("roleSessionName", sourceRoleSessionName);
-        sourceOptions.put("stsEndpoint", sourceStsEndpoint);
-        sourceOptions.put("storageClass", sourceStorageClass);
-        sourceOptions.put("acl", sourceAcl);
-        sourceOptions.put("sse", sourceSse);
-        sourceOptions.put("sseKmsKeyId", sourceSseKmsKeyId);
-        sourceOptions.put("requesterPays", sourceRequesterPays);
-        sourceOptions.put("identity", sourceIdentity);
-        src = src.withEndpoint(side(src.endpoint(), "source", sourceEndpoint, sourceRegion,
-                pathStyle || sourcePathStyle, sourceProfile, sourceOptions));
-        Map<String, String> destOptions = new LinkedHashMap<>();
-        destOptions.put("provider", destProvider);
-        destOptions.put("checksum", destChecksum);
-        destOptions.put("credentials", destCredentials);
-        destOptions.put("secretRegion", destSecretRegion);
-        destOptions.put("secretEndpoint", destSecretEndpoint);
-        destOptions.put("secretRefresh", destSecretRefresh);
-        destOptions.put("roleArn", destRoleArn);
-        destOptions.put("externalId", destExternalId);
-        destOptions.put("roleSessionName", destRoleSessionName);
-        destOptions.put("stsEndpoint", destStsEndpoint);
-        destOptions.put("storageClass", destStorageClass);
-        destOptions.put("acl", destAcl);
-        destOptions.put("sse", destSse);
-        destOptions.put("sseKmsKeyId", destSseKmsKeyId);
-        destOptions.put("requesterPays", destRequesterPays);
-        destOptions.put("identity", destIdentity);
-        dst = dst.withEndpoint(side(dst.endpoint(), "dest", destEndpoint, destRegion,
-                pathStyle || destPathStyle, destProfile, destOptions));
+        ReplicationPair pair = pairOptions.pair("sync", dryRun);
         if (concurrency < 1) {
             throw new ConfigException("--concurrency", concurrency + " must be at least 1");
         }
-        return new ReplicationPair("sync", src, dst, KeyFilter.of(includes, excludes), dryRun);
-    }
-
-    /** Flags override the URI's query options; both go through {@link S3Uri#option}, so both are validated alike. */
-    private static EndpointSpec side(EndpointSpec spec, String flag, String endpoint, String region, boolean path,
-                                     String profile, Map<String, String> options) {
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("endpoint", endpoint);
-        all.put("region", region);
-        all.put("pathStyle", path ? "true" : null);
-        all.put("profile", profile);
-        all.putAll(options);
-        for (var e : all.entrySet()) {
-            if (e.getValue() != null) {
-                spec = S3Uri.option(spec, "--" + flag + "-" + kebab(e.getKey()), e.getKey(), e.getValue());
-            }
-        }
-        return spec;
-    }
-
-    private static String kebab(String name) {
-        return name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        return pair;
     }
 }

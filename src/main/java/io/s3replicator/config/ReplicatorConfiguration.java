@@ -2,6 +2,8 @@ package io.s3replicator.config;
 
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
+import io.s3replicator.observe.Observability;
+import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.state.JobRecorder;
 import io.s3replicator.state.StateStore;
@@ -41,7 +43,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 + "concurrentConsumers=" + settings.concurrency();
 
         PairRegistry pairs = new PairRegistry();
-        RunRegistry runs = new RunRegistry();
+        ReplicatorMetrics metrics = Observability.metrics(context);
+        RunRegistry runs = new RunRegistry(metrics);
         S3Clients clients = new S3Clients(settings.concurrency() * 2 + 8);
         StateStore state = new StateStore(settings.stateDir());
         InFlightJobs inFlight = new InFlightJobs(state.dataSource(), "transfer");
@@ -62,9 +65,11 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addService(clients);
         context.addService(state);
 
+        Observability.install(context, metrics, runs, pairs, clients, state.dataSource(), settings.queueUri());
+
         context.addStartupListener(new PairLoader(pairs, clients));
         context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), settings.queueUri()));
         context.addRoutes(new TransferRoute(consumerUri, pairs,
-                new ObjectCopier(clients, settings.multipartThreshold()), new JobRecorder(state, runs), inFlight));
+                new ObjectCopier(clients, settings.multipartThreshold()), new JobRecorder(state, runs, metrics), inFlight));
     }
 }

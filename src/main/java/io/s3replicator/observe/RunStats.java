@@ -22,13 +22,16 @@ public class RunStats {
     private final String pairId;
     private final long startNanos = System.nanoTime();
 
-    public final LongAdder sourceListed = new LongAdder();
-    public final LongAdder destinationListed = new LongAdder();
-    public final LongAdder inStep = new LongAdder();
+    public final LongAdder sourceListed;
+    public final LongAdder destinationListed;
+    public final LongAdder inStep;
     public final LongAdder inStepBytes = new LongAdder();
-    public final LongAdder excluded = new LongAdder();
+    public final LongAdder excluded;
     public final LongAdder excludedBytes = new LongAdder();
-    public final LongAdder extraAtDestination = new LongAdder();
+    public final LongAdder extraAtDestination;
+    /** Null when metrics are off (unit tests of the diff). */
+    private final ReplicatorMetrics metrics;
+    private final io.micrometer.core.instrument.Counter emittedCounter;
 
     private final AtomicLong emitted = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
@@ -48,8 +51,24 @@ public class RunStats {
     private volatile Runnable onComplete = () -> { };
 
     public RunStats(String runId, String pairId) {
+        this(runId, pairId, null);
+    }
+
+    public RunStats(String runId, String pairId, ReplicatorMetrics metrics) {
         this.runId = runId;
         this.pairId = pairId;
+        this.metrics = metrics;
+        this.sourceListed = tally(ReplicatorMetrics.KEYS_LISTED, "side", "source");
+        this.destinationListed = tally(ReplicatorMetrics.KEYS_LISTED, "side", "destination");
+        this.inStep = tally(ReplicatorMetrics.DIFF_OBJECTS, "verdict", "in_step");
+        this.excluded = tally(ReplicatorMetrics.DIFF_OBJECTS, "verdict", "excluded");
+        this.extraAtDestination = tally(ReplicatorMetrics.DIFF_OBJECTS, "verdict", "extra_at_destination");
+        this.emittedCounter = metrics == null ? null
+                : metrics.diffCounter(ReplicatorMetrics.JOBS_EMITTED, pairId, "origin", "diff");
+    }
+
+    private LongAdder tally(String name, String tag, String value) {
+        return metrics == null ? new LongAdder() : new Tally(metrics.diffCounter(name, pairId, tag, value));
     }
 
     public String runId() {
@@ -62,6 +81,9 @@ public class RunStats {
 
     public void jobEmitted() {
         emitted.incrementAndGet();
+        if (emittedCounter != null) {
+            emittedCounter.increment();
+        }
     }
 
     public long emitted() {
@@ -119,6 +141,9 @@ public class RunStats {
     }
 
     public synchronized void diffFinished() {
+        if (!diffDone && metrics != null) {
+            metrics.diffEnded(pairId, diffError != null);
+        }
         diffDone = true;
         notifyAll();
         checkComplete();

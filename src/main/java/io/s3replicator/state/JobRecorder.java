@@ -1,11 +1,14 @@
 package io.s3replicator.state;
 
+import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.queue.Job;
 import io.s3replicator.state.JobResult.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * RECORD: the one place a job's end is written, to the state store, to its run's counters
@@ -16,10 +19,17 @@ public class JobRecorder {
 
     private final StateStore store;
     private final RunRegistry runs;
+    private final ReplicatorMetrics metrics;
 
     public JobRecorder(StateStore store, RunRegistry runs) {
+        this(store, runs, null);
+    }
+
+    /** @param metrics process-wide counters by pair and outcome; null for none */
+    public JobRecorder(StateStore store, RunRegistry runs, ReplicatorMetrics metrics) {
         this.store = store;
         this.runs = runs;
+        this.metrics = metrics;
     }
 
     public void record(Job job, String destinationKey, Outcome outcome, String reason, long bytes, String path,
@@ -35,12 +45,17 @@ public class JobRecorder {
                 case FAILED -> stats.failed(job.key(), reason, job.size());
             }
         }
+        if (metrics != null) {
+            metrics.jobFinished(job.pairId(), outcome.name(), reason, bytes, path, millis);
+        }
+        // kv(): "pair=x" in text lines, separate fields in JSON lines (LOG_FORMAT=json).
         if (outcome == Outcome.FAILED) {
-            OBJECTS.warn("pair={} key={} size={} outcome=FAILED ms={} reason={}", job.pairId(), job.key(), job.size(),
-                    millis, reason);
+            OBJECTS.warn("{} {} {} {} {} {}", kv("pair", job.pairId()), kv("key", job.key()),
+                    kv("size", job.size()), kv("outcome", outcome), kv("ms", millis), kv("reason", reason));
         } else {
-            OBJECTS.info("pair={} key={} size={} outcome={} path={} ms={}{}", job.pairId(), job.key(), bytes, outcome,
-                    path == null ? "-" : path, millis, reason == null ? "" : " reason=" + reason);
+            OBJECTS.info("{} {} {} {} {} {}{}", kv("pair", job.pairId()), kv("key", job.key()), kv("size", bytes),
+                    kv("outcome", outcome), kv("path", path == null ? "-" : path), kv("ms", millis),
+                    reason == null ? "" : " " + kv("reason", reason));
         }
     }
 }

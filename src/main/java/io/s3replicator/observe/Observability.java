@@ -1,0 +1,101 @@
+package io.s3replicator.observe;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.s3replicator.config.PairRegistry;
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.storage.S3Clients;
+import io.s3replicator.storage.S3Location;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.health.HealthCheckRegistry;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Installs the operating surface into a Camel context: the shared Prometheus meter registry
+ * (Camel's route meters and ours in one scrape), queue and in-flight gauges, and the
+ * readiness check. Camel Main serves them on its management server (camel.management.*).
+ */
+public final class Observability {
+    /** Route id of the transfer route, whose in-flight exchanges are the jobs being transferred. */
+    private static final String TRANSFER_ROUTE = "transfer";
+
+    private Observability() {
+    }
+
+    /**
+     * The registry camel-micrometer-prometheus serves: reuse one Camel bound already, else
+     * bind ours under the name Camel looks up, so both sides share one.
+     */
+    public static ReplicatorMetrics metrics(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        ReplicatorMetrics metrics = new ReplicatorMetrics(registry);
+        context.getRegistry().bind("replicatorMetrics", metrics);
+        return metrics;
+    }
+
+    public static void install(CamelContext context, ReplicatorMetrics metrics, RunRegistry runs, PairRegistry pairs,
+                               S3Clients clients, DataSource stateStore, String queueUri) throws Exception {
+        metrics.gauge(ReplicatorMetrics.JOBS_QUEUED, "Jobs waiting in the embedded queue (SQS: see its CloudWatch metrics)",
+                () -> queueDepth(context, queueUri));
+        metrics.gauge(ReplicatorMetrics.JOBS_IN_FLIGHT, "Jobs being transferred now",
+                () -> context.getInflightRepository().size(TRANSFER_ROUTE));
+        metrics.gauge("s3replicator.diff.runs.active", "Diff runs not yet complete", runs::active);
+        metrics.gauge("s3replicator.jobs.pending", "Jobs emitted by diffs and not yet finished", runs::pending);
+
+        ReadinessCheck readiness = new ReadinessCheck(() -> probes(pairs, clients, stateStore));
+        readiness.setCamelContext(context);
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
+                if (health != null) {
+                    health.register(readiness);
+                }
+            }
+
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // registered while starting
+            }
+        });
+    }
+
+    private static Number queueDepth(CamelContext context, String queueUri) {
+        Endpoint endpoint = context.hasEndpoint(queueUri);
+        return endpoint instanceof SedaEndpoint seda ? seda.getCurrentQueueSize() : Double.NaN;
+    }
+
+    static Map<String, ReadinessCheck.Probe> probes(PairRegistry pairs, S3Clients clients, DataSource stateStore) {
+        Map<String, ReadinessCheck.Probe> probes = new LinkedHashMap<>();
+        probes.put("state-store", () -> {
+            try (Connection c = stateStore.getConnection()) {
+                if (!c.isValid(5)) {
+                    throw new IllegalStateException("connection is not valid");
+                }
+            }
+        });
+        for (ReplicationPair pair : pairs.all()) {
+            probes.putIfAbsent(pair.id() + ".source", () -> head("source", pair.source(), clients));
+            probes.putIfAbsent(pair.id() + ".destination", () -> head("destination", pair.destination(), clients));
+        }
+        return probes;
+    }
+
+    private static void head(String side, S3Location location, S3Clients clients) {
+        clients.client(side, location.endpoint()).headBucket(b -> b.bucket(location.bucket()));
+    }
+}

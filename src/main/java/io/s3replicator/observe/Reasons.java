@@ -1,0 +1,81 @@
+package io.s3replicator.observe;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Maps a job's free-text reason to a short tag from a fixed vocabulary, so metric series
+ * stay few and never carry a key, a bucket or an endpoint (reasons may hold all three).
+ */
+public final class Reasons {
+    private static final Pattern STATUS = Pattern.compile("^(\\d{3})\\b.*");
+
+    private Reasons() {
+    }
+
+    public static String tag(String outcome, String reason) {
+        if ("FAILED".equals(outcome)) {
+            return failureClass(reason);
+        }
+        if (reason == null) {
+            return "none";
+        }
+        String r = reason.toLowerCase(Locale.ROOT);
+        if (r.contains("already holds")) {
+            return "in_step";
+        }
+        if (r.contains("duplicate")) {
+            return "duplicate";
+        }
+        if (r.contains("repeated transfer") || r.contains("replicator itself")) {
+            return "loop_guard";
+        }
+        if (r.contains("deleted since")) {
+            return "source_deleted";
+        }
+        if (r.contains("dry run")) {
+            return "dry_run";
+        }
+        if (r.contains("stale")) {
+            return "stale";
+        }
+        if (r.contains("exclude") || r.contains("ignore")) {
+            return "excluded";
+        }
+        return "other";
+    }
+
+    /**
+     * The failure classes of DESIGN.md section 6: transient (5xx, throttling, network),
+     * permanent (4xx on this object), source_changed (412: the object changed mid-copy),
+     * poison (not a runnable job), other.
+     */
+    public static String failureClass(String reason) {
+        if (reason == null) {
+            return "other";
+        }
+        Matcher m = STATUS.matcher(reason);
+        if (m.matches()) {
+            int status = Integer.parseInt(m.group(1));
+            if (status == 412) {
+                return "source_changed";
+            }
+            if (status >= 500 || status == 429) {
+                return "transient";
+            }
+            if (status >= 400) {
+                return "permanent";
+            }
+        }
+        String r = reason.toLowerCase(Locale.ROOT);
+        if (r.contains("timeout") || r.contains("timed out") || r.contains("connect") || r.contains("reset")
+                || r.contains("unreachable") || r.contains("slowdown") || r.contains("unable to execute http")) {
+            return "transient";
+        }
+        if (r.contains("unknown replication pair") || r.contains("not a runnable job") || r.contains("parse")) {
+            return "poison";
+        }
+        return "other";
+    }
+}

@@ -1,0 +1,80 @@
+package io.s3replicator.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The replicator's own Micrometer meters, served in Prometheus format by Camel Main's
+ * management server next to Camel's route and JVM meters. Tags are bounded: pair id,
+ * outcome, a reason or failure class from a fixed vocabulary ({@link Reasons}), side, path.
+ * Never an object key or a credential.
+ */
+public class ReplicatorMetrics {
+    public static final String OBJECTS = "s3replicator.objects";
+    public static final String BYTES = "s3replicator.bytes";
+    public static final String TRANSFER_DURATION = "s3replicator.transfer.duration";
+    public static final String OBJECT_SIZE = "s3replicator.object.size";
+    public static final String KEYS_LISTED = "s3replicator.diff.keys.listed";
+    public static final String DIFF_OBJECTS = "s3replicator.diff.objects";
+    public static final String JOBS_EMITTED = "s3replicator.diff.jobs.emitted";
+    public static final String DIFF_RUNS = "s3replicator.diff.runs";
+    public static final String JOBS_QUEUED = "s3replicator.jobs.queued";
+    public static final String JOBS_IN_FLIGHT = "s3replicator.jobs.in.flight";
+
+    private final MeterRegistry registry;
+
+    public ReplicatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One finished job: called once per job by the recorder, whatever its outcome. */
+    public void jobFinished(String pairId, String outcome, String reason, long bytes, String path, long millis) {
+        String tagReason = Reasons.tag(outcome, reason);
+        Counter.builder(OBJECTS).description("Jobs finished, by outcome and reason (skips) or class (failures)")
+                .tags("pair", pairId, "outcome", outcome, "reason", tagReason)
+                .register(registry).increment();
+        if (bytes > 0) {
+            Counter.builder(BYTES).description("Bytes written to destinations (or that a dry run would write)")
+                    .baseUnit("bytes").tags("pair", pairId, "outcome", outcome)
+                    .register(registry).increment(bytes);
+        }
+        if (path != null) {
+            // Latency only of jobs that moved bytes: skips would drown the distribution in zeros.
+            Timer.builder(TRANSFER_DURATION).description("Time from taking a job off the queue to its outcome")
+                    .tags("pair", pairId, "path", path)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofHours(2))
+                    .register(registry).record(millis, TimeUnit.MILLISECONDS);
+            DistributionSummary.builder(OBJECT_SIZE).description("Sizes of objects transferred").baseUnit("bytes")
+                    .tags("pair", pairId)
+                    .serviceLevelObjectives(1 << 10, 1 << 20, 8 << 20, 64 << 20, 512L << 20, 5L << 30)
+                    .register(registry).record(bytes);
+        }
+    }
+
+    /** A counter for one of a run's diff tallies (keys listed per side, objects by verdict). */
+    Counter diffCounter(String name, String pairId, String tagName, String tagValue) {
+        return Counter.builder(name).tags("pair", pairId, tagName, tagValue).register(registry);
+    }
+
+    void diffEnded(String pairId, boolean failed) {
+        Counter.builder(DIFF_RUNS).description("Diff runs ended").tags("pair", pairId, "result", failed ? "failed" : "ok")
+                .register(registry).increment();
+    }
+
+    /** A gauge read at scrape time, e.g. the queue depth. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+    }
+}
