@@ -1,9 +1,16 @@
 package io.s3replicator.cli;
 
+import io.s3replicator.config.ConfigException;
 import io.s3replicator.config.ReplicatorConfiguration;
 import org.apache.camel.main.Main;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /** The one Camel Main both commands run: the pipeline of {@link ReplicatorConfiguration}. */
 final class ReplicatorMain {
@@ -17,11 +24,18 @@ final class ReplicatorMain {
     static Main create(Map<String, String> properties, String propertiesFile) {
         Main main = new Main();
         main.configure().addConfiguration(ReplicatorConfiguration.class);
-        String locations = "classpath:application.properties";
+        main.setPropertyPlaceholderLocations("classpath:application.properties");
         if (propertiesFile != null) {
-            locations += ",file:" + propertiesFile;
+            // As overrides, not as a second location: a later location does not replace a key
+            // the built-in file already sets (seen with camel.management.port).
+            Properties file = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(propertiesFile), StandardCharsets.UTF_8)) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new ConfigException("--properties", propertiesFile + " cannot be read: " + e.getMessage());
+            }
+            file.stringPropertyNames().forEach(k -> main.addOverrideProperty(k, file.getProperty(k).strip()));
         }
-        main.setPropertyPlaceholderLocations(locations);
         properties.forEach(main::addOverrideProperty);
         return main;
     }

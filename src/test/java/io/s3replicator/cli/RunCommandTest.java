@@ -44,7 +44,7 @@ class RunCommandTest {
                       - {name: schedule, value: "0/1 * * * * ?"}
                       - {name: exclude, value: "*.tmp"}
                 """.formatted(a, srcEndpoint, b, dstEndpoint, c));
-        Path properties = Files.writeString(state.resolve("test.properties"), "camel.main.duration-max-seconds = 12\n");
+        Path properties = Files.writeString(state.resolve("test.properties"), "camel.main.duration-max-seconds = 12\ncamel.management.port = 0\n");
 
         CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(() -> CliRun.of("run", "--routes",
                 routes.toString(), "--properties", properties.toString(), "--state-dir", state.resolve("db").toString()));
