@@ -7,6 +7,7 @@ import io.s3replicator.queue.Job;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Streaming merge-join of a source and a destination listing, both in key order, yielding
@@ -18,14 +19,22 @@ public class DiffJoin implements Iterator<Job> {
     private final RunStats stats;
     private final PeekingIterator source;
     private final PeekingIterator destination;
+    private final Consumer<ListedObject> onExtra;
     private Job next;
 
     public DiffJoin(ReplicationPair pair, RunStats stats, Iterator<ListedObject> source,
                     Iterator<ListedObject> destination) {
+        this(pair, stats, source, destination, extra -> { });
+    }
+
+    /** @param onExtra told of each destination object with no source twin (verify names them) */
+    public DiffJoin(ReplicationPair pair, RunStats stats, Iterator<ListedObject> source,
+                    Iterator<ListedObject> destination, Consumer<ListedObject> onExtra) {
         this.pair = pair;
         this.stats = stats;
         this.source = new PeekingIterator(source);
         this.destination = new PeekingIterator(destination);
+        this.onExtra = onExtra;
     }
 
     @Override
@@ -55,8 +64,9 @@ public class DiffJoin implements Iterator<Job> {
             }
             int order = s == null ? 1 : d == null ? -1 : KeyOrder.compare(s.relativeKey(), d.relativeKey());
             if (order > 0) {
-                destination.take();
                 stats.extraAtDestination.increment();
+                onExtra.accept(d);
+                destination.take();
                 continue;
             }
             source.take();

@@ -1,0 +1,134 @@
+package io.s3replicator.observe;
+
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.discover.BucketListing;
+import io.s3replicator.discover.DiffJoin;
+import io.s3replicator.discover.KeyOrder;
+import io.s3replicator.discover.ListedObject;
+import io.s3replicator.queue.Job;
+import io.s3replicator.storage.S3Clients;
+import io.s3replicator.storage.S3Errors;
+import io.s3replicator.transfer.ObjectCopier;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Compares a pair without changing anything: the diff's streaming merge-join over both
+ * listings, with every difference named. Where a listing alone cannot decide (an ETag that
+ * differs because the replicator relayed or split the object, a key the store sorts
+ * differently) the destination object is looked at before calling it different or missing.
+ */
+public class PairVerifier {
+    private final S3Clients clients;
+    private final int pageSize;
+    private final int maxListed;
+
+    /** @param maxListed keys named per kind of difference; the counts stay exact beyond it */
+    public PairVerifier(S3Clients clients, int pageSize, int maxListed) {
+        this.clients = clients;
+        this.pageSize = pageSize;
+        this.maxListed = maxListed;
+    }
+
+    public record Difference(String key, String reason) {
+    }
+
+    /** What a comparison found; keys of missing and different objects are source keys, extras destination keys. */
+    public record Report(String source, String destination, long sourceObjects, long destinationObjects,
+                         long identical, long excluded, long missingCount, List<String> missing, long extraCount,
+                         List<String> extra, long differentCount, List<Difference> different) {
+        public boolean isIdentical() {
+            return missingCount == 0 && extraCount == 0 && differentCount == 0;
+        }
+
+        public boolean truncated() {
+            return missing.size() < missingCount || extra.size() < extraCount || different.size() < differentCount;
+        }
+    }
+
+    public Report verify(ReplicationPair pair) {
+        S3Client src = clients.client("source", pair.source().endpoint());
+        S3Client dst = clients.client("destination", pair.destination().endpoint());
+        RunStats stats = new RunStats("verify", pair.id());
+        List<String> extra = new ArrayList<>();
+        long[] extraCount = {0};
+        // Keys a store may list out of S3's order: held until the end, a twin may still turn up.
+        Set<String> orderSensitiveExtras = new HashSet<>();
+        DiffJoin join = new DiffJoin(pair, stats, new BucketListing(src, pair.source(), pageSize, stats.sourceListed::add),
+                new BucketListing(dst, pair.destination(), pageSize,
+                        stats.destinationListed::add), d -> {
+                    if (!pair.filter().accepts(d.relativeKey())) {
+                        return;
+                    }
+                    if (KeyOrder.isOrderSensitive(d.key())) {
+                        orderSensitiveExtras.add(d.key());
+                    } else {
+                        extraCount[0]++;
+                        if (extra.size() < maxListed) {
+                            extra.add(d.key());
+                        }
+                    }
+                });
+        List<String> missing = new ArrayList<>();
+        long missingCount = 0;
+        List<Difference> different = new ArrayList<>();
+        long differentCount = 0;
+        long identical = 0;
+        while (join.hasNext()) {
+            Job job = join.next();
+            String destinationKey = pair.destinationKey(job.key());
+            String verdict = switch (job.reason()) {
+                case MISSING -> "missing";
+                case SIZE_DIFFERS -> "size differs";
+                default -> lookAtDestination(dst, pair, job, destinationKey);
+            };
+            if (job.reason() == Job.Reason.MAYBE_MISSING && !"missing".equals(verdict)) {
+                orderSensitiveExtras.remove(destinationKey);
+            }
+            if (verdict == null) {
+                identical++;
+            } else if ("missing".equals(verdict)) {
+                if (missingCount++ < maxListed) {
+                    missing.add(job.key());
+                }
+            } else if (differentCount++ < maxListed) {
+                different.add(new Difference(job.key(), verdict));
+            }
+        }
+        for (String key : orderSensitiveExtras) {
+            if (extraCount[0]++ < maxListed) {
+                extra.add(key);
+            }
+        }
+        return new Report(pair.source().uri(), pair.destination().uri(), stats.sourceListed.sum(),
+                stats.destinationListed.sum(), stats.inStep.sum() + identical, stats.excluded.sum(), missingCount,
+                missing, extraCount[0], extra, differentCount, different);
+    }
+
+    /** @return null when the destination holds this source version, else why not ("missing" when absent) */
+    private static String lookAtDestination(S3Client dst, ReplicationPair pair, Job job, String destinationKey) {
+        HeadObjectResponse head;
+        try {
+            head = dst.headObject(b -> b.bucket(pair.destination().bucket()).key(destinationKey));
+        } catch (S3Exception e) {
+            if (S3Errors.isNotFound(e)) {
+                return "missing";
+            }
+            throw e;
+        }
+        if (head.contentLength() == null || head.contentLength() != job.size()) {
+            return "size differs";
+        }
+        if (job.etag() != null && (job.etag().equals(ListedObject.bareEtag(head.eTag()))
+                || job.etag().equals(head.metadata().get(ObjectCopier.SOURCE_ETAG_MARKER)))) {
+            return null;
+        }
+        return "content differs (ETag)";
+    }
+}
