@@ -1,0 +1,172 @@
+'use strict';
+// Synthesises the stack in-process and checks the template against what DESIGN.md and
+// issue 7 require. No AWS account is needed (or reachable): nothing is deployed.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const cdk = require('aws-cdk-lib');
+const { Template, Match } = require('aws-cdk-lib/assertions');
+const { ReplicatorStack } = require('../lib/replicator-stack');
+
+function synth(context = {}) {
+  const app = new cdk.App({ context });
+  const stack = new ReplicatorStack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  return Template.fromStack(stack);
+}
+
+/** Every IAM statement of the template: inline role policies and AWS::IAM::Policy documents. */
+function statements(template) {
+  const out = [];
+  const resources = template.toJSON().Resources;
+  for (const [id, r] of Object.entries(resources)) {
+    const docs = [];
+    if (r.Type === 'AWS::IAM::Policy') docs.push(r.Properties.PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role') (r.Properties.Policies || []).forEach((p) => docs.push(p.PolicyDocument));
+    for (const doc of docs) for (const s of doc.Statement) out.push({ id, ...s });
+  }
+  return out;
+}
+
+const asList = (x) => [].concat(x);
+const text = (x) => JSON.stringify(x);
+
+test('jobs queue redrives to a dead-letter queue that raises an alarm', () => {
+  const t = synth();
+  t.resourceCountIs('AWS::SQS::Queue', 2);
+  t.hasResourceProperties('AWS::SQS::Queue', {
+    VisibilityTimeout: 900,
+    RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+  });
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Namespace: 'AWS/SQS',
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('Alarms') })],
+  });
+});
+
+test('workers scale on queue depth between the configured bounds', () => {
+  const t = synth({ minWorkers: 2, maxWorkers: 30 });
+  t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2, LaunchType: 'FARGATE' });
+  t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+    MinCapacity: 2, MaxCapacity: 30, ScalableDimension: 'ecs:service:DesiredCount',
+  });
+  const alarms = t.findResources('AWS::CloudWatch::Alarm', {
+    Properties: { MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('QueueDepth') })] },
+  });
+  assert.ok(Object.keys(alarms).length >= 2, 'step scaling has an upper and a lower alarm on queue depth');
+  t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    PolicyType: 'StepScaling',
+    StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ChangeInCapacity' }),
+  });
+});
+
+test('workers run the container with a liveness health check and JSON logs', () => {
+  const t = synth();
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    ContainerDefinitions: [Match.objectLike({
+      Name: 'worker',
+      Command: ['run', '--routes', '/app/routes'],
+      PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
+      HealthCheck: Match.objectLike({
+        Command: ['CMD-SHELL', Match.stringLikeRegexp('/observe/health/live')],
+      }),
+      Environment: Match.arrayWith([{ Name: 'LOG_FORMAT', Value: 'json' }]),
+    })],
+  });
+});
+
+test('a scheduled ECS task runs the diff', () => {
+  const t = synth({ diffSchedule: 'cron(30 1 * * ? *)' });
+  t.hasResourceProperties('AWS::Events::Rule', {
+    ScheduleExpression: 'cron(30 1 * * ? *)',
+    Targets: [Match.objectLike({ EcsParameters: Match.objectLike({ LaunchType: 'FARGATE' }) })],
+  });
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    ContainerDefinitions: [Match.objectLike({ Name: 'diff', Command: Match.arrayWith(['sync']) })],
+  });
+});
+
+test('DynamoDB holds job state and in-flight jobs, on demand, in-flight entries expire', () => {
+  const t = synth();
+  t.resourceCountIs('AWS::DynamoDB::Table', 2);
+  t.hasResourceProperties('AWS::DynamoDB::Table', {
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+  });
+  t.hasResourceProperties('AWS::DynamoDB::Table', {
+    BillingMode: 'PAY_PER_REQUEST',
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+  });
+});
+
+test('source object events are sent to the jobs queue, and S3 may send only from that bucket', () => {
+  const t = synth({ sourceBucket: 'src-bkt', sourcePrefix: 'logs/' });
+  t.hasResourceProperties('Custom::S3BucketNotifications', {
+    BucketName: 'src-bkt',
+    NotificationConfiguration: {
+      QueueConfigurations: [
+        Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'logs/' }] } } }),
+        Match.objectLike({ Events: ['s3:ObjectRemoved:*'] }),
+      ],
+    },
+  });
+  t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+      Action: Match.arrayWith(['sqs:SendMessage']),
+      Principal: { Service: 's3.amazonaws.com' },
+      Condition: { ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+    })]) },
+  });
+  assert.equal(Object.keys(synth({ sourceEvents: 'false' }).findResources('Custom::S3BucketNotifications')).length, 0);
+});
+
+test('no IAM statement grants a wildcard resource except the ECR token AWS cannot scope', () => {
+  const t = synth();
+  const wildcards = statements(t).filter((s) => asList(s.Resource).includes('*'));
+  for (const s of wildcards) {
+    assert.deepEqual(asList(s.Action), ['ecr:GetAuthorizationToken'], `wildcard resource in ${s.id}: ${text(s)}`);
+  }
+  // Managed policies are not inspectable here: none may be attached.
+  for (const [id, r] of Object.entries(t.findResources('AWS::IAM::Role'))) {
+    assert.equal(r.Properties.ManagedPolicyArns, undefined, `${id} has managed policies`);
+  }
+  for (const s of statements(t)) {
+    for (const a of asList(s.Action)) {
+      assert.ok(!/^[a-z0-9-]+:\*$/.test(a) && a !== '*', `service-wide action ${a} in ${s.id}`);
+    }
+  }
+});
+
+test('the task role reads the source prefix and writes only the destination prefix', () => {
+  const t = synth({ sourceBucket: 'src-bkt', sourcePrefix: 'in/', destinationBucket: 'dst-bkt', destinationPrefix: 'out/' });
+  const task = statements(t).filter((s) => s.id.startsWith('TaskRole'));
+  const on = (needle) => task.filter((s) => text(s.Resource).includes(needle));
+  const actions = (list) => list.flatMap((s) => asList(s.Action));
+
+  assert.ok(text(on('src-bkt')).includes('src-bkt/in/*'), 'source objects are scoped to the prefix');
+  assert.deepEqual(actions(on('src-bkt')).filter((a) => /Put|Delete|Abort/.test(a)), [], 'nothing writes the source');
+  assert.ok(actions(on('dst-bkt/out/*')).includes('s3:PutObject'));
+  assert.ok(!text(task).includes('dst-bkt/*'), 'destination writes are scoped to the prefix');
+  assert.ok(actions(task).includes('secretsmanager:GetSecretValue'), 'the task reads the credentials secret');
+  assert.ok(actions(task).includes('sqs:ReceiveMessage') && actions(task).includes('dynamodb:PutItem'));
+});
+
+test('a Secrets Manager secret holds the other side\'s keys', () => {
+  const t = synth();
+  t.hasResourceProperties('AWS::SecretsManager::Secret', {
+    GenerateSecretString: { SecretStringTemplate: '{"accessKeyId":"REPLACE_ME"}', GenerateStringKey: 'secretAccessKey' },
+  });
+});
+
+test('the dashboard shows queue depth, DLQ, workers, network and per-object outcomes', () => {
+  const t = synth();
+  const boards = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
+  assert.equal(boards.length, 1);
+  const body = text(boards[0].Properties.DashboardBody);
+  for (const expected of ['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible',
+    'RunningTaskCount', 'NetworkRxBytes', 'CPUUtilization', 'io.s3replicator.objects', 'outcome = \\\\\\"FAILED\\\\\\"']) {
+    assert.ok(body.includes(expected), `dashboard lacks ${expected}`);
+  }
+});
