@@ -42,11 +42,15 @@ public class PairLoader implements StartupListener {
             // The model keeps no template id on the route; the template's own input endpoint marks it.
             if (route.isCreatedFromTemplate() && params != null && route.getInput() != null
                     && route.getInput().getEndpointUri().startsWith(TEMPLATE_INPUT)) {
-                ReplicationPair pair = fromTemplate(route.getRouteId(), params);
+                // Parameter values may be placeholders ({{SOURCE}} from the environment, in the container).
+                Map<String, Object> resolved = new java.util.HashMap<>();
+                params.forEach((k, v) -> resolved.put(k, v instanceof String text
+                        ? context.resolvePropertyPlaceholders(text) : v));
+                ReplicationPair pair = fromTemplate(route.getRouteId(), resolved);
                 checkBuckets(pair, clients);
                 pairs.register(pair);
                 LOG.info("pair {}: {} -> {}, schedule '{}'", pair.id(), pair.source(), pair.destination(),
-                        params.get("schedule"));
+                        resolved.get("schedule"));
             }
         }
     }

@@ -44,18 +44,16 @@ class ManagementServerTest {
         Buckets.put(src, a, "one.txt", "1");
         Buckets.put(src, a, "ten.txt", "0123456789");
         Buckets.put(src, a, "dir/hundred.bin", "x".repeat(100));
-        Files.writeString(routes.resolve("pairs.camel.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: replication-pair
-                    routeId: metered
-                    parameters:
-                      - {name: source, value: "s3://%s?endpoint=%s&pathStyle=true"}
-                      - {name: destination, value: "s3://%s?endpoint=%s&pathStyle=true"}
-                      - {name: schedule, value: "0/1 * * * * ?"}
-                """.formatted(a, srcEndpoint, b, dstEndpoint));
+        // The container's routes file (deploy/routes), its pair given as it is on ECS: by variables.
+        Files.copy(Path.of("deploy/routes/pair-from-env.camel.yaml"), routes.resolve("pair.camel.yaml"));
         int port = Http.freePort();
-        Path properties = Files.writeString(state.resolve("test.properties"),
-                "camel.main.duration-max-seconds = 15\ncamel.management.port = " + port + "\n");
+        Path properties = Files.writeString(state.resolve("test.properties"), String.join("\n",
+                "camel.main.duration-max-seconds = 15",
+                "camel.management.port = " + port,
+                "PAIR_ID = metered",
+                "SOURCE = s3://" + a + "?endpoint=" + srcEndpoint + "&pathStyle=true",
+                "DESTINATION = s3://" + b + "?endpoint=" + dstEndpoint + "&pathStyle=true",
+                "SCHEDULE = 0/1 * * * * ?", ""));
         CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(() -> CliRun.of("run", "--routes",
                 routes.toString(), "--properties", properties.toString(), "--state-dir", state.resolve("db").toString()));
 
