@@ -64,6 +64,9 @@ class ManagementServerTest {
         await(() -> Http.sample(Http.get(metrics).body(), "s3replicator_diff_objects_total",
                 Map.of("pair", "metered", "verdict", "in_step")) != null);
         String scrape = Http.get(metrics).body();
+        // Kept for reading (and for checking dashboards against real series names).
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target/metrics-sample.txt"), scrape);
 
         assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrder("one.txt", "ten.txt", "dir/hundred.bin");
         assertThat(Http.sample(scrape, "s3replicator_objects_total", copied)).isEqualTo(3.0);
@@ -87,6 +90,21 @@ class ManagementServerTest {
         assertThat(Http.sample(scrape, "camel_exchanges_total", Map.of("routeId", "transfer")))
                 .isEqualTo(Http.sample(scrape, "s3replicator_diff_jobs_emitted_total", Map.of("pair", "metered")));
         assertThat(Http.sample(scrape, "jvm_memory_used_bytes", Map.of())).isPositive();
+        // Every series the Grafana dashboard queries is one this scrape serves.
+        JsonNode dashboard = JSON.readTree(Path.of("deploy/grafana/s3-replicator.json").toFile());
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        for (JsonNode expr : dashboard.findValues("expr")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("\\b((?:s3replicator|camel|jvm|process|system)_[a-z0-9_]+)\\b").matcher(expr.asText());
+            while (m.find()) {
+                queried.add(m.group(1));
+            }
+        }
+        assertThat(queried).hasSizeGreaterThan(10);
+        for (String series : queried) {
+            assertThat(scrape).as("series %s of the Grafana dashboard", series)
+                    .containsPattern("(?m)^" + series + "[{ ]");
+        }
         // No object key ever becomes a label.
         assertThat(scrape).doesNotContain("hundred.bin").doesNotContain("ten.txt");
 
