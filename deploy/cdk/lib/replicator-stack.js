@@ -41,6 +41,11 @@ function settings(scope) {
     minWorkers: Number(ctx('minWorkers', 1)),
     maxWorkers: Number(ctx('maxWorkers', 20)),
     alarmEmail: ctx('alarmEmail', undefined),
+    pairId: ctx('pairId', 'pair'),
+    // Which side's URI uses the Secrets Manager keys: source, destination or none.
+    secretSide: ctx('secretSide', 'source'),
+    // The workers' own diff schedule (Quartz); the scheduled task below is the nightly one.
+    workerSchedule: ctx('workerSchedule', '0 0 * * * ?'),
   };
 }
 
@@ -140,14 +145,21 @@ class ReplicatorStack extends Stack {
 
     const repository = ecr.Repository.fromRepositoryName(this, 'Image', s.imageRepository);
     const image = ecs.ContainerImage.fromEcrRepository(repository, s.imageTag);
+    // The side whose keys live in the secret (another partition or cloud): its URI names the
+    // secret, which the replicator reads (and re-reads) through Secrets Manager.
+    const withSecret = (uri, side) => (s.secretSide === side
+      ? `${uri}${uri.includes('?') ? '&' : '?'}credentials=secret:${credentials.secretName}` : uri);
     const environment = {
       LOG_FORMAT: 'json',
-      S3REPLICATOR_QUEUE_URI: `aws2-sqs://${queue.queueName}?deleteAfterRead=true`,
-      S3REPLICATOR_STATE_TABLE: jobState.tableName,
-      S3REPLICATOR_INFLIGHT_TABLE: inFlight.tableName,
-      S3REPLICATOR_CREDENTIALS_SECRET: credentials.secretName,
-      SOURCE: `s3://${s.sourceBucket}/${s.sourcePrefix}`,
-      DESTINATION: `s3://${s.destinationBucket}/${s.destinationPrefix}`,
+      PAIR_ID: s.pairId,
+      SOURCE: withSecret(`s3://${s.sourceBucket}/${s.sourcePrefix}`, 'source'),
+      DESTINATION: withSecret(`s3://${s.destinationBucket}/${s.destinationPrefix}`, 'destination'),
+      SCHEDULE: s.workerSchedule,
+      // For the distributed mode (SQS queue, DynamoDB state). Deliberately not the names the
+      // replicator reads today (s3replicator.queue.uri): this release has no SQS consumer yet.
+      JOBS_QUEUE_URL: queue.queueUrl,
+      JOB_STATE_TABLE: jobState.tableName,
+      IN_FLIGHT_TABLE: inFlight.tableName,
     };
     const healthCheck = {
       // Liveness only: readiness follows S3 and the state store, and a restart cures neither.

@@ -153,8 +153,19 @@ test('the task role reads the source prefix and writes only the destination pref
   assert.ok(actions(task).includes('sqs:ReceiveMessage') && actions(task).includes('dynamodb:PutItem'));
 });
 
-test('a Secrets Manager secret holds the other side\'s keys', () => {
-  const t = synth();
+test('a Secrets Manager secret holds the other side\'s keys and that side\'s URI names it', () => {
+  const t = synth({ secretSide: 'source' });
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    ContainerDefinitions: [Match.objectLike({
+      Name: 'worker',
+      Environment: Match.arrayWith([{ Name: 'SOURCE', Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }]),
+    })],
+  });
+  const worker = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
+    .flatMap((r) => r.Properties.ContainerDefinitions).find((c) => c.Name === 'worker');
+  const source = worker.Environment.find((e) => e.Name === 'SOURCE');
+  assert.match(text(source.Value), /credentials=secret:/);
+  assert.ok(!text(worker.Environment.find((e) => e.Name === 'DESTINATION').Value).includes('credentials='));
   t.hasResourceProperties('AWS::SecretsManager::Secret', {
     GenerateSecretString: { SecretStringTemplate: '{"accessKeyId":"REPLACE_ME"}', GenerateStringKey: 'secretAccessKey' },
   });
