@@ -37,6 +37,12 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
             description = "objects above this need multipart transfer (default: ${DEFAULT-VALUE})")
     long multipartThreshold;
+    @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
+            description = "preferred multipart part size, 5MiB..5GiB; grown for huge objects, the source's own when it is multipart (default: ${DEFAULT-VALUE})")
+    long partSize;
+    @Option(names = "--parts-in-flight", paramLabel = "N", defaultValue = "8",
+            description = "multipart parts moved at once across all objects; memory is at most N x part size (default: ${DEFAULT-VALUE})")
+    int partsInFlight;
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "data", description = "embedded job-state database directory (default: ${DEFAULT-VALUE})")
     String stateDir;
     @Option(names = "--management-port", paramLabel = "PORT",
@@ -59,6 +65,8 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
         properties.put("s3replicator.transfer.multipart-threshold", String.valueOf(multipartThreshold));
+        properties.put("s3replicator.transfer.part-size", String.valueOf(partSize));
+        properties.put("s3replicator.transfer.parts-in-flight", String.valueOf(partsInFlight));
         properties.put("s3replicator.state.dir", stateDir);
         // A one-shot command binds no port unless asked: two syncs on one machine must not collide.
         properties.put("camel.management.enabled", String.valueOf(managementPort != null));

@@ -8,7 +8,11 @@ import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.state.JobRecorder;
 import io.s3replicator.state.StateStore;
 import io.s3replicator.storage.S3Clients;
+import io.s3replicator.state.MultipartCheckpoints;
+import io.s3replicator.transfer.MultipartCopier;
+import io.s3replicator.transfer.MultipartRoute;
 import io.s3replicator.transfer.ObjectCopier;
+import io.s3replicator.transfer.PartRetry;
 import io.s3replicator.transfer.TransferRoute;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -17,6 +21,7 @@ import io.s3replicator.state.InFlightJobs;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Wires the pipeline from {@code s3replicator.*} properties: builds the beans, binds the ones
@@ -30,6 +35,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int concurrency;
     @PropertyInject(value = "s3replicator.transfer.multipart-threshold", defaultValue = "8388608")
     private long multipartThreshold;
+    @PropertyInject(value = "s3replicator.transfer.part-size", defaultValue = "8388608")
+    private long partSize;
+    @PropertyInject(value = "s3replicator.transfer.parts-in-flight", defaultValue = "8")
+    private int partsInFlight;
     @PropertyInject(value = "s3replicator.discover.list-page-size", defaultValue = "1000")
     private int listPageSize;
     @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
@@ -37,7 +46,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, listPageSize,
+        ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, partSize,
+                partsInFlight, listPageSize,
                 Path.of(stateDir));
         String consumerUri = settings.queueUri() + (settings.queueUri().contains("?") ? "&" : "?")
                 + "concurrentConsumers=" + settings.concurrency();
@@ -45,7 +55,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         PairRegistry pairs = new PairRegistry();
         ReplicatorMetrics metrics = Observability.metrics(context);
         RunRegistry runs = new RunRegistry(metrics);
-        S3Clients clients = new S3Clients(settings.concurrency() * 2 + 8);
+        S3Clients clients = new S3Clients(settings.concurrency() * 2 + settings.partsInFlight() * 2 + 8);
         StateStore state = new StateStore(settings.stateDir());
         InFlightJobs inFlight = new InFlightJobs(state.dataSource(), "transfer");
         context.addService(inFlight);
@@ -69,7 +79,13 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
         context.addStartupListener(new PairLoader(pairs, clients));
         context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), settings.queueUri()));
-        context.addRoutes(new TransferRoute(consumerUri, pairs,
-                new ObjectCopier(clients, settings.multipartThreshold()), new JobRecorder(state, runs, metrics), inFlight));
+        context.addRoutes(new TransferRoute(consumerUri, pairs, new ObjectCopier(clients),
+                new JobRecorder(state, runs, metrics), inFlight, settings.multipartThreshold()));
+        // One pool for the parts of all objects: its size bounds part data in memory.
+        ExecutorService partsPool = context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());
+        MultipartCopier multipart = new MultipartCopier(clients, new MultipartCheckpoints(state.dataSource()), runs,
+                settings.partSize(), new PartRetry(6, 200, 10_000));
+        context.addRoutes(new MultipartRoute(multipart, partsPool));
     }
 }

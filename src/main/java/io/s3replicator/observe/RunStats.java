@@ -37,6 +37,8 @@ public class RunStats {
     private final AtomicLong finished = new AtomicLong();
     public final LongAdder copied = new LongAdder();
     public final LongAdder copiedBytes = new LongAdder();
+    /** Bytes of multipart parts moved so far, counted as each part completes (progress of large objects). */
+    public final LongAdder partBytes = new LongAdder();
     public final LongAdder wouldCopy = new LongAdder();
     public final LongAdder wouldCopyBytes = new LongAdder();
     private final Map<String, LongAdder> skippedByReason = new ConcurrentSkipListMap<>();

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * TRANSFER for objects up to the multipart threshold: decides whether the destination
+ * TRANSFER for objects up to the multipart threshold ({@link MultipartRoute} takes the rest): decides whether the destination
  * already holds the source version, then copies it server-side (CopyObject) or relays it
  * (streamed GET -> PUT, never the whole body in memory), with metadata and tags, pinned to
  * the source ETag seen at discovery, and verified.
@@ -42,13 +42,13 @@ public class ObjectCopier {
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
     /** Times a job follows a source that changes under it before giving up. */
     private static final int MAX_SOURCE_CHANGES = 3;
+    /** S3's limit for one PutObject / CopyObject. */
+    private static final long MAX_SINGLE_REQUEST = 5L * 1024 * 1024 * 1024;
 
     private final S3Clients clients;
-    private final long multipartThreshold;
 
-    public ObjectCopier(S3Clients clients, long multipartThreshold) {
+    public ObjectCopier(S3Clients clients) {
         this.clients = clients;
-        this.multipartThreshold = multipartThreshold;
     }
 
     public TransferOutcome transfer(ReplicationPair pair, Job job) {
@@ -92,14 +92,15 @@ public class ObjectCopier {
         throw new TransferException("source changed " + MAX_SOURCE_CHANGES + " times during the copy; will retry on the next diff");
     }
 
-    private void requireSinglePart(long size) {
-        if (size > multipartThreshold) {
-            throw new TransferException("object is " + Units.bytes(size) + ", above the multipart threshold of "
-                    + Units.bytes(multipartThreshold) + ": multipart transfer is not supported yet");
+    /** The route sends large objects to multipart; one that grew past a single request's limit waits. */
+    private static void requireSinglePart(long size) {
+        if (size > MAX_SINGLE_REQUEST) {
+            throw new TransferException("source grew to " + Units.bytes(size)
+                    + " during the copy, above the single-request limit; the next diff copies it as multipart");
         }
     }
 
-    private static boolean destinationHolds(S3Client destination, String bucket, String key, long size, String etag) {
+    static boolean destinationHolds(S3Client destination, String bucket, String key, long size, String etag) {
         HeadObjectResponse head = headOrNull(destination, bucket, key);
         return head != null && head.contentLength() == size
                 && (etag.equals(ListedObject.bareEtag(head.eTag())) || etag.equals(head.metadata().get(SOURCE_ETAG_MARKER)));

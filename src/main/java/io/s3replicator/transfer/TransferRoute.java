@@ -33,6 +33,8 @@ public class TransferRoute extends RouteBuilder {
     static final String IDEMPOTENT_KEY = "S3ReplicatorIdempotentKey";
     static final String KEY_OWNER = "S3ReplicatorKeyOwner";
     static final String STARTED = "S3ReplicatorStarted";
+    /** The {@link TransferOutcome} of the job, set by whichever path copied it. */
+    static final String OUTCOME = "S3ReplicatorOutcome";
     private static final Logger LOG = LoggerFactory.getLogger(TransferRoute.class);
 
     private final String queueUri;
@@ -40,9 +42,11 @@ public class TransferRoute extends RouteBuilder {
     private final ObjectCopier copier;
     private final JobRecorder recorder;
     private final IdempotentRepository inFlight;
+    private final long multipartThreshold;
 
     public TransferRoute(String queueUri, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
-                         IdempotentRepository inFlight) {
+                         IdempotentRepository inFlight, long multipartThreshold) {
+        this.multipartThreshold = multipartThreshold;
         this.queueUri = queueUri;
         this.pairs = pairs;
         this.copier = copier;
@@ -61,7 +65,13 @@ public class TransferRoute extends RouteBuilder {
                     .process(e -> record(e, Outcome.SKIPPED, "duplicate of a job in flight", 0, null))
                 .otherwise()
                     .setProperty(KEY_OWNER, constant(true))
-                    .process(this::transfer)
+                    .choice()
+                        .when(method(this, "needsMultipart"))
+                            .to(MultipartRoute.ENDPOINT)
+                        .otherwise()
+                            .process(this::transfer)
+                    .end()
+                    .process(this::recordOutcome)
             .end();
     }
 
@@ -74,10 +84,20 @@ public class TransferRoute extends RouteBuilder {
         exchange.setProperty(IDEMPOTENT_KEY, idempotentKey(pair, job));
     }
 
+    /** Copies above the threshold go multipart; the size seen at discovery decides. */
+    public boolean needsMultipart(Exchange exchange) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        return job.operation() == Job.Operation.COPY && job.size() > multipartThreshold;
+    }
+
     private void transfer(Exchange exchange) {
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         Job job = exchange.getProperty(JOB, Job.class);
-        TransferOutcome outcome = copier.transfer(pair, job);
+        exchange.setProperty(OUTCOME, copier.transfer(pair, job));
+    }
+
+    private void recordOutcome(Exchange exchange) {
+        TransferOutcome outcome = exchange.getProperty(OUTCOME, TransferOutcome.class);
         record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path());
     }
 

@@ -1,0 +1,135 @@
+package io.s3replicator.transfer;
+
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.discover.ListedObject;
+import io.s3replicator.queue.Job;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * TRANSFER for objects above the multipart threshold: plan parts -> split (streaming, on the
+ * shared parts-in-flight pool, so part data in memory is at most parts-in-flight x part size)
+ * -> copy each part -> aggregate part ETags -> complete sorted by part number, verified.
+ * A source that changes mid-copy aborts the upload and the loop starts over on the new version.
+ * The caller ({@link TransferRoute}) records the outcome left in {@link TransferRoute#OUTCOME}.
+ */
+public class MultipartRoute extends RouteBuilder {
+    public static final String ENDPOINT = "direct:multipart";
+    static final String ETAG = "S3ReplicatorMultipartEtag";
+    static final String ATTEMPT = "S3ReplicatorMultipartAttempt";
+    static final String UPLOAD = "S3ReplicatorMultipartUpload";
+    /** Times a job follows a source that changes under it before giving up. */
+    private static final int MAX_SOURCE_CHANGES = 3;
+
+    private final MultipartCopier copier;
+    private final ExecutorService partsPool;
+
+    public MultipartRoute(MultipartCopier copier, ExecutorService partsPool) {
+        this.copier = copier;
+        this.partsPool = partsPool;
+    }
+
+    @Override
+    public void configure() {
+        from(ENDPOINT).routeId("multipart")
+            .process(this::init)
+            .loopDoWhile(exchangeProperty(TransferRoute.OUTCOME).isNull())
+                .process(this::begin)
+                .filter(exchangeProperty(TransferRoute.OUTCOME).isNull())
+                    .doTry()
+                        .split(body(), new PartEtags()).streaming().executorService(partsPool).stopOnException()
+                            .process(this::copyPart)
+                        .endDoTry()
+                        .process(this::complete)
+                    .doCatch(SourceChangedException.class)
+                        .process(this::sourceChanged)
+                    .end()
+                .end()
+            .end();
+    }
+
+    private void init(Exchange exchange) {
+        exchange.setProperty(ETAG, exchange.getProperty(TransferRoute.JOB, Job.class).etag());
+        exchange.setProperty(ATTEMPT, 0);
+    }
+
+    /** Plans, resumes or creates the upload; the body becomes the lazy iterator of missing parts. */
+    private void begin(Exchange exchange) {
+        ReplicationPair pair = exchange.getProperty(TransferRoute.PAIR, ReplicationPair.class);
+        Job job = exchange.getProperty(TransferRoute.JOB, Job.class);
+        int attempt = exchange.getProperty(ATTEMPT, Integer.class);
+        MultipartCopier.Start start = copier.begin(pair, job, exchange.getProperty(ETAG, String.class), attempt == 0);
+        if (start.outcome() != null) {
+            exchange.setProperty(TransferRoute.OUTCOME, start.outcome());
+            return;
+        }
+        exchange.setProperty(UPLOAD, start.upload());
+        exchange.getIn().setBody(start.upload().plan().remaining(start.upload().resumed.keySet()));
+    }
+
+    private void copyPart(Exchange exchange) {
+        MultipartCopier.Upload upload = exchange.getProperty(UPLOAD, MultipartCopier.Upload.class);
+        exchange.getIn().setBody(copier.copyPart(upload, exchange.getIn().getBody(PartPlan.Part.class)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void complete(Exchange exchange) {
+        MultipartCopier.Upload upload = exchange.getProperty(UPLOAD, MultipartCopier.Upload.class);
+        Object body = exchange.getIn().getBody();
+        // No aggregated body when every part was already at the destination.
+        List<CompletedPart> moved = body instanceof List<?> list ? (List<CompletedPart>) list : List.of();
+        exchange.setProperty(TransferRoute.OUTCOME, copier.complete(upload, moved));
+    }
+
+    /** Never a mixed object: drop the upload and follow the source to its new version. */
+    private void sourceChanged(Exchange exchange) {
+        MultipartCopier.Upload upload = exchange.getProperty(UPLOAD, MultipartCopier.Upload.class);
+        if (upload != null) {
+            copier.abort(upload);
+            exchange.removeProperty(UPLOAD);
+        }
+        ReplicationPair pair = exchange.getProperty(TransferRoute.PAIR, ReplicationPair.class);
+        Job job = exchange.getProperty(TransferRoute.JOB, Job.class);
+        int attempt = exchange.getProperty(ATTEMPT, Integer.class) + 1;
+        if (attempt > MAX_SOURCE_CHANGES) {
+            throw new TransferException("source changed " + MAX_SOURCE_CHANGES
+                    + " times during the copy; will retry on the next diff");
+        }
+        HeadObjectResponse now = copier.currentSource(pair, job);
+        if (now == null) {
+            exchange.setProperty(TransferRoute.OUTCOME, TransferOutcome.skipped("source deleted since it was listed"));
+            return;
+        }
+        exchange.setProperty(ATTEMPT, attempt);
+        exchange.setProperty(ETAG, ListedObject.bareEtag(now.eTag()));
+    }
+
+    /** Collects the part results into one list; completion sorts them by part number. */
+    static final class PartEtags implements AggregationStrategy {
+        @Override
+        @SuppressWarnings("unchecked")
+        public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+            Exchange result = oldExchange == null ? newExchange : oldExchange;
+            if (newExchange.getException() != null) {
+                return result;
+            }
+            CompletedPart part = newExchange.getIn().getBody(CompletedPart.class);
+            List<CompletedPart> parts;
+            if (result.getIn().getBody() instanceof List<?> list) {
+                parts = (List<CompletedPart>) list;
+            } else {
+                parts = new ArrayList<>();
+                result.getIn().setBody(parts);
+            }
+            parts.add(part);
+            return result;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.s3replicator.testing;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Fault injection through real requests (DESIGN.md section 7): an SDK interceptor that every
+ * client in the test JVM loads (software/amazon/awssdk/global/handlers/execution.interceptors).
+ * It records each HTTP attempt and, for buckets a test arms, rejects, corrupts or reacts to
+ * requests. Unarmed buckets pass through untouched, so tests do not disturb each other.
+ */
+public class FaultInjector implements ExecutionInterceptor {
+    /** One HTTP attempt: operation, bucket and part number (0 when none). */
+    public record Call(String operation, String bucket, int partNumber) {
+    }
+
+    private static final ConcurrentLinkedQueue<Call> CALLS = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentHashMap<String, Integer> CRASH_AFTER_PARTS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, AtomicInteger> PARTS_SENT = new ConcurrentHashMap<>();
+    /** bucket -> part number -> attempts left that fail with 503 SlowDown. */
+    private static final ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> SLOW_DOWN = new ConcurrentHashMap<>();
+    /** bucket -> part number -> uploads left whose body is corrupted (and Content-MD5 dropped). */
+    private static final ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> CORRUPT = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Runnable> AFTER_FIRST_PART = new ConcurrentHashMap<>();
+    private static final ExecutionAttribute<Boolean> CORRUPTING = new ExecutionAttribute<>("fault-injector-corrupt");
+
+    public static void reset(String bucket) {
+        CALLS.removeIf(c -> bucket.equals(c.bucket()));
+        CRASH_AFTER_PARTS.remove(bucket);
+        PARTS_SENT.remove(bucket);
+        SLOW_DOWN.remove(bucket);
+        CORRUPT.remove(bucket);
+        AFTER_FIRST_PART.remove(bucket);
+    }
+
+    /** Like a worker dying: after {@code parts} UploadParts into {@code bucket}, every further one is refused unsent. */
+    public static void crashAfterParts(String bucket, int parts) {
+        PARTS_SENT.put(bucket, new AtomicInteger());
+        CRASH_AFTER_PARTS.put(bucket, parts);
+    }
+
+    public static void slowDown(String bucket, int partNumber, int times) {
+        SLOW_DOWN.computeIfAbsent(bucket, b -> new ConcurrentHashMap<>()).put(partNumber, new AtomicInteger(times));
+    }
+
+    public static void corrupt(String bucket, int partNumber, int times) {
+        CORRUPT.computeIfAbsent(bucket, b -> new ConcurrentHashMap<>()).put(partNumber, new AtomicInteger(times));
+    }
+
+    /** Runs {@code action} once, right after the first part (UploadPart or UploadPartCopy) into {@code bucket} succeeded. */
+    public static void afterFirstPart(String bucket, Runnable action) {
+        AFTER_FIRST_PART.put(bucket, action);
+    }
+
+    public static List<Call> calls(String bucket, String operation) {
+        return CALLS.stream().filter(c -> bucket.equals(c.bucket()) && operation.equals(c.operation())).toList();
+    }
+
+    public static long count(String bucket, String operation) {
+        return calls(bucket, operation).size();
+    }
+
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        String bucket = bucket(context.request());
+        if (bucket != null && "UploadPart".equals(operation(attributes))
+                && takeOne(CORRUPT, bucket, partNumber(context.request()))) {
+            attributes.putAttribute(CORRUPTING, true);
+            // Without its Content-MD5 the store cannot refuse the bad bytes: the copier must notice.
+            return context.httpRequest().toBuilder().removeHeader("Content-MD5").build();
+        }
+        return context.httpRequest();
+    }
+
+    @Override
+    public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        if (!Boolean.TRUE.equals(attributes.getAttribute(CORRUPTING)) || context.requestBody().isEmpty()) {
+            return context.requestBody();
+        }
+        try (InputStream in = context.requestBody().get().contentStreamProvider().newStream()) {
+            byte[] bytes = in.readAllBytes();
+            bytes[bytes.length / 2] ^= 0x5A;
+            return Optional.of(RequestBody.fromBytes(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String bucket = bucket(context.request());
+        if (bucket == null) {
+            return;
+        }
+        String operation = operation(attributes);
+        int part = partNumber(context.request());
+        CALLS.add(new Call(operation, bucket, part));
+        if (!"UploadPart".equals(operation) && !"UploadPartCopy".equals(operation)) {
+            return;
+        }
+        Integer crashAfter = CRASH_AFTER_PARTS.get(bucket);
+        if (crashAfter != null && PARTS_SENT.get(bucket).incrementAndGet() > crashAfter) {
+            throw error(400, "InjectedCrash", "the worker died (injected)");
+        }
+        if (takeOne(SLOW_DOWN, bucket, part)) {
+            throw error(503, "SlowDown", "Please reduce your request rate (injected)");
+        }
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        String bucket = bucket(context.request());
+        String operation = operation(attributes);
+        if (bucket != null && ("UploadPart".equals(operation) || "UploadPartCopy".equals(operation))) {
+            Runnable action = AFTER_FIRST_PART.remove(bucket);
+            if (action != null) {
+                action.run();
+            }
+        }
+    }
+
+    private static boolean takeOne(ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> rules,
+                                   String bucket, int part) {
+        var perPart = rules.get(bucket);
+        AtomicInteger left = perPart == null ? null : perPart.get(part);
+        return left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    private static S3Exception error(int status, String code, String message) {
+        return (S3Exception) S3Exception.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+    }
+
+    private static String operation(ExecutionAttributes attributes) {
+        return attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    }
+
+    private static String bucket(SdkRequest request) {
+        return request.getValueForField("Bucket", String.class)
+                .or(() -> request.getValueForField("DestinationBucket", String.class)).orElse(null);
+    }
+
+    private static int partNumber(SdkRequest request) {
+        return request.getValueForField("PartNumber", Integer.class).orElse(0);
+    }
+}
