@@ -38,7 +38,8 @@ public class MultipartRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("multipart")
+        // No error handler of its own: failures go back to the transfer route, which records them.
+        from(ENDPOINT).routeId("multipart").errorHandler(noErrorHandler())
             .process(this::init)
             .loopDoWhile(exchangeProperty(TransferRoute.OUTCOME).isNull())
                 .process(this::begin)

@@ -46,16 +46,25 @@ public record PartPlan(long objectSize, long partSize, int partCount) {
         return withPartSize(objectSize, size);
     }
 
+    /** Part sizes common tools use (AWS CLI and SDKs 8 MiB, rclone 5 MiB, others), most common first. */
+    private static final long[] COMMON_PART_MIB = {8, 16, 5, 10, 32, 64, 15, 25, 50, 100, 128, 256, 512, 1024};
+
     /**
      * The uniform part size a multipart source with {@code sourceParts} parts most likely used:
-     * the smallest whole MiB (at least 5 MiB) giving that many parts. Stores that honour
-     * HEAD ?partNumber=1 tell us the exact size instead.
+     * the most common tool part size giving that many parts, else the smallest whole MiB (at
+     * least 5 MiB) that does; -1 when none does. Stores that honour HEAD ?partNumber=1 tell us
+     * the exact size instead, so this is only the fallback.
      */
     public static long guessSourcePartSize(long objectSize, int sourceParts) {
         if (sourceParts < 2 || sourceParts > MAX_PARTS) {
             return -1;
         }
         long mib = 1024 * 1024;
+        for (long common : COMMON_PART_MIB) {
+            if (ceilDiv(objectSize, common * mib) == sourceParts) {
+                return common * mib;
+            }
+        }
         long candidate = Math.max(MIN_PART_SIZE, ceilDiv(ceilDiv(objectSize, sourceParts), mib) * mib);
         return candidate <= MAX_PART_SIZE && ceilDiv(objectSize, candidate) == sourceParts ? candidate : -1;
     }

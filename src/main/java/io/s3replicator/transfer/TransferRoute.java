@@ -7,6 +7,7 @@ import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobRecorder;
 import io.s3replicator.state.JobResult.Outcome;
 import io.s3replicator.storage.S3Errors;
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
@@ -87,7 +88,12 @@ public class TransferRoute extends RouteBuilder {
     /** Copies above the threshold go multipart; the size seen at discovery decides. */
     public boolean needsMultipart(Exchange exchange) {
         Job job = exchange.getProperty(JOB, Job.class);
-        return job.operation() == Job.Operation.COPY && job.size() > multipartThreshold;
+        return job.operation() == Job.Operation.COPY && isMultipart(job.size(), multipartThreshold);
+    }
+
+    /** Strictly above the threshold: an object of exactly the threshold is still one request. */
+    static boolean isMultipart(long size, long threshold) {
+        return size > threshold;
     }
 
     private void transfer(Exchange exchange) {
@@ -103,6 +109,10 @@ public class TransferRoute extends RouteBuilder {
 
     private void recordFailure(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // A failed part arrives wrapped by the split: the part's own failure is the reason.
+        while (e instanceof CamelExchangeException && e.getCause() != null) {
+            e = e.getCause();
+        }
         String reason = S3Errors.describe(e);
         if (exchange.getProperty(PAIR) == null) {
             // Poison (unparsable, or a pair this process does not serve): nothing to record it

@@ -2,20 +2,15 @@ package io.s3replicator.testing;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fault injection through real requests (DESIGN.md section 7): an SDK interceptor that every
  * client in the test JVM loads (software/amazon/awssdk/global/handlers/execution.interceptors).
  * It records each HTTP attempt and, for buckets a test arms, rejects, corrupts or reacts to
- * requests. Unarmed buckets pass through untouched, so tests do not disturb each other.
+ * requests, or misreports what the store received. Unarmed buckets pass through untouched, so tests do not disturb each other.
  */
 public class FaultInjector implements ExecutionInterceptor {
     /** One HTTP attempt: operation, bucket and part number (0 when none). */
@@ -36,10 +31,9 @@ public class FaultInjector implements ExecutionInterceptor {
     private static final ConcurrentHashMap<String, AtomicInteger> PARTS_SENT = new ConcurrentHashMap<>();
     /** bucket -> part number -> attempts left that fail with 503 SlowDown. */
     private static final ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> SLOW_DOWN = new ConcurrentHashMap<>();
-    /** bucket -> part number -> uploads left whose body is corrupted (and Content-MD5 dropped). */
+    /** bucket -> part number -> uploads left that the store reports as received damaged. */
     private static final ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> CORRUPT = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Runnable> AFTER_FIRST_PART = new ConcurrentHashMap<>();
-    private static final ExecutionAttribute<Boolean> CORRUPTING = new ExecutionAttribute<>("fault-injector-corrupt");
 
     public static void reset(String bucket) {
         CALLS.removeIf(c -> bucket.equals(c.bucket()));
@@ -77,30 +71,20 @@ public class FaultInjector implements ExecutionInterceptor {
         return calls(bucket, operation).size();
     }
 
+    /**
+     * The store answers an UploadPart with the ETag (MD5) of the bytes it received: reporting a
+     * different one is what a part damaged on the way looks like to the copier.
+     */
     @Override
-    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
         String bucket = bucket(context.request());
-        if (bucket != null && "UploadPart".equals(operation(attributes))
+        if (bucket != null && context.response() instanceof UploadPartResponse r
                 && takeOne(CORRUPT, bucket, partNumber(context.request()))) {
-            attributes.putAttribute(CORRUPTING, true);
-            // Without its Content-MD5 the store cannot refuse the bad bytes: the copier must notice.
-            return context.httpRequest().toBuilder().removeHeader("Content-MD5").build();
+            String etag = r.eTag().replace("\"", "");
+            String damaged = (etag.charAt(0) == '0' ? '1' : '0') + etag.substring(1);
+            return r.toBuilder().eTag("\"" + damaged + "\"").build();
         }
-        return context.httpRequest();
-    }
-
-    @Override
-    public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-        if (!Boolean.TRUE.equals(attributes.getAttribute(CORRUPTING)) || context.requestBody().isEmpty()) {
-            return context.requestBody();
-        }
-        try (InputStream in = context.requestBody().get().contentStreamProvider().newStream()) {
-            byte[] bytes = in.readAllBytes();
-            bytes[bytes.length / 2] ^= 0x5A;
-            return Optional.of(RequestBody.fromBytes(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return context.response();
     }
 
     @Override
