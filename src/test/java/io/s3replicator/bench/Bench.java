@@ -1,0 +1,237 @@
+package io.s3replicator.bench;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * Benchmark harness (not a test; {@code mvn -Pbench package}). On loopback: two S3Mock
+ * processes, seeded with many large and many small objects; then s3-replicator {@code sync},
+ * rclone and a plain SDK copy loop each copy them relayed (endpoint to endpoint), server-side
+ * (within one endpoint) and once more as a no-op re-sync. Every run is a child process timed
+ * by /usr/bin/time (wall and CPU seconds). The emulator is CPU-bound, so the ratios between
+ * tools from one run are what count, not absolute numbers.
+ *
+ * <p>Args: replicator jar, S3Mock exec jar, work directory. Sizes: -Dbench.large.count (20),
+ * -Dbench.large.mib (64), -Dbench.small.count (2000), -Dbench.small.kib (16), -Dbench.concurrency (8).
+ */
+public final class Bench {
+    record Result(String scenario, String dataset, String tool, int objects, long bytes, double wall, double cpu,
+                  int exit) {
+    }
+
+    private static final String[] TOOLS = {"s3-replicator", "rclone", "sdk-loop"};
+    private final Path replicatorJar;
+    private final Path s3mockJar;
+    private final Path work;
+    private final int concurrency = Integer.getInteger("bench.concurrency", 8);
+    private final List<Process> servers = new ArrayList<>();
+    private final List<Result> results = new ArrayList<>();
+    private String endpointA;
+    private String endpointB;
+
+    private Bench(Path replicatorJar, Path s3mockJar, Path work) {
+        this.replicatorJar = replicatorJar;
+        this.s3mockJar = s3mockJar;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Bench bench = new Bench(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]));
+        try {
+            bench.run();
+        } finally {
+            bench.servers.forEach(Process::destroy);
+        }
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(work);
+        endpointA = startS3Mock("a");
+        endpointB = startS3Mock("b");
+        S3Client a = SdkCopyLoop.client(endpointA, 32);
+        S3Client b = SdkCopyLoop.client(endpointB, 32);
+        Map<String, int[]> datasets = new LinkedHashMap<>();
+        int largeCount = Integer.getInteger("bench.large.count", 20);
+        int largeMib = Integer.getInteger("bench.large.mib", 64);
+        int smallCount = Integer.getInteger("bench.small.count", 2000);
+        int smallKib = Integer.getInteger("bench.small.kib", 16);
+        datasets.put(largeCount + " x " + largeMib + " MiB", new int[] {largeCount, largeMib * 1024 * 1024});
+        datasets.put(smallCount + " x " + smallKib + " KiB", new int[] {smallCount, smallKib * 1024});
+
+        int n = 0;
+        for (var dataset : datasets.entrySet()) {
+            String source = "seed" + n++;
+            seed(a, source, dataset.getValue()[0], dataset.getValue()[1]);
+            long bytes = (long) dataset.getValue()[0] * dataset.getValue()[1];
+            for (String tool : TOOLS) {
+                String relayed = tool + "-relay-" + source;
+                b.createBucket(r -> r.bucket(relayed));
+                results.add(time("relayed", dataset.getKey(), tool, dataset.getValue()[0], bytes,
+                        command(tool, endpointA, source, endpointB, relayed)));
+                results.add(time("no-op re-sync", dataset.getKey(), tool, 0, 0,
+                        command(tool, endpointA, source, endpointB, relayed)));
+                empty(b, relayed);
+                String local = tool + "-local-" + source;
+                a.createBucket(r -> r.bucket(local));
+                results.add(time("server-side", dataset.getKey(), tool, dataset.getValue()[0], bytes,
+                        command(tool, endpointA, source, endpointA, local)));
+                empty(a, local);
+            }
+        }
+        print();
+    }
+
+    private List<String> command(String tool, String srcEndpoint, String srcBucket, String dstEndpoint,
+                                 String dstBucket) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return switch (tool) {
+            case "s3-replicator" -> List.of(java, "-jar", replicatorJar.toString(), "sync", "s3://" + srcBucket,
+                    "s3://" + dstBucket, "--source-endpoint", srcEndpoint, "--dest-endpoint", dstEndpoint,
+                    "--path-style", "--concurrency", String.valueOf(concurrency), "--parts-in-flight",
+                    String.valueOf(concurrency), "--progress", "0",
+                    "--state-dir", work.resolve("state-" + dstBucket).toString());
+            case "rclone" -> List.of("rclone", "copy", remote(srcEndpoint) + ":" + srcBucket,
+                    remote(dstEndpoint) + ":" + dstBucket, "--transfers", String.valueOf(concurrency),
+                    "--checkers", String.valueOf(concurrency), "--s3-upload-cutoff", "8M", "--s3-chunk-size", "8M",
+                    "--s3-upload-concurrency", "4", "--s3-copy-cutoff", "8M");
+            case "sdk-loop" -> List.of(java, "-cp", System.getProperty("java.class.path"),
+                    SdkCopyLoop.class.getName(), srcEndpoint, srcBucket, dstEndpoint, dstBucket,
+                    String.valueOf(concurrency));
+            default -> throw new IllegalArgumentException(tool);
+        };
+    }
+
+    private String remote(String endpoint) {
+        return endpoint.equals(endpointA) ? "benchA" : "benchB";
+    }
+
+    private Result time(String scenario, String dataset, String tool, int objects, long bytes, List<String> command)
+            throws Exception {
+        Path timing = Files.createTempFile(work, "time", ".txt");
+        Path log = work.resolve("last-" + tool + ".log");
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", timing.toString()));
+        timed.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(timed).redirectErrorStream(true).redirectOutput(log.toFile());
+        // rclone must not pick up a CA bundle meant for other tools; both mocks speak plain HTTP.
+        pb.environment().remove("AWS_CA_BUNDLE");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "test");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+        for (var r : Map.of("benchA", endpointA, "benchB", endpointB).entrySet()) {
+            String p = "RCLONE_CONFIG_" + r.getKey().toUpperCase(Locale.ROOT) + "_";
+            pb.environment().put(p + "TYPE", "s3");
+            pb.environment().put(p + "PROVIDER", "Other");
+            pb.environment().put(p + "ENDPOINT", r.getValue());
+            pb.environment().put(p + "ACCESS_KEY_ID", "test");
+            pb.environment().put(p + "SECRET_ACCESS_KEY", "test");
+            pb.environment().put(p + "REGION", "us-east-1");
+            pb.environment().put(p + "FORCE_PATH_STYLE", "true");
+        }
+        int exit = pb.start().waitFor();
+        String[] t = Files.readString(timing).trim().split("\\s+");
+        String[] last = t.length >= 3 ? new String[] {t[t.length - 3], t[t.length - 2], t[t.length - 1]} : new String[] {"0", "0", "0"};
+        Result r = new Result(scenario, dataset, tool, objects, bytes, Double.parseDouble(last[0]),
+                Double.parseDouble(last[1]) + Double.parseDouble(last[2]), exit);
+        System.out.printf(Locale.ROOT, "%-14s %-16s %-14s %7.1f s wall %7.1f s CPU exit %d%n", scenario, dataset, tool,
+                r.wall(), r.cpu(), exit);
+        if (exit != 0) {
+            System.out.println("  (see " + log + ")");
+        }
+        return r;
+    }
+
+    private void print() {
+        System.out.println();
+        System.out.println("| scenario | objects | tool | wall s | objects/s | MiB/s | CPU s | ours/tool wall | ours/tool CPU |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            Result ours = results.stream().filter(o -> o.tool().equals("s3-replicator") && o.scenario().equals(r.scenario())
+                    && o.dataset().equals(r.dataset())).findFirst().orElse(r);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s%s | %.1f | %.1f | %.1f | %.1f | %s | %s |%n", r.scenario(),
+                    r.dataset(), r.tool(), r.exit() == 0 ? "" : " (exit " + r.exit() + ")", r.wall(),
+                    r.objects() / r.wall(), r.bytes() / 1048576.0 / r.wall(), r.cpu(),
+                    r == ours ? "1.00" : String.format(Locale.ROOT, "%.2f", ours.wall() / r.wall()),
+                    r == ours ? "1.00" : String.format(Locale.ROOT, "%.2f", ours.cpu() / Math.max(0.01, r.cpu())));
+        }
+        System.out.println("\n(ours/tool < 1: s3-replicator needed less; CPU is the copying process's user+sys, not the emulators'.)");
+    }
+
+    private void seed(S3Client s3, String bucket, int count, int size) throws Exception {
+        s3.createBucket(r -> r.bucket(bucket));
+        byte[] base = new byte[size];
+        new Random(7).nextBytes(base);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        for (var f : IntStream.range(0, count).mapToObj(i -> pool.submit(() -> {
+            byte[] body = base.clone();
+            body[0] = (byte) i;
+            body[1] = (byte) (i >> 8);
+            s3.putObject(r -> r.bucket(bucket).key(String.format("obj/%05d", i)), RequestBody.fromBytes(body));
+        })).toList()) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "seeded %s: %d x %d bytes in %.1f s%n", bucket, count, size,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private void empty(S3Client s3, String bucket) {
+        List<ObjectIdentifier> page = new ArrayList<>();
+        s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> {
+            page.add(ObjectIdentifier.builder().key(o.key()).build());
+            if (page.size() == 1000) {
+                s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(page)));
+                page.clear();
+            }
+        });
+        if (!page.isEmpty()) {
+            s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(page)));
+        }
+    }
+
+    private String startS3Mock(String name) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        int httpsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            httpsPort = s.getLocalPort();
+        }
+        Path root = Files.createDirectories(work.resolve("s3mock-" + name));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx2g", "-Dhttp.port=" + port, "-Dserver.port=" + httpsPort,
+                "-Dcom.adobe.testing.s3mock.store.root=" + root, "-Dcom.adobe.testing.s3mock.region=us-east-1",
+                "-Dspring.main.banner-mode=off", "-jar", s3mockJar.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("s3mock-" + name + ".log").toFile()).start();
+        servers.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return "http://127.0.0.1:" + port;
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("S3Mock " + name + " exited; see its log in " + work);
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("S3Mock " + name + " did not open port " + port);
+    }
+}
