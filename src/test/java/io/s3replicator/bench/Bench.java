@@ -111,7 +111,9 @@ public final class Bench {
                     remote(dstEndpoint) + ":" + dstBucket, "--transfers", String.valueOf(concurrency),
                     "--checkers", String.valueOf(concurrency), "--s3-upload-cutoff", "8M", "--s3-chunk-size", "8M",
                     "--s3-upload-concurrency", "4", "--s3-copy-cutoff", "8M");
-            case "sdk-loop" -> List.of(java, "-cp", System.getProperty("java.class.path"),
+            // The shaded jar carries the SDK; test-classes carries the loop (exec:java has no classpath of its own).
+            case "sdk-loop" -> List.of(java, "-cp", replicatorJar + java.io.File.pathSeparator
+                    + replicatorJar.resolveSibling("test-classes"),
                     SdkCopyLoop.class.getName(), srcEndpoint, srcBucket, dstEndpoint, dstBucket,
                     String.valueOf(concurrency));
             default -> throw new IllegalArgumentException(tool);
