@@ -4,6 +4,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -112,7 +113,7 @@ public final class Bench {
                     "--checkers", String.valueOf(concurrency), "--s3-upload-cutoff", "8M", "--s3-chunk-size", "8M",
                     "--s3-upload-concurrency", "4", "--s3-copy-cutoff", "8M");
             // The shaded jar carries the SDK; test-classes carries the loop (exec:java has no classpath of its own).
-            case "sdk-loop" -> List.of(java, "-cp", replicatorJar + java.io.File.pathSeparator
+            case "sdk-loop" -> List.of(java, "-cp", replicatorJar + File.pathSeparator
                     + replicatorJar.resolveSibling("test-classes"),
                     SdkCopyLoop.class.getName(), srcEndpoint, srcBucket, dstEndpoint, dstBucket,
                     String.valueOf(concurrency));
