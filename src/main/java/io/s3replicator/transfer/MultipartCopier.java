@@ -75,9 +75,12 @@ public class MultipartCopier {
         final PartPlan plan;
         final Layout layout;
         final SortedMap<Integer, String> resumed;
+        /** An SSE-KMS source's ETag is not made of MD5s: nothing to compare the destination's with. */
+        final boolean sourceKms;
 
         Upload(ReplicationPair pair, Job job, String sourceEtag, String destinationKey, String uploadId, PartPlan plan,
-               Layout layout, SortedMap<Integer, String> resumed) {
+               Layout layout, SortedMap<Integer, String> resumed, boolean sourceKms) {
+            this.sourceKms = sourceKms;
             this.pair = pair;
             this.job = job;
             this.sourceEtag = sourceEtag;
@@ -152,7 +155,8 @@ public class MultipartCopier {
         }
         var checkpoint = checkpoints.find(bucket, destinationKey, etag);
         if (checkpoint.isPresent()) {
-            Upload resumed = resume(pair, job, etag, destinationKey, size, checkpoint.get());
+            Upload resumed = resume(pair, job, etag, destinationKey, size, checkpoint.get(),
+                    isKms(head.serverSideEncryption()));
             if (resumed != null) {
                 return new Start(null, resumed);
             }
@@ -164,12 +168,13 @@ public class MultipartCopier {
         checkpoints.started(new MultipartCheckpoints.Upload(bucket, destinationKey, etag, uploadId, plan.partSize()));
         LOG.info("multipart {} of {} ({}): {} parts of {} ({} layout)", pair.serverSideCopy() ? "server-side" : "relay",
                 job.key(), Units.bytes(size), plan.partCount(), Units.bytes(plan.partSize()), layout[0]);
-        return new Start(null, new Upload(pair, job, etag, destinationKey, uploadId, plan, layout[0], new TreeMap<>()));
+        return new Start(null, new Upload(pair, job, etag, destinationKey, uploadId, plan, layout[0], new TreeMap<>(),
+                isKms(head.serverSideEncryption())));
     }
 
     /** Continues a checkpointed upload with its original part size; null when the store forgot it. */
     private Upload resume(ReplicationPair pair, Job job, String etag, String destinationKey, long size,
-                          MultipartCheckpoints.Upload checkpoint) {
+                          MultipartCheckpoints.Upload checkpoint, boolean sourceKms) {
         PartPlan plan = PartPlan.withPartSize(size, checkpoint.partSize());
         SortedMap<Integer, String> present = new TreeMap<>();
         try {
@@ -190,7 +195,7 @@ public class MultipartCopier {
         LOG.info("resuming upload of {}: {} of {} parts already at the destination ({} recorded)", job.key(),
                 present.size(), plan.partCount(), checkpoints.partsRecorded(checkpoint.uploadId()));
         Layout layout = plan.partCount() == sourceParts(etag) ? Layout.SOURCE_INFERRED : Layout.OWN;
-        return new Upload(pair, job, etag, destinationKey, checkpoint.uploadId(), plan, layout, present);
+        return new Upload(pair, job, etag, destinationKey, checkpoint.uploadId(), plan, layout, present, sourceKms);
     }
 
     /** Reuse the source's uniform part size when it is multipart, so both ETags come out equal. */
@@ -334,7 +339,7 @@ public class MultipartCopier {
             String composite = compositeEtag(parts.values());
             if (composite != null && !composite.equalsIgnoreCase(written)) {
                 problem = "destination ETag " + written + " differs from the composite of its parts " + composite;
-            } else if (u.layout != Layout.OWN && !u.sourceEtag.equalsIgnoreCase(written)) {
+            } else if (u.layout != Layout.OWN && !u.sourceKms && !u.sourceEtag.equalsIgnoreCase(written)) {
                 if (u.layout == Layout.SOURCE_CONFIRMED) {
                     problem = "destination ETag " + written + " differs from source ETag " + u.sourceEtag;
                 } else {
