@@ -14,9 +14,10 @@ final class SyncReport {
 
     static String progress(RunStats s) {
         return String.format(Locale.ROOT,
-                "progress: listed %d source / %d destination | copied %d (%s) | skipped %d | failed %d | queued %d | %s | %.0fs",
+                "progress: listed %d source / %d destination | copied %d (%s) | parts %s | skipped %d | failed %d"
+                        + " | queued %d | %s | %.0fs",
                 s.sourceListed.sum(), s.destinationListed.sum(), s.copied.sum(), Units.bytes(s.copiedBytes.sum()),
-                s.skippedTotal(), s.failed.sum(), s.emitted() - s.finished(),
+                Units.bytes(s.partBytes.sum()), s.skippedTotal(), s.failed.sum(), s.emitted() - s.finished(),
                 Units.rate(s.copiedBytes.sum(), s.elapsedSeconds()), s.elapsedSeconds());
     }
 

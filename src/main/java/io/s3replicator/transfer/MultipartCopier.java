@@ -286,9 +286,11 @@ public class MultipartCopier {
         GetObjectRequest get = GetObjectRequest.builder().bucket(u.pair.source().bucket()).key(u.job.key())
                 .versionId(u.job.versionId()).ifMatch(quoted(u.sourceEtag)).range(part.range()).build();
         try (ResponseInputStream<GetObjectResponse> in = source(u.pair).getObject(get)) {
-            data = in.readNBytes((int) part.length());
-            if (data.length != part.length()) {
-                throw new EOFException("source returned " + data.length + " of " + part.length() + " bytes");
+            // Exactly one array of the part's size (readNBytes(int) would buffer the bytes twice).
+            data = new byte[(int) part.length()];
+            int read = in.readNBytes(data, 0, data.length);
+            if (read != data.length) {
+                throw new EOFException("source returned " + read + " of " + part.length() + " bytes");
             }
         } catch (S3Exception e) {
             throw S3Errors.isPreconditionFailed(e) || S3Errors.isNotFound(e) ? new SourceChangedException(u.job.key()) : e;

@@ -45,7 +45,10 @@ public class MultipartRoute extends RouteBuilder {
                 .process(this::begin)
                 .filter(exchangeProperty(TransferRoute.OUTCOME).isNull())
                     .doTry()
+                        // synchronous: the worker thread waits for its parts, so objects in flight
+                        // stay bounded by the transfer concurrency while parts use the shared pool.
                         .split(body(), new PartEtags()).streaming().executorService(partsPool).stopOnException()
+                            .synchronous()
                             .process(this::copyPart)
                         .endDoTry()
                         .process(this::complete)
