@@ -86,6 +86,7 @@ class ManagementServerTest {
         assertThat(Http.sample(scrape, "s3replicator_objects_total", Map.of("outcome", "FAILED"))).isNull();
         assertThat(Http.sample(scrape, "s3replicator_jobs_in_flight", Map.of())).isNotNull();
         assertThat(Http.sample(scrape, "s3replicator_jobs_queued", Map.of())).isZero();
+        assertThat(Http.sample(scrape, "s3replicator_parts_in_flight", Map.of())).isZero();
         // Camel's own route meters and the JVM binders share the scrape.
         assertThat(Http.sample(scrape, "camel_exchanges_total", Map.of("routeId", "transfer")))
                 .isEqualTo(Http.sample(scrape, "s3replicator_diff_jobs_emitted_total", Map.of("pair", "metered")));
