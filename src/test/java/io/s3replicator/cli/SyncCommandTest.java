@@ -2,12 +2,9 @@ package io.s3replicator.cli;
 
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
-import io.s3replicator.testing.S3MockServers;
-import org.junit.jupiter.api.BeforeAll;
+import io.s3replicator.testing.TwoEndpoints;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
@@ -21,22 +18,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SyncCommandTest {
-    static S3Client src;
-    static S3Client dst;
-    static String srcEndpoint;
-    static String dstEndpoint;
-
-    @TempDir
-    Path state;
-
-    @BeforeAll
-    static void servers() {
-        srcEndpoint = S3MockServers.sourceEndpoint();
-        dstEndpoint = S3MockServers.destinationEndpoint();
-        src = S3MockServers.client(srcEndpoint);
-        dst = S3MockServers.client(dstEndpoint);
-    }
+class SyncCommandTest extends TwoEndpoints {
 
     CliRun sync(String from, String to, String... extra) {
         List<String> args = new ArrayList<>(List.of("sync", from, to, "--source-endpoint", srcEndpoint,

@@ -4,35 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
-import io.s3replicator.testing.S3MockServers;
-import org.junit.jupiter.api.BeforeAll;
+import io.s3replicator.testing.TwoEndpoints;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class VerifyCommandTest {
-    static S3Client src;
-    static S3Client dst;
-    static String srcEndpoint;
-    static String dstEndpoint;
-
-    @TempDir
-    Path state;
-
-    @BeforeAll
-    static void servers() {
-        srcEndpoint = S3MockServers.sourceEndpoint();
-        dstEndpoint = S3MockServers.destinationEndpoint();
-        src = S3MockServers.client(srcEndpoint);
-        dst = S3MockServers.client(dstEndpoint);
-    }
+class VerifyCommandTest extends TwoEndpoints {
 
     CliRun run(String command, String from, String to, String... extra) {
         List<String> args = new ArrayList<>(List.of(command, from, to, "--source-endpoint", srcEndpoint,

@@ -4,18 +4,14 @@ import io.s3replicator.cli.ExitCodes;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.FaultInjector;
-import io.s3replicator.testing.S3MockServers;
-import org.junit.jupiter.api.BeforeAll;
+import io.s3replicator.testing.TwoEndpoints;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,23 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within one, resumed after a crash, pinned to a source that changes, retried and verified.
  * Parts are 5 MiB (the S3 minimum) so objects of tens of MiB have several parts.
  */
-class MultipartTransferTest {
+class MultipartTransferTest extends TwoEndpoints {
     static final int MIB = 1024 * 1024;
-    static S3Client src;
-    static S3Client dst;
-    static String srcEndpoint;
-    static String dstEndpoint;
-
-    @TempDir
-    Path state;
-
-    @BeforeAll
-    static void servers() {
-        srcEndpoint = S3MockServers.sourceEndpoint();
-        dstEndpoint = S3MockServers.destinationEndpoint();
-        src = S3MockServers.client(srcEndpoint);
-        dst = S3MockServers.client(dstEndpoint);
-    }
 
     static byte[] randomBytes(int size, long seed) {
         byte[] bytes = new byte[size];
