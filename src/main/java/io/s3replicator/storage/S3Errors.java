@@ -64,6 +64,12 @@ public final class S3Errors {
                 return side + " endpoint " + location.endpoint().describe() + " is unreachable ("
                         + firstLine(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()) + ")";
             }
+            if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+                // The SDK lists every provider it tried on one very long line; say what to do instead.
+                String flag = side.equals("destination") ? "dest" : side;
+                return side + ": no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use --"
+                        + flag + "-profile, or another credential source; see the README)";
+            }
             return where + ": " + firstLine(e.getMessage());
         }
         return where + ": " + describe(e);
