@@ -22,7 +22,6 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Wires the pipeline from {@code s3replicator.*} properties: builds the beans, binds the ones
@@ -86,7 +85,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());
         metrics.gauge("s3replicator.parts.in.flight", "Multipart parts being copied now",
-                () -> partsPool instanceof ThreadPoolExecutor pool ? pool.getActiveCount() : 0);
+                () -> Observability.activeThreads(partsPool));
         MultipartCopier multipart = new MultipartCopier(clients, new MultipartCheckpoints(state.dataSource()), runs,
                 settings.partSize(), new PartRetry(6, 200, 10_000));
         context.addRoutes(new MultipartRoute(multipart, partsPool));

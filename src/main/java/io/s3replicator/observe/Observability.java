@@ -35,6 +35,17 @@ public final class Observability {
      * The registry camel-micrometer-prometheus serves: reuse one Camel bound already, else
      * bind ours under the name Camel looks up, so both sides share one.
      */
+    /**
+     * Threads of a pool busy right now (for gauges such as parts in flight). Camel's pools are
+     * ThreadPoolExecutors; anything else cannot tell and is rejected rather than reported as 0.
+     */
+    public static int activeThreads(java.util.concurrent.ExecutorService pool) {
+        if (pool instanceof java.util.concurrent.ThreadPoolExecutor executor) {
+            return executor.getActiveCount();
+        }
+        throw new IllegalArgumentException("cannot count active threads of " + pool.getClass().getName());
+    }
+
     public static ReplicatorMetrics metrics(CamelContext context) {
         MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                 MeterRegistry.class);
