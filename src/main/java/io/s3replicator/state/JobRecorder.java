@@ -16,6 +16,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 public class JobRecorder {
     private static final Logger OBJECTS = LoggerFactory.getLogger("io.s3replicator.objects");
+    private static final Logger LOG = LoggerFactory.getLogger(JobRecorder.class);
 
     private final StateStore store;
     private final RunRegistry runs;
@@ -34,8 +35,15 @@ public class JobRecorder {
 
     public void record(Job job, String destinationKey, Outcome outcome, String reason, long bytes, String path,
                        long millis) {
-        store.recordResult(new JobResult(job.runId(), job.pairId(), job.key(), destinationKey, job.operation().name(),
-                outcome, reason, job.etag(), bytes, path, millis));
+        try {
+            store.recordResult(new JobResult(job.runId(), job.pairId(), job.key(), destinationKey,
+                    job.operation().name(), outcome, reason, job.etag(), bytes, path, millis));
+        } catch (RuntimeException e) {
+            // What happened to the object still happened: count and log it, so a run never waits
+            // forever for an outcome the database could not take.
+            LOG.error("pair {}: result of {} ({}) not written to the state store: {}", job.pairId(), job.key(),
+                    outcome, e.getMessage());
+        }
         RunStats stats = runs.get(job.runId());
         if (stats != null) {
             switch (outcome) {
