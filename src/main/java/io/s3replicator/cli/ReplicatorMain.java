@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /** The one Camel Main both commands run: the pipeline of {@link ReplicatorConfiguration}. */
-final class ReplicatorMain {
+public final class ReplicatorMain {
     private ReplicatorMain() {
     }
 
@@ -21,7 +21,7 @@ final class ReplicatorMain {
      * @param properties overrides of application.properties (CLI flags win over files)
      * @param propertiesFile an extra properties file, or null
      */
-    static Main create(Map<String, String> properties, String propertiesFile) {
+    public static Main create(Map<String, String> properties, String propertiesFile) {
         Main main = new Main();
         main.configure().addConfiguration(ReplicatorConfiguration.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties");

@@ -3,6 +3,8 @@ package io.s3replicator.config;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.Observability;
+import io.s3replicator.queue.JobQueue;
+import io.s3replicator.queue.JobQueues;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.state.JobRecorder;
@@ -49,8 +51,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, partSize,
                 partsInFlight, listPageSize,
                 Path.of(stateDir));
-        String consumerUri = settings.queueUri() + (settings.queueUri().contains("?") ? "&" : "?")
-                + "concurrentConsumers=" + settings.concurrency();
+        JobQueue queue = JobQueues.create(context, settings.queueUri(), settings.concurrency());
 
         PairRegistry pairs = new PairRegistry();
         ReplicatorMetrics metrics = Observability.metrics(context);
@@ -75,11 +76,11 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addService(clients);
         context.addService(state);
 
-        Observability.install(context, metrics, runs, pairs, clients, state.dataSource(), settings.queueUri());
+        Observability.install(context, metrics, runs, pairs, clients, state.dataSource(), queue.producerUri());
 
         context.addStartupListener(new PairLoader(pairs, clients));
-        context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), settings.queueUri()));
-        context.addRoutes(new TransferRoute(consumerUri, pairs, new ObjectCopier(clients),
+        context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), queue.producerUri()));
+        context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
                 new JobRecorder(state, runs, metrics), inFlight, settings.multipartThreshold()));
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()

@@ -51,13 +51,16 @@ public class JobRecorder {
                 case DRY_RUN -> stats.wouldCopy(bytes);
                 case SKIPPED -> stats.skipped(reason, job.size());
                 case FAILED -> stats.failed(job.key(), reason, job.size());
+                case RETRYING -> {
+                    // Not an outcome yet: the run waits for the redelivered attempt.
+                }
             }
         }
         if (metrics != null) {
             metrics.jobFinished(job.pairId(), outcome.name(), reason, bytes, path, millis);
         }
         // kv(): "pair=x" in text lines, separate fields in JSON lines (LOG_FORMAT=json).
-        if (outcome == Outcome.FAILED) {
+        if (outcome == Outcome.FAILED || outcome == Outcome.RETRYING) {
             OBJECTS.warn("{} {} {} {} {} {}", kv("pair", job.pairId()), kv("key", job.key()),
                     kv("size", job.size()), kv("outcome", outcome), kv("ms", millis), kv("reason", reason));
         } else {

@@ -4,5 +4,6 @@ package io.s3replicator.state;
 public record JobResult(String runId, String pairId, String sourceKey, String destinationKey, String operation,
                         Outcome outcome, String reason, String sourceEtag, long bytes, String path, long millis) {
 
-    public enum Outcome { COPIED, SKIPPED, DRY_RUN, FAILED }
+    /** RETRYING is not an end: the attempt failed transiently and the queue will deliver the job again. */
+    public enum Outcome { COPIED, SKIPPED, DRY_RUN, FAILED, RETRYING }
 }

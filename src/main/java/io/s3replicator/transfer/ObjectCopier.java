@@ -144,9 +144,11 @@ public class ObjectCopier {
                     put.tagging(Tagging.builder().tagSet(tags).build());
                 }
             }
-            // fromInputStream streams with a bounded (128 KiB) mark buffer for retries.
-            PutObjectResponse written = destination.putObject(put.build(),
-                    RequestBody.fromInputStream(body, meta.contentLength()));
+            PutObjectResponse written;
+            try (RefetchingBody content = new RefetchingBody(body, () -> source.getObject(get))) {
+                written = destination.putObject(put.build(), RequestBody.fromContentProvider(content,
+                        meta.contentLength(), meta.contentType() != null ? meta.contentType() : "binary/octet-stream"));
+            }
             // An SSE-KMS source's ETag is not the MD5 of its bytes: nothing to compare it with.
             verify(destination, pair, destinationKey, etag, written.eTag(),
                     meta.serverSideEncryption() == ServerSideEncryption.AWS_KMS ? meta.serverSideEncryption()

@@ -3,6 +3,7 @@ package io.s3replicator.transfer;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobRecorder;
 import io.s3replicator.state.JobResult.Outcome;
@@ -38,17 +39,19 @@ public class TransferRoute extends RouteBuilder {
     static final String OUTCOME = "S3ReplicatorOutcome";
     private static final Logger LOG = LoggerFactory.getLogger(TransferRoute.class);
 
-    private final String queueUri;
+    private final JobQueue queue;
+    private final int concurrency;
     private final PairRegistry pairs;
     private final ObjectCopier copier;
     private final JobRecorder recorder;
     private final IdempotentRepository inFlight;
     private final long multipartThreshold;
 
-    public TransferRoute(String queueUri, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
+    public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
                          IdempotentRepository inFlight, long multipartThreshold) {
         this.multipartThreshold = multipartThreshold;
-        this.queueUri = queueUri;
+        this.queue = queue;
+        this.concurrency = concurrency;
         this.pairs = pairs;
         this.copier = copier;
         this.recorder = recorder;
@@ -57,13 +60,14 @@ public class TransferRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(queueUri).routeId("transfer")
+        from(queue.consumerUri(concurrency)).routeId("transfer")
             .onException(Exception.class).handled(true).process(this::recordFailure).end()
             .process(this::parse)
             .idempotentConsumer(exchangeProperty(IDEMPOTENT_KEY), inFlight).eager(true).skipDuplicate(false)
             .choice()
                 .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                     .process(e -> record(e, Outcome.SKIPPED, "duplicate of a job in flight", 0, null))
+                    .process(queue::finished)
                 .otherwise()
                     .setProperty(KEY_OWNER, constant(true))
                     .choice()
@@ -73,6 +77,7 @@ public class TransferRoute extends RouteBuilder {
                             .process(this::transfer)
                     .end()
                     .process(this::recordOutcome)
+                    .process(queue::finished)
             .end();
     }
 
@@ -107,6 +112,11 @@ public class TransferRoute extends RouteBuilder {
         record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path());
     }
 
+    /**
+     * Failure classes (DESIGN.md section 6): a message that is not a job goes to the DLQ at once;
+     * a transient failure is retried through the queue while receives remain; anything else is
+     * recorded as FAILED and, in distributed mode, kept in the DLQ with its reason.
+     */
     private void recordFailure(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // A failed part arrives wrapped by the split: the part's own failure is the reason.
@@ -115,13 +125,21 @@ public class TransferRoute extends RouteBuilder {
         }
         String reason = S3Errors.describe(e);
         if (exchange.getProperty(PAIR) == null) {
-            // Poison (unparsable, or a pair this process does not serve): nothing to record it
-            // against. The DLQ (distributed mode) will keep such messages.
-            LOG.error("dropped a message that is not a runnable job: {}", reason);
+            // Poison: unparsable, or a pair this process does not serve. Nothing to record it against.
+            Job job = exchange.getProperty(JOB, Job.class);
+            LOG.error("not a runnable job: {}", reason);
+            queue.reject(exchange, job == null ? null : job.pairId(), reason);
             return;
         }
         LOG.debug("job failed", e);
+        if (Failures.isTransient(e) && queue.canRetry(exchange)) {
+            // Recorded (and the in-flight key released) before the message is offered again.
+            record(exchange, Outcome.RETRYING, reason, 0, null);
+            queue.retryLater(exchange);
+            return;
+        }
         record(exchange, Outcome.FAILED, reason, 0, null);
+        queue.reject(exchange, exchange.getProperty(JOB, Job.class).pairId(), reason);
     }
 
     private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path) {

@@ -34,6 +34,10 @@ public class FaultInjector implements ExecutionInterceptor {
     /** bucket -> part number -> uploads left that the store reports as received damaged. */
     private static final ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> CORRUPT = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Runnable> AFTER_FIRST_PART = new ConcurrentHashMap<>();
+    /** bucket -> HTTP status every PutObject into it fails with, until reset. */
+    private static final ConcurrentHashMap<String, Integer> FAIL_PUTS = new ConcurrentHashMap<>();
+    /** bucket -> milliseconds every PutObject into it takes before it is sent. */
+    private static final ConcurrentHashMap<String, Long> SLOW_PUTS = new ConcurrentHashMap<>();
 
     public static void reset(String bucket) {
         CALLS.removeIf(c -> bucket.equals(c.bucket()));
@@ -42,6 +46,22 @@ public class FaultInjector implements ExecutionInterceptor {
         SLOW_DOWN.remove(bucket);
         CORRUPT.remove(bucket);
         AFTER_FIRST_PART.remove(bucket);
+        FAIL_PUTS.remove(bucket);
+        SLOW_PUTS.remove(bucket);
+    }
+
+    /** Every PutObject into {@code bucket} fails with {@code status} (503 SlowDown, 403 AccessDenied) until reset. */
+    public static void failPuts(String bucket, int status) {
+        FAIL_PUTS.put(bucket, status);
+    }
+
+    public static void stopFailingPuts(String bucket) {
+        FAIL_PUTS.remove(bucket);
+    }
+
+    /** Every PutObject into {@code bucket} waits {@code millis} before it is sent: a slow job. */
+    public static void slowPuts(String bucket, long millis) {
+        SLOW_PUTS.put(bucket, millis);
     }
 
     /** Like a worker dying: after {@code parts} UploadParts into {@code bucket}, every further one is refused unsent. */
@@ -96,6 +116,21 @@ public class FaultInjector implements ExecutionInterceptor {
         String operation = operation(attributes);
         int part = partNumber(context.request());
         CALLS.add(new Call(operation, bucket, part));
+        if ("PutObject".equals(operation)) {
+            Long slow = SLOW_PUTS.get(bucket);
+            if (slow != null) {
+                try {
+                    Thread.sleep(slow);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Integer status = FAIL_PUTS.get(bucket);
+            if (status != null) {
+                throw status == 503 ? error(503, "SlowDown", "Please reduce your request rate (injected)")
+                        : error(status, status == 403 ? "AccessDenied" : "Injected", "injected failure");
+            }
+        }
         if (!"UploadPart".equals(operation) && !"UploadPartCopy".equals(operation)) {
             return;
         }

@@ -1,0 +1,42 @@
+package io.s3replicator.queue;
+
+import org.apache.camel.Exchange;
+
+/**
+ * QUEUE: where jobs travel between discovery and the workers, and what happens to a message
+ * when its job ends. The embedded queue ({@code seda:}) forgets a message once taken; SQS
+ * deletes it only when the job finished or was deliberately skipped, retries it later after a
+ * transient failure, and moves it to the DLQ (with the reason) when it can never succeed.
+ */
+public interface JobQueue {
+
+    /** Camel endpoint the diff (and the event route) send jobs to. */
+    String producerUri();
+
+    /** Camel endpoint the transfer route consumes, with {@code concurrency} jobs in hand at once. */
+    String consumerUri(int concurrency);
+
+    /** The job ended (copied, skipped, or failed for good and recorded): the message is done. */
+    void finished(Exchange exchange);
+
+    /** True if a transiently failed job may be delivered again (receives remain). */
+    boolean canRetry(Exchange exchange);
+
+    /**
+     * The job failed and may succeed later (5xx, timeout, source changed mid-copy): offer the
+     * message again after a delay. Call after the attempt is recorded: the next delivery may
+     * start at once.
+     */
+    void retryLater(Exchange exchange);
+
+    /**
+     * The message can never succeed (unparsable, unknown pair, permanent error, or out of
+     * retries): keep it aside with the reason.
+     *
+     * @param pairId the job's pair, or null when the message is not a job
+     */
+    void reject(Exchange exchange, String pairId, String reason);
+
+    /** True when a failed job is retried through the queue (redelivery), false when it ends at once. */
+    boolean redelivers();
+}

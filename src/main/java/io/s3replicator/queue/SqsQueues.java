@@ -1,0 +1,152 @@
+package io.s3replicator.queue;
+
+import io.s3replicator.config.ConfigException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SQS client and the two queues (jobs and DLQ), resolved once at start: a missing queue is
+ * a start-up error naming the property, unless {@code create-queues} allows creating it with a
+ * redrive policy to the DLQ.
+ */
+public final class SqsQueues implements AutoCloseable {
+    private static final Pattern MAX_RECEIVE = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
+
+    private final SqsClient client;
+    private final SqsSettings settings;
+    private final String queueUrl;
+    private final String deadLetterUrl;
+    private final int maxReceives;
+    private final boolean redrivePolicy;
+
+    public SqsQueues(SqsSettings settings, int connections) {
+        this.settings = settings;
+        this.client = client(settings, connections);
+        try {
+            this.deadLetterUrl = resolve(settings.deadLetterQueue(), "s3replicator.sqs.dlq", Map.of());
+            this.queueUrl = resolve(settings.queue(), "s3replicator.sqs.queue", Map.of(
+                    QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(settings.visibilitySeconds()),
+                    QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(deadLetterUrl)
+                            + "\",\"maxReceiveCount\":\"" + settings.maxReceives() + "\"}"));
+            String policy = client.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.REDRIVE_POLICY))
+                    .attributes().get(QueueAttributeName.REDRIVE_POLICY);
+            Matcher m = policy == null ? null : MAX_RECEIVE.matcher(policy);
+            this.redrivePolicy = m != null && m.find();
+            // The queue's own policy is the truth: we move a job aside one receive before SQS would,
+            // so that the DLQ copy carries its reason.
+            this.maxReceives = redrivePolicy ? Integer.parseInt(m.group(1)) : settings.maxReceives();
+        } catch (SdkException e) {
+            client.close();
+            throw new ConfigException("s3replicator.sqs.endpoint", "cannot use SQS at " + where() + ": " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static SqsClient client(SqsSettings settings, int connections) {
+        SqsClientBuilder builder = SqsClient.builder()
+                // Long polls hold a connection each for up to wait-seconds: room for all of them.
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)
+                        .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(settings.waitSeconds() + 15)));
+        if (!settings.endpoint().isBlank()) {
+            builder.endpointOverride(URI.create(settings.endpoint()));
+        }
+        if (!settings.region().isBlank()) {
+            builder.region(Region.of(settings.region()));
+        } else if (!settings.endpoint().isBlank()) {
+            builder.region(Region.US_EAST_1);
+        }
+        return builder.build();
+    }
+
+    private String resolve(String nameOrUrl, String property, Map<QueueAttributeName, String> createAttributes) {
+        if (nameOrUrl.startsWith("https://") || nameOrUrl.startsWith("http://")) {
+            String url = nameOrUrl;
+            try {
+                client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN));
+                return url;
+            } catch (QueueDoesNotExistException e) {
+                throw missing(property, url);
+            }
+        }
+        try {
+            return client.getQueueUrl(b -> b.queueName(nameOrUrl)).queueUrl();
+        } catch (QueueDoesNotExistException e) {
+            if (!settings.createQueues()) {
+                throw missing(property, nameOrUrl);
+            }
+            return client.createQueue(b -> b.queueName(nameOrUrl).attributes(createAttributes)).queueUrl();
+        }
+    }
+
+    private ConfigException missing(String property, String queue) {
+        return new ConfigException(property, "queue '" + queue + "' does not exist at " + where()
+                + " (create it, or set s3replicator.sqs.create-queues=true)");
+    }
+
+    private String arn(String url) {
+        return client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private String where() {
+        return settings.endpoint().isBlank() ? "AWS" + (settings.region().isBlank() ? "" : " " + settings.region())
+                : settings.endpoint();
+    }
+
+    public SqsClient client() {
+        return client;
+    }
+
+    public SqsSettings settings() {
+        return settings;
+    }
+
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    public String deadLetterUrl() {
+        return deadLetterUrl;
+    }
+
+    /** Receives after which a failing job goes to the DLQ. */
+    public int maxReceives() {
+        return maxReceives;
+    }
+
+    /** False when the job queue has no redrive policy: a crashing job would then come back forever. */
+    public boolean hasRedrivePolicy() {
+        return redrivePolicy;
+    }
+
+    /** The last path segment of a queue URL is its name. */
+    public static String nameOf(String url) {
+        return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}
