@@ -1,6 +1,7 @@
 'use strict';
 // One stack runs s3-replicator on ECS Fargate for one replication pair: workers that scale on
-// SQS queue depth, a scheduled diff task, the queue and its DLQ (alarmed), DynamoDB state
+// SQS queue depth and diff on a Quartz schedule under a DynamoDB lease (one diff at a time
+// however many workers), the queue and its DLQ (alarmed), DynamoDB state
 // tables, a Secrets Manager secret for the other side's keys, S3 event notifications, and a
 // CloudWatch dashboard. IAM is written statement by statement: no "*" resources except the
 // one action AWS cannot scope (ecr:GetAuthorizationToken, added by CDK for image pulls).
@@ -19,8 +20,6 @@ const logs = require('aws-cdk-lib/aws-logs');
 const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');
 const cwActions = require('aws-cdk-lib/aws-cloudwatch-actions');
 const sns = require('aws-cdk-lib/aws-sns');
-const events = require('aws-cdk-lib/aws-events');
-const targets = require('aws-cdk-lib/aws-events-targets');
 const appscaling = require('aws-cdk-lib/aws-applicationautoscaling');
 
 const MANAGEMENT_PORT = 8080;
@@ -37,15 +36,15 @@ function settings(scope) {
     sourceEvents: String(ctx('sourceEvents', 'true')) === 'true',
     imageRepository: ctx('imageRepository', 's3-replicator'),
     imageTag: ctx('imageTag', '0.1.0'),
-    diffSchedule: ctx('diffSchedule', 'cron(0 2 * * ? *)'),
+    // Quartz cron (with seconds) of the diff that catches whatever events missed. Every worker
+    // fires it; the lease in the state table lets exactly one of them diff.
+    diffSchedule: ctx('diffSchedule', '0 0 2 * * ?'),
     minWorkers: Number(ctx('minWorkers', 1)),
     maxWorkers: Number(ctx('maxWorkers', 20)),
     alarmEmail: ctx('alarmEmail', undefined),
     pairId: ctx('pairId', 'pair'),
     // Which side's URI uses the Secrets Manager keys: source, destination or none.
     secretSide: ctx('secretSide', 'source'),
-    // The workers' own diff schedule (Quartz); the scheduled task below is the nightly one.
-    workerSchedule: ctx('workerSchedule', '0 0 * * * ?'),
   };
 }
 
@@ -154,12 +153,14 @@ class ReplicatorStack extends Stack {
       PAIR_ID: s.pairId,
       SOURCE: withSecret(`s3://${s.sourceBucket}/${s.sourcePrefix}`, 'source'),
       DESTINATION: withSecret(`s3://${s.destinationBucket}/${s.destinationPrefix}`, 'destination'),
-      SCHEDULE: s.workerSchedule,
-      // For the distributed mode (SQS queue, DynamoDB state). Deliberately not the names the
-      // replicator reads today (s3replicator.queue.uri): this release has no SQS consumer yet.
-      JOBS_QUEUE_URL: queue.queueUrl,
-      JOB_STATE_TABLE: jobState.tableName,
-      IN_FLIGHT_TABLE: inFlight.tableName,
+      SCHEDULE: s.diffSchedule,
+      // Distributed mode: s3replicator.* properties as environment variables.
+      S3REPLICATOR_QUEUE_KIND: 'sqs',
+      S3REPLICATOR_SQS_QUEUE: queue.queueUrl,
+      S3REPLICATOR_SQS_DLQ: dlq.queueUrl,
+      S3REPLICATOR_STATE_KIND: 'dynamodb',
+      S3REPLICATOR_STATE_DYNAMODB_JOB_TABLE: jobState.tableName,
+      S3REPLICATOR_STATE_DYNAMODB_IN_FLIGHT_TABLE: inFlight.tableName,
     };
     const healthCheck = {
       // Liveness only: readiness follows S3 and the state store, and a restart cures neither.
@@ -201,25 +202,6 @@ class ReplicatorStack extends Stack {
         { lower: 10000, change: +5 },
       ],
       cooldown: Duration.minutes(2),
-    });
-
-    // The nightly diff: one task lists both sides and catches whatever the events missed.
-    const diffTask = new ecs.FargateTaskDefinition(this, 'DiffTask', {
-      cpu: 512, memoryLimitMiB: 1024, taskRole,
-    });
-    diffTask.addContainer('diff', {
-      image,
-      command: ['sync', environment.SOURCE, environment.DESTINATION, '--state-dir', '/tmp/state', '--progress', '60'],
-      environment,
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'diff' }),
-    });
-    new events.Rule(this, 'DiffSchedule', {
-      schedule: events.Schedule.expression(s.diffSchedule),
-      targets: [new targets.EcsTask({
-        cluster,
-        taskDefinition: diffTask,
-        subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      })],
     });
 
     // A job in the DLQ failed three times: someone should look.

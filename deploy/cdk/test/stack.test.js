@@ -76,15 +76,24 @@ test('workers run the container with a liveness health check and JSON logs', () 
   });
 });
 
-test('a scheduled ECS task runs the diff', () => {
-  const t = synth({ diffSchedule: 'cron(30 1 * * ? *)' });
-  t.hasResourceProperties('AWS::Events::Rule', {
-    ScheduleExpression: 'cron(30 1 * * ? *)',
-    Targets: [Match.objectLike({ EcsParameters: Match.objectLike({ LaunchType: 'FARGATE' }) })],
-  });
+test('the workers run in distributed mode and diff on their schedule, no separate diff task', () => {
+  const t = synth({ diffSchedule: '0 30 1 * * ?' });
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [Match.objectLike({ Name: 'diff', Command: Match.arrayWith(['sync']) })],
+    ContainerDefinitions: [Match.objectLike({
+      Name: 'worker',
+      Environment: Match.arrayWith([
+        { Name: 'SCHEDULE', Value: '0 30 1 * * ?' },
+        { Name: 'S3REPLICATOR_QUEUE_KIND', Value: 'sqs' },
+        Match.objectLike({ Name: 'S3REPLICATOR_SQS_QUEUE' }),
+        Match.objectLike({ Name: 'S3REPLICATOR_SQS_DLQ' }),
+        { Name: 'S3REPLICATOR_STATE_KIND', Value: 'dynamodb' },
+        Match.objectLike({ Name: 'S3REPLICATOR_STATE_DYNAMODB_JOB_TABLE' }),
+        Match.objectLike({ Name: 'S3REPLICATOR_STATE_DYNAMODB_IN_FLIGHT_TABLE' }),
+      ]),
+    })],
   });
+  t.resourceCountIs('AWS::ECS::TaskDefinition', 1);
+  t.resourceCountIs('AWS::Events::Rule', 0);
 });
 
 test('DynamoDB holds job state and in-flight jobs, on demand, in-flight entries expire', () => {
