@@ -36,6 +36,8 @@ public class FaultInjector implements ExecutionInterceptor {
     private static final ConcurrentHashMap<String, Runnable> AFTER_FIRST_PART = new ConcurrentHashMap<>();
     /** bucket -> HTTP status every PutObject into it fails with, until reset. */
     private static final ConcurrentHashMap<String, Integer> FAIL_PUTS = new ConcurrentHashMap<>();
+    /** A worker process started with -Ds3replicator.test.part-delay-ms=N sends each part N ms late: a slow copy to kill mid-way. */
+    private static final long PART_DELAY_MS = Long.getLong("s3replicator.test.part-delay-ms", 0);
     /** bucket -> milliseconds every PutObject into it takes before it is sent. */
     private static final ConcurrentHashMap<String, Long> SLOW_PUTS = new ConcurrentHashMap<>();
 
@@ -133,6 +135,13 @@ public class FaultInjector implements ExecutionInterceptor {
         }
         if (!"UploadPart".equals(operation) && !"UploadPartCopy".equals(operation)) {
             return;
+        }
+        if (PART_DELAY_MS > 0) {
+            try {
+                Thread.sleep(PART_DELAY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Integer crashAfter = CRASH_AFTER_PARTS.get(bucket);
         if (crashAfter != null && PARTS_SENT.get(bucket).incrementAndGet() > crashAfter) {
