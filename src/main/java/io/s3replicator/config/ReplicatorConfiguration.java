@@ -8,9 +8,10 @@ import io.s3replicator.queue.JobQueues;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.state.JobRecorder;
+import io.s3replicator.state.StateBackend;
+import io.s3replicator.state.StateSettings;
 import io.s3replicator.state.StateStore;
 import io.s3replicator.storage.S3Clients;
-import io.s3replicator.state.MultipartCheckpoints;
 import io.s3replicator.transfer.MultipartCopier;
 import io.s3replicator.transfer.MultipartRoute;
 import io.s3replicator.transfer.ObjectCopier;
@@ -19,10 +20,10 @@ import io.s3replicator.transfer.TransferRoute;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import io.s3replicator.state.InFlightJobs;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -45,6 +46,26 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int listPageSize;
     @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
     private String stateDir;
+    @PropertyInject(value = "s3replicator.state.kind", defaultValue = "embedded")
+    private String stateKind;
+    @PropertyInject(value = "s3replicator.state.jdbc.url", defaultValue = "")
+    private String jdbcUrl;
+    @PropertyInject(value = "s3replicator.state.jdbc.user", defaultValue = "")
+    private String jdbcUser;
+    @PropertyInject(value = "s3replicator.state.jdbc.password", defaultValue = "")
+    private String jdbcPassword;
+    @PropertyInject(value = "s3replicator.state.dynamodb.job-table", defaultValue = "s3replicator-job-state")
+    private String jobTable;
+    @PropertyInject(value = "s3replicator.state.dynamodb.in-flight-table", defaultValue = "s3replicator-in-flight")
+    private String inFlightTable;
+    @PropertyInject(value = "s3replicator.state.dynamodb.endpoint", defaultValue = "")
+    private String dynamoDbEndpoint;
+    @PropertyInject(value = "s3replicator.state.dynamodb.region", defaultValue = "")
+    private String dynamoDbRegion;
+    @PropertyInject(value = "s3replicator.state.dynamodb.create-tables", defaultValue = "false")
+    private boolean createTables;
+    @PropertyInject(value = "s3replicator.state.in-flight-ttl", defaultValue = "600")
+    private long inFlightTtlSeconds;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -57,37 +78,44 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         ReplicatorMetrics metrics = Observability.metrics(context);
         RunRegistry runs = new RunRegistry(metrics);
         S3Clients clients = new S3Clients(settings.concurrency() * 2 + settings.partsInFlight() * 2 + 8);
-        StateStore state = new StateStore(settings.stateDir());
-        InFlightJobs inFlight = new InFlightJobs(state.dataSource(), "transfer");
-        context.addService(inFlight);
-        // The embedded queue is in memory: after a restart no job is in flight, whatever the table says.
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStart() {
-                inFlight.clear();
-            }
-        });
+        StateBackend state = StateBackend.open(new StateSettings(StateSettings.kind(stateKind), settings.stateDir(),
+                jdbcUrl, jdbcUser, jdbcPassword, jobTable, inFlightTable, dynamoDbEndpoint, dynamoDbRegion,
+                createTables, Duration.ofSeconds(inFlightTtlSeconds)));
+        context.addService(state);
+        context.addService(state.inFlight());
+        if (state.clearInFlightAtStart()) {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStart() {
+                    state.inFlight().clear();
+                }
+            });
+        }
 
         context.getRegistry().bind("settings", settings);
         context.getRegistry().bind("pairs", pairs);
         context.getRegistry().bind("runs", runs);
         context.getRegistry().bind("s3Clients", clients);
-        context.getRegistry().bind("stateStore", state);
+        context.getRegistry().bind("stateBackend", state);
+        context.getRegistry().bind("jobStore", state.jobStore());
+        context.getRegistry().bind("leases", state.leases());
+        if (state.jobStore() instanceof StateStore embedded) {
+            context.getRegistry().bind("stateStore", embedded);
+        }
         context.addService(clients);
-        context.addService(state);
 
-        Observability.install(context, metrics, runs, pairs, clients, state.dataSource(), queue.producerUri());
+        Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
 
         context.addStartupListener(new PairLoader(pairs, clients));
         context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), queue.producerUri()));
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
-                new JobRecorder(state, runs, metrics), inFlight, settings.multipartThreshold()));
+                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());
         metrics.gauge("s3replicator.parts.in.flight", "Multipart parts being copied now",
                 () -> Observability.activeThreads(partsPool));
-        MultipartCopier multipart = new MultipartCopier(clients, new MultipartCheckpoints(state.dataSource()), runs,
+        MultipartCopier multipart = new MultipartCopier(clients, state.checkpoints(), runs,
                 settings.partSize(), new PartRetry(6, 200, 10_000));
         context.addRoutes(new MultipartRoute(multipart, partsPool));
     }

@@ -14,8 +14,6 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.health.HealthCheckRegistry;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,7 +57,7 @@ public final class Observability {
     }
 
     public static void install(CamelContext context, ReplicatorMetrics metrics, RunRegistry runs, PairRegistry pairs,
-                               S3Clients clients, DataSource stateStore, String queueUri) throws Exception {
+                               S3Clients clients, ReadinessCheck.Probe stateStore, String queueUri) throws Exception {
         metrics.gauge(ReplicatorMetrics.JOBS_QUEUED, "Jobs waiting in the embedded queue (SQS: see its CloudWatch metrics)",
                 () -> queueDepth(context, queueUri));
         metrics.gauge(ReplicatorMetrics.JOBS_IN_FLIGHT, "Jobs being transferred now",
@@ -90,15 +88,10 @@ public final class Observability {
         return endpoint instanceof SedaEndpoint seda ? seda.getCurrentQueueSize() : Double.NaN;
     }
 
-    static Map<String, ReadinessCheck.Probe> probes(PairRegistry pairs, S3Clients clients, DataSource stateStore) {
+    static Map<String, ReadinessCheck.Probe> probes(PairRegistry pairs, S3Clients clients,
+                                                    ReadinessCheck.Probe stateStore) {
         Map<String, ReadinessCheck.Probe> probes = new LinkedHashMap<>();
-        probes.put("state-store", () -> {
-            try (Connection c = stateStore.getConnection()) {
-                if (!c.isValid(5)) {
-                    throw new IllegalStateException("connection is not valid");
-                }
-            }
-        });
+        probes.put("state-store", stateStore);
         for (ReplicationPair pair : pairs.all()) {
             probes.putIfAbsent(pair.id() + ".source", () -> head("source", pair.source(), clients));
             probes.putIfAbsent(pair.id() + ".destination", () -> head("destination", pair.destination(), clients));

@@ -11,23 +11,24 @@ import org.slf4j.LoggerFactory;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * RECORD: the one place a job's end is written, to the state store, to its run's counters
- * and to the per-object log ({@code io.s3replicator.objects}, one line per finished object).
+ * RECORD: the one place a job's end is written, to the job store (one record per job per run),
+ * to its run's counters and to the per-object log ({@code io.s3replicator.objects}, one line
+ * per finished object).
  */
 public class JobRecorder {
     private static final Logger OBJECTS = LoggerFactory.getLogger("io.s3replicator.objects");
     private static final Logger LOG = LoggerFactory.getLogger(JobRecorder.class);
 
-    private final StateStore store;
+    private final JobStore store;
     private final RunRegistry runs;
     private final ReplicatorMetrics metrics;
 
-    public JobRecorder(StateStore store, RunRegistry runs) {
+    public JobRecorder(JobStore store, RunRegistry runs) {
         this(store, runs, null);
     }
 
     /** @param metrics process-wide counters by pair and outcome; null for none */
-    public JobRecorder(StateStore store, RunRegistry runs, ReplicatorMetrics metrics) {
+    public JobRecorder(JobStore store, RunRegistry runs, ReplicatorMetrics metrics) {
         this.store = store;
         this.runs = runs;
         this.metrics = metrics;
@@ -37,7 +38,7 @@ public class JobRecorder {
                        long millis) {
         try {
             store.recordResult(new JobResult(job.runId(), job.pairId(), job.key(), destinationKey,
-                    job.operation().name(), outcome, reason, job.etag(), bytes, path, millis));
+                    job.operation().name(), outcome, reason, job.etag(), job.versionId(), bytes, path, millis));
         } catch (RuntimeException e) {
             // What happened to the object still happened: count and log it, so a run never waits
             // forever for an outcome the database could not take.

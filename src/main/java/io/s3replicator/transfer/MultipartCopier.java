@@ -6,7 +6,7 @@ import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
 import io.s3replicator.queue.Job;
-import io.s3replicator.state.MultipartCheckpoints;
+import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
 import org.slf4j.Logger;
@@ -105,12 +105,12 @@ public class MultipartCopier {
     }
 
     private final S3Clients clients;
-    private final MultipartCheckpoints checkpoints;
+    private final CheckpointStore checkpoints;
     private final RunRegistry runs;
     private final long preferredPartSize;
     private final PartRetry retry;
 
-    public MultipartCopier(S3Clients clients, MultipartCheckpoints checkpoints, RunRegistry runs,
+    public MultipartCopier(S3Clients clients, CheckpointStore checkpoints, RunRegistry runs,
                            long preferredPartSize, PartRetry retry) {
         this.clients = clients;
         this.checkpoints = checkpoints;
@@ -147,7 +147,7 @@ public class MultipartCopier {
             return new Start(TransferOutcome.dryRun(size, pair.serverSideCopy()
                     ? MULTIPART_SERVER_SIDE : MULTIPART_RELAY), null);
         }
-        for (MultipartCheckpoints.Upload stale : checkpoints.uploadsFor(bucket, destinationKey)) {
+        for (CheckpointStore.Upload stale : checkpoints.uploadsFor(bucket, destinationKey)) {
             if (!stale.sourceEtag().equals(etag)) {
                 LOG.info("aborting upload of {} for an older source version {}", destinationKey, stale.sourceEtag());
                 abortQuietly(destination, bucket, destinationKey, stale.uploadId());
@@ -165,7 +165,7 @@ public class MultipartCopier {
         PartPlan plan = planNew(source, pair, job, etag, size, layout);
         String uploadId = destination.createMultipartUpload(create(source, pair, job, destinationKey, etag, head))
                 .uploadId();
-        checkpoints.started(new MultipartCheckpoints.Upload(bucket, destinationKey, etag, uploadId, plan.partSize()));
+        checkpoints.started(new CheckpointStore.Upload(bucket, destinationKey, etag, uploadId, plan.partSize()));
         LOG.info("multipart {} of {} ({}): {} parts of {} ({} layout)", pair.serverSideCopy() ? "server-side" : "relay",
                 job.key(), Units.bytes(size), plan.partCount(), Units.bytes(plan.partSize()), layout[0]);
         return new Start(null, new Upload(pair, job, etag, destinationKey, uploadId, plan, layout[0], new TreeMap<>(),
@@ -174,7 +174,7 @@ public class MultipartCopier {
 
     /** Continues a checkpointed upload with its original part size; null when the store forgot it. */
     private Upload resume(ReplicationPair pair, Job job, String etag, String destinationKey, long size,
-                          MultipartCheckpoints.Upload checkpoint, boolean sourceKms) {
+                          CheckpointStore.Upload checkpoint, boolean sourceKms) {
         PartPlan plan = PartPlan.withPartSize(size, checkpoint.partSize());
         SortedMap<Integer, String> present = new TreeMap<>();
         try {

@@ -5,50 +5,35 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/**
- * Multipart checkpoints (DESIGN.md section 5): which upload id and part size belong to a
- * destination bucket + key + source ETag, and which parts we sent. After a restart ListParts
- * at the destination is the truth; these rows say where to look and what part size to keep.
- */
-public class MultipartCheckpoints {
-    /** A started upload. */
-    public record Upload(String destinationBucket, String destinationKey, String sourceEtag, String uploadId,
-                         long partSize) {
-    }
-
+/** {@link CheckpointStore} on JDBC: tables {@code multipart_upload} and {@code multipart_part}. */
+public class JdbcCheckpointStore implements CheckpointStore {
     private final DataSource dataSource;
 
-    public MultipartCheckpoints(DataSource dataSource) {
+    public JdbcCheckpointStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS multipart_upload (
+        Jdbc.ensureTable(dataSource, "multipart_upload", """
+                CREATE TABLE multipart_upload (
                   upload_id VARCHAR(1024) PRIMARY KEY,
                   destination_bucket VARCHAR(255) NOT NULL,
                   destination_key VARCHAR(4096) NOT NULL,
                   source_etag VARCHAR(128) NOT NULL,
                   part_size BIGINT NOT NULL,
-                  started_at TIMESTAMP NOT NULL)""");
-            s.execute("CREATE INDEX IF NOT EXISTS multipart_upload_key ON multipart_upload(destination_bucket, destination_key)");
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS multipart_part (
+                  started_at TIMESTAMP NOT NULL)""",
+                "CREATE INDEX multipart_upload_key ON multipart_upload(destination_bucket, destination_key)");
+        Jdbc.ensureTable(dataSource, "multipart_part", """
+                CREATE TABLE multipart_part (
                   upload_id VARCHAR(1024) NOT NULL,
                   part_number INT NOT NULL,
                   etag VARCHAR(128) NOT NULL,
                   PRIMARY KEY (upload_id, part_number))""");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the multipart checkpoint tables: " + e.getMessage(), e);
-        }
     }
 
-    /** Every upload recorded for this destination object, whatever source version it was for. */
+    @Override
     public List<Upload> uploadsFor(String bucket, String key) {
         List<Upload> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
@@ -62,27 +47,37 @@ public class MultipartCheckpoints {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read multipart checkpoints: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read multipart checkpoints: " + Jdbc.firstLine(e.getMessage()), e);
         }
         return out;
     }
 
-    public Optional<Upload> find(String bucket, String key, String sourceEtag) {
-        return uploadsFor(bucket, key).stream().filter(u -> u.sourceEtag().equals(sourceEtag)).findFirst();
-    }
-
+    @Override
     public void started(Upload u) {
         update("INSERT INTO multipart_upload (upload_id, destination_bucket, destination_key, source_etag, part_size,"
                 + " started_at) VALUES (?,?,?,?,?,?)", u.uploadId(), u.destinationBucket(), u.destinationKey(),
                 u.sourceEtag(), u.partSize(), Timestamp.from(Instant.now()));
     }
 
+    @Override
     public void partDone(String uploadId, int partNumber, String etag) {
-        update("MERGE INTO multipart_part (upload_id, part_number, etag) KEY (upload_id, part_number) VALUES (?,?,?)",
-                uploadId, partNumber, etag);
+        // UPDATE, then INSERT; a part retried at the same moment elsewhere already holds its ETag.
+        String update = "UPDATE multipart_part SET etag = ? WHERE upload_id = ? AND part_number = ?";
+        if (update(update, etag, uploadId, partNumber) > 0) {
+            return;
+        }
+        try {
+            Jdbc.update(dataSource, "INSERT INTO multipart_part (upload_id, part_number, etag) VALUES (?,?,?)",
+                    uploadId, partNumber, etag);
+        } catch (SQLException e) {
+            if (!Jdbc.isUniqueViolation(e)) {
+                throw new IllegalStateException("cannot write multipart checkpoint: " + Jdbc.firstLine(e.getMessage()), e);
+            }
+            update(update, etag, uploadId, partNumber);
+        }
     }
 
-    /** Parts we recorded as sent (informational: ListParts decides what the store holds). */
+    @Override
     public int partsRecorded(String uploadId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT COUNT(*) FROM multipart_part WHERE upload_id = ?")) {
@@ -92,24 +87,21 @@ public class MultipartCheckpoints {
                 return rs.getInt(1);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read multipart checkpoints: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read multipart checkpoints: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
-    /** The upload completed or was aborted: forget it. */
+    @Override
     public void forget(String uploadId) {
         update("DELETE FROM multipart_part WHERE upload_id = ?", uploadId);
         update("DELETE FROM multipart_upload WHERE upload_id = ?", uploadId);
     }
 
-    private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
+    private int update(String sql, Object... args) {
+        try {
+            return Jdbc.update(dataSource, sql, args);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot write multipart checkpoint: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write multipart checkpoint: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 }

@@ -1,0 +1,108 @@
+package io.s3replicator.state;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * DynamoDB items with an owner and an expiry, written with conditional writes: the shared
+ * mechanics of {@link DynamoDbInFlightJobs} and {@link DynamoDbLeases}.
+ *
+ * <p>{@code expiresAt} is epoch seconds, the unit DynamoDB TTL reads, so a table with TTL on it
+ * eventually deletes dead entries. TTL deletion is lazy (often hours late), so every claim
+ * checks the expiry itself in its condition.
+ */
+final class DynamoDbOwnedEntries {
+    static final String OWNER = "owner";
+    static final String EXPIRES_AT = "expiresAt";
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final Function<String, Map<String, AttributeValue>> keyOf;
+    /** A key attribute, to tell "no item" in conditions. */
+    private final String keyAttribute;
+    private final Clock clock;
+
+    DynamoDbOwnedEntries(DynamoDbClient client, String table, Function<String, Map<String, AttributeValue>> keyOf,
+                         String keyAttribute, Clock clock) {
+        this.client = client;
+        this.table = table;
+        this.keyOf = keyOf;
+        this.keyAttribute = keyAttribute;
+        this.clock = clock;
+    }
+
+    /** Takes the item if absent, expired or already {@code owner}'s; one of concurrent claimants wins. */
+    boolean claim(String id, String owner, long ttlMillis) {
+        long now = clock.millis();
+        Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
+        item.put(OWNER, s(owner));
+        item.put(EXPIRES_AT, n(ceilSeconds(now + ttlMillis)));
+        try {
+            client.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#k) OR #e < :now OR #o = :owner")
+                    .expressionAttributeNames(Map.of("#k", keyAttribute, "#e", EXPIRES_AT, "#o", OWNER))
+                    .expressionAttributeValues(Map.of(":now", n(now / 1000), ":owner", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** True if a live item exists, whoever owns it. */
+    boolean isLive(String id) {
+        Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).key(keyOf.apply(id))
+                .consistentRead(true)).item();
+        return item != null && !item.isEmpty() && Long.parseLong(item.get(EXPIRES_AT).n()) >= clock.millis() / 1000;
+    }
+
+    /** Pushes the expiry of an existing item forward, whoever owns it. */
+    boolean renew(String id, long ttlMillis) {
+        try {
+            client.updateItem(b -> b.tableName(table).key(keyOf.apply(id))
+                    .updateExpression("SET #e = :e")
+                    .conditionExpression("attribute_exists(#k)")
+                    .expressionAttributeNames(Map.of("#k", keyAttribute, "#e", EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":e", n(ceilSeconds(clock.millis() + ttlMillis)))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    boolean delete(String id) {
+        Map<String, AttributeValue> old = client.deleteItem(b -> b.tableName(table).key(keyOf.apply(id))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        return old != null && !old.isEmpty();
+    }
+
+    boolean deleteIfOwner(String id, String owner) {
+        try {
+            client.deleteItem(b -> b.tableName(table).key(keyOf.apply(id))
+                    .conditionExpression("#o = :owner")
+                    .expressionAttributeNames(Map.of("#o", OWNER))
+                    .expressionAttributeValues(Map.of(":owner", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static long ceilSeconds(long millis) {
+        return (millis + 999) / 1000;
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,66 @@
+package io.s3replicator.state;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Small JDBC helpers shared by the JDBC stores. Only SQL that H2 and PostgreSQL both accept. */
+final class Jdbc {
+    private Jdbc() {
+    }
+
+    /** SQLSTATE class 23 is "integrity constraint violation": a concurrent insert of the same key. */
+    static boolean isUniqueViolation(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (x.getSQLState() != null && x.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Creates a table (and its indexes) unless it exists. Probing first, rather than CREATE ... IF
+     * NOT EXISTS alone, lets a database user without DDL rights use tables an administrator made.
+     */
+    static void ensureTable(DataSource dataSource, String table, String... ddl) {
+        try (Connection c = dataSource.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE 1 = 0").close();
+                return;
+            } catch (SQLException missing) {
+                // fall through and create it
+            }
+            try (Statement s = c.createStatement()) {
+                for (String statement : ddl) {
+                    s.execute(statement);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create table " + table + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    static int update(DataSource dataSource, String sql, Object... args) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}

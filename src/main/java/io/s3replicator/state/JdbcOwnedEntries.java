@@ -1,0 +1,117 @@
+package io.s3replicator.state;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+
+/**
+ * A JDBC table of named entries, each with an owner and an expiry (epoch millis): the shared
+ * mechanics of {@link JdbcInFlightJobs} and {@link JdbcLeases}.
+ *
+ * <p>A claim succeeds when the entry is absent, expired, or already the claimant's. It is an
+ * INSERT (the primary key lets one of many concurrent inserts win), else a conditional UPDATE
+ * that only matches an expired or own entry: the database re-checks that condition on the
+ * locked row, so of several workers taking over one expired entry exactly one updates it.
+ */
+final class JdbcOwnedEntries {
+    private final DataSource dataSource;
+    private final String table;
+    private final Clock clock;
+
+    JdbcOwnedEntries(DataSource dataSource, String table, Clock clock) {
+        this.dataSource = dataSource;
+        this.table = table;
+        this.clock = clock;
+        Jdbc.ensureTable(dataSource, table, "CREATE TABLE " + table + " ("
+                + " id VARCHAR(255) PRIMARY KEY,"
+                + " owner_id VARCHAR(255) NOT NULL,"
+                + " expires_at BIGINT NOT NULL)");
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    boolean claim(String id, String owner, long ttlMillis) {
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                long now = now();
+                try {
+                    Jdbc.update(dataSource, "INSERT INTO " + table + " (id, owner_id, expires_at) VALUES (?,?,?)",
+                            id, owner, now + ttlMillis);
+                    return true;
+                } catch (SQLException e) {
+                    if (!Jdbc.isUniqueViolation(e)) {
+                        throw e;
+                    }
+                }
+                if (Jdbc.update(dataSource, "UPDATE " + table + " SET owner_id = ?, expires_at = ?"
+                        + " WHERE id = ? AND (expires_at < ? OR owner_id = ?)", owner, now + ttlMillis, id, now, owner) > 0) {
+                    return true;
+                }
+                if (exists(id)) {
+                    return false; // live and someone else's
+                }
+                // removed between our INSERT and UPDATE: try again
+            }
+            return false;
+        } catch (SQLException e) {
+            throw failure("claim", e);
+        }
+    }
+
+    /** True if a live entry exists, whoever owns it. */
+    boolean isLive(String id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT expires_at FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) >= now();
+            }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+    }
+
+    /** Pushes the expiry of an existing entry forward, whoever owns it. */
+    boolean renew(String id, long ttlMillis) {
+        return update("renew", "UPDATE " + table + " SET expires_at = ? WHERE id = ?", now() + ttlMillis, id) > 0;
+    }
+
+    boolean delete(String id) {
+        return update("delete", "DELETE FROM " + table + " WHERE id = ?", id) > 0;
+    }
+
+    boolean deleteIfOwner(String id, String owner) {
+        return update("delete", "DELETE FROM " + table + " WHERE id = ? AND owner_id = ?", id, owner) > 0;
+    }
+
+    void deleteAll() {
+        update("clear", "DELETE FROM " + table);
+    }
+
+    private boolean exists(String id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private int update(String what, String sql, Object... args) {
+        try {
+            return Jdbc.update(dataSource, sql, args);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("cannot " + what + " in " + table + ": " + Jdbc.firstLine(e.getMessage()), e);
+    }
+}

@@ -1,0 +1,36 @@
+package io.s3replicator.state;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Job status: one record per job per run, however many times the job was attempted (SQS
+ * redelivers, a worker dies, a duplicate arrives), so counts read from here are exact.
+ *
+ * <p>A job is identified by run, pair, source key, source ETag and version id. Each recorded
+ * result increments {@code attempts} and replaces the status, except that a job once COPIED
+ * stays COPIED: a redelivery after a successful copy finds the destination in step and skips,
+ * or fails on the second try, and neither undoes the copy that happened.
+ */
+public interface JobStore {
+    /** The run id of jobs that came from S3 events rather than a diff run. */
+    String EVENTS_RUN = "events";
+
+    void recordResult(JobResult result);
+
+    /** Jobs of one run by their current status (an outcome name), in outcome-name order. */
+    Map<String, Long> outcomeCounts(String runId);
+
+    /** One job's record, if any result was recorded for it. */
+    Optional<JobStatus> status(String runId, String pairId, String sourceKey, String sourceEtag, String versionId);
+
+    /** The run a result belongs to: event jobs share one. */
+    static String runOf(String runId) {
+        return runId == null ? EVENTS_RUN : runId;
+    }
+
+    /** Fixed-length id of a job's identity. */
+    static String jobId(String runId, String pairId, String sourceKey, String sourceEtag, String versionId) {
+        return Sha256.hex(runOf(runId), pairId, sourceKey, sourceEtag, versionId);
+    }
+}

@@ -1,0 +1,108 @@
+package io.s3replicator.state;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every {@link InFlightJobs} backend shares: the owner of a claim, confirm as a no-op,
+ * and the renewal of the entries this process holds (every third of the lease time), so only
+ * a dead worker's entries expire.
+ */
+abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnedInFlightJobs.class);
+
+    protected final Duration ttl;
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService renewal;
+
+    protected OwnedInFlightJobs(Duration ttl) {
+        if (ttl.toSeconds() < 1) {
+            throw new IllegalArgumentException("in-flight lease time must be at least 1 s, was " + ttl);
+        }
+        this.ttl = ttl;
+    }
+
+    /** Takes the entry if absent, expired or already {@code owner}'s. */
+    protected abstract boolean claim(String key, String owner);
+
+    protected abstract boolean delete(String key);
+
+    protected abstract boolean extend(String key);
+
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        return held(key, claim(key, InFlightJobs.ownerOf(exchange)));
+    }
+
+    /** Without an exchange there is no message to take over from: a fresh owner. */
+    @Override
+    public boolean add(String key) {
+        return held(key, claim(key, "anonymous:" + UUID.randomUUID()));
+    }
+
+    @Override
+    public boolean remove(String key) {
+        held.remove(key);
+        return delete(key);
+    }
+
+    @Override
+    public boolean renew(String key) {
+        return extend(key);
+    }
+
+    /** Entries are removed when their job ends; there is nothing to confirm. */
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    /** Renews every entry this process holds now (the background task; tests call it directly). */
+    void renewHeld() {
+        for (String key : held) {
+            try {
+                if (!extend(key)) {
+                    held.remove(key); // removed elsewhere: nothing to keep alive
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot renew in-flight job {}: {}", key, e.getMessage());
+            }
+        }
+    }
+
+    private boolean held(String key, boolean claimed) {
+        if (claimed) {
+            held.add(key);
+        }
+        return claimed;
+    }
+
+    @Override
+    protected void doStart() {
+        long period = Math.max(1000, ttl.toMillis() / 3);
+        renewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "in-flight-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        renewal.scheduleWithFixedDelay(this::renewHeld, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() {
+        if (renewal != null) {
+            renewal.shutdownNow();
+            renewal = null;
+        }
+    }
+}

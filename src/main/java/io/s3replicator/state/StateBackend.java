@@ -1,0 +1,188 @@
+package io.s3replicator.state;
+
+import io.s3replicator.config.ConfigException;
+import org.apache.camel.support.service.ServiceSupport;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The state of the pipeline in one place, chosen by {@code s3replicator.state.kind}: job status,
+ * multipart checkpoints, jobs in flight and leases, on the embedded H2 file (default), any
+ * JDBC database, or DynamoDB. A Camel service: stopping it closes what it opened.
+ */
+public final class StateBackend extends ServiceSupport {
+    /** Probes the store for readiness; throws when it cannot be reached. */
+    @FunctionalInterface
+    public interface Ping {
+        void check() throws Exception;
+    }
+
+    private final StateSettings.Kind kind;
+    private final JobStore jobStore;
+    private final CheckpointStore checkpoints;
+    private final InFlightJobs inFlight;
+    private final Leases leases;
+    private final Ping ping;
+    private final AutoCloseable resources;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
+                         Leases leases, Ping ping, AutoCloseable resources) {
+        this.kind = kind;
+        this.jobStore = jobStore;
+        this.checkpoints = checkpoints;
+        this.inFlight = inFlight;
+        this.leases = leases;
+        this.ping = ping;
+        this.resources = resources;
+    }
+
+    public static StateBackend open(StateSettings settings) {
+        return switch (settings.kind()) {
+            case EMBEDDED -> embedded(settings);
+            case JDBC -> jdbc(settings);
+            case DYNAMODB -> dynamodb(settings);
+        };
+    }
+
+    private static StateBackend embedded(StateSettings settings) {
+        StateStore store = new StateStore(settings.dir());
+        return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(), settings.inFlightTtl(), store);
+    }
+
+    private static StateBackend jdbc(StateSettings settings) {
+        JdbcPool pool = new JdbcPool(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), 64);
+        try (Connection c = pool.getConnection()) {
+            // reachable, and the login works
+        } catch (SQLException e) {
+            pool.close();
+            throw new ConfigException(StateSettings.PREFIX + "jdbc.url", "cannot connect to the state database: "
+                    + Jdbc.firstLine(e.getMessage()));
+        }
+        try {
+            return jdbc(StateSettings.Kind.JDBC, new JdbcJobStore(pool), pool, settings.inFlightTtl(), pool);
+        } catch (IllegalStateException e) {
+            pool.close();
+            throw new ConfigException(StateSettings.PREFIX + "jdbc.url", Jdbc.firstLine(e.getMessage()));
+        }
+    }
+
+    private static StateBackend jdbc(StateSettings.Kind kind, JobStore jobs, DataSource dataSource, Duration ttl,
+                                     AutoCloseable resources) {
+        return new StateBackend(kind, jobs, new JdbcCheckpointStore(dataSource), new JdbcInFlightJobs(dataSource, ttl),
+                new JdbcLeases(dataSource), () -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        if (!c.isValid(5)) {
+                            throw new IllegalStateException("connection is not valid");
+                        }
+                    }
+                }, resources);
+    }
+
+    private static StateBackend dynamodb(StateSettings settings) {
+        DynamoDbClient client = dynamoDbClient(settings);
+        String where = settings.endpoint() != null ? "endpoint " + settings.endpoint()
+                : "region " + client.serviceClientConfiguration().region();
+        try {
+            DynamoDbTables.ensure(client, settings.jobTable(), settings.inFlightTable(), settings.createTables(), where);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        String jobTable = settings.jobTable();
+        return new StateBackend(StateSettings.Kind.DYNAMODB, new DynamoDbJobStore(client, jobTable),
+                new DynamoDbCheckpointStore(client, jobTable),
+                new DynamoDbInFlightJobs(client, settings.inFlightTable(), settings.inFlightTtl()),
+                new DynamoDbLeases(client, jobTable),
+                () -> client.describeTable(b -> b.tableName(jobTable)), client);
+    }
+
+    private static DynamoDbClient dynamoDbClient(StateSettings settings) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128)
+                        .connectionTimeout(Duration.ofSeconds(10)));
+        if (settings.region() != null) {
+            builder.region(Region.of(settings.region()));
+        }
+        if (settings.endpoint() != null) {
+            try {
+                builder.endpointOverride(URI.create(settings.endpoint()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(StateSettings.PREFIX + "dynamodb.endpoint", "'" + settings.endpoint()
+                        + "' is not a URI");
+            }
+        }
+        try {
+            return builder.build();
+        } catch (SdkClientException e) {
+            // Typically: no region in the SDK's chain (AWS_REGION, profile, instance metadata).
+            throw new ConfigException(StateSettings.PREFIX + "dynamodb.region", Jdbc.firstLine(e.getMessage())
+                    + " (set " + StateSettings.PREFIX + "dynamodb.region or AWS_REGION)");
+        }
+    }
+
+    public StateSettings.Kind kind() {
+        return kind;
+    }
+
+    public JobStore jobStore() {
+        return jobStore;
+    }
+
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    public InFlightJobs inFlight() {
+        return inFlight;
+    }
+
+    public Leases leases() {
+        return leases;
+    }
+
+    /**
+     * Only the embedded queue is in memory: after a restart none of its jobs is in flight,
+     * whatever the table says. With a shared store the entries are other workers' real jobs.
+     */
+    public boolean clearInFlightAtStart() {
+        return kind == StateSettings.Kind.EMBEDDED;
+    }
+
+    /** Throws when the store cannot be reached (readiness). */
+    public void ping() throws Exception {
+        ping.check();
+    }
+
+    /** Closes what it opened, started or not (a never-started service ignores stop()). */
+    @Override
+    public void close() {
+        stop();
+        closeResources();
+    }
+
+    @Override
+    protected void doStop() {
+        closeResources();
+    }
+
+    private void closeResources() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the state store: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.s3replicator.state;
+
+import io.s3replicator.config.ConfigException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Where the state lives ({@code s3replicator.state.*}). Blank optional values are null.
+ *
+ * @param kind            embedded (H2 file under {@code dir}), jdbc or dynamodb
+ * @param dir             directory of the embedded database
+ * @param jdbcUrl         JDBC URL (kind jdbc)
+ * @param jdbcUser        JDBC user, or null
+ * @param jdbcPassword    JDBC password, or null; never printed
+ * @param jobTable        DynamoDB table of job status, checkpoints and leases
+ * @param inFlightTable   DynamoDB table of jobs in flight
+ * @param endpoint        DynamoDB endpoint override, or null
+ * @param region          DynamoDB region, or null for the SDK's default chain
+ * @param createTables    create missing DynamoDB tables instead of failing
+ * @param inFlightTtl     how long an in-flight entry outlives a worker that stopped renewing it
+ */
+public record StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser, String jdbcPassword, String jobTable,
+                            String inFlightTable, String endpoint, String region, boolean createTables,
+                            Duration inFlightTtl) {
+    public static final String PREFIX = "s3replicator.state.";
+
+    public enum Kind { EMBEDDED, JDBC, DYNAMODB }
+
+    public StateSettings {
+        jdbcUrl = blankToNull(jdbcUrl);
+        jdbcUser = blankToNull(jdbcUser);
+        jdbcPassword = blankToNull(jdbcPassword);
+        endpoint = blankToNull(endpoint);
+        region = blankToNull(region);
+        if (kind == Kind.JDBC && jdbcUrl == null) {
+            throw new ConfigException(PREFIX + "jdbc.url", "required when " + PREFIX + "kind=jdbc");
+        }
+        if (kind == Kind.DYNAMODB && (blankToNull(jobTable) == null || blankToNull(inFlightTable) == null)) {
+            throw new ConfigException(PREFIX + "dynamodb." + (blankToNull(jobTable) == null ? "job-table" : "in-flight-table"),
+                    "a table name is required when " + PREFIX + "kind=dynamodb");
+        }
+        if (inFlightTtl.toSeconds() < 1) {
+            throw new ConfigException(PREFIX + "in-flight-ttl", inFlightTtl.toSeconds() + " s must be at least 1 s");
+        }
+    }
+
+    /** The {@code kind} property's value as a {@link Kind}, or a line naming the property. */
+    public static Kind kind(String value) {
+        try {
+            return Kind.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(PREFIX + "kind", "'" + value + "' is not one of embedded, jdbc, dynamodb");
+        }
+    }
+
+    /** The embedded default, for tests and tools. */
+    public static StateSettings embedded(Path dir) {
+        return new StateSettings(Kind.EMBEDDED, dir, null, null, null, "s3replicator-job-state",
+                "s3replicator-in-flight", null, null, false, Duration.ofMinutes(10));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** Without the password or URL parameters (which may hold one): settings may end up in a log line. */
+    @Override
+    public String toString() {
+        return "StateSettings[kind=" + kind + ", dir=" + dir + ", jdbcUrl=" + (jdbcUrl == null ? null : jdbcUrl.replaceAll("[?;].*", "?...")) + ", jdbcUser=" + jdbcUser
+                + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "****") + ", jobTable=" + jobTable
+                + ", inFlightTable=" + inFlightTable + ", endpoint=" + endpoint + ", region=" + region
+                + ", createTables=" + createTables + ", inFlightTtl=" + inFlightTtl + "]";
+    }
+}

@@ -1,0 +1,94 @@
+package io.s3replicator.state;
+
+import io.s3replicator.config.ConfigException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The state contract on {@code kind=jdbc}: a database reached by URL through the backend's own
+ * connection pool (H2 in memory here; the SQL is what PostgreSQL accepts too).
+ */
+class JdbcStateTest extends StateContract {
+    static StateBackend backend;
+    static JdbcPool pool;
+
+    static StateSettings jdbc(String url, String user) {
+        return new StateSettings(StateSettings.Kind.JDBC, Path.of("unused"), url, user, "", "t", "t", null, null, false,
+                Duration.ofMinutes(10));
+    }
+
+    static String memoryUrl() {
+        return "jdbc:h2:mem:state-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    @BeforeAll
+    static void open() {
+        String url = memoryUrl();
+        backend = StateBackend.open(jdbc(url, "sa"));
+        pool = new JdbcPool(url, "sa", "", 16);
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+        backend.close();
+    }
+
+    @Override
+    JobStore jobStore() {
+        return new JdbcJobStore(pool, clock);
+    }
+
+    @Override
+    CheckpointStore checkpoints() {
+        return new JdbcCheckpointStore(pool);
+    }
+
+    @Override
+    OwnedInFlightJobs inFlight(Duration ttl) {
+        return new JdbcInFlightJobs(pool, ttl, clock);
+    }
+
+    @Override
+    Leases leases() {
+        return new JdbcLeases(pool, clock);
+    }
+
+    @Test
+    void the_jdbc_backend_creates_its_tables_and_serves_every_store() throws Exception {
+        backend.ping();
+        backend.jobStore().recordResult(result("r-" + unique, "k", "e", JobResult.Outcome.COPIED, null, 1));
+        assertThat(backend.jobStore().outcomeCounts("r-" + unique)).isEqualTo(Map.of("COPIED", 1L));
+        assertThat(backend.inFlight().add(exchange(), "k-" + unique)).isTrue();
+        assertThat(backend.leases().tryAcquire("l-" + unique, "me", TTL)).isTrue();
+        assertThat(backend.checkpoints().uploadsFor("b", "k-" + unique)).isEmpty();
+        assertThat(backend.clearInFlightAtStart()).as("other workers' entries are real").isFalse();
+    }
+
+    @Test
+    void a_database_that_cannot_be_reached_is_a_config_error_naming_the_url_property() {
+        assertThatThrownBy(() -> StateBackend.open(jdbc("jdbc:no-such-driver://nowhere/db", null)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("s3replicator.state.jdbc.url"))
+                .hasMessageContaining("cannot connect to the state database");
+        assertThatThrownBy(() -> jdbc(" ", null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("s3replicator.state.jdbc.url: required when s3replicator.state.kind=jdbc");
+    }
+
+    @Test
+    void a_closed_backend_fails_its_ping() {
+        StateBackend other = StateBackend.open(jdbc(memoryUrl(), "sa"));
+        other.close();
+        assertThatThrownBy(other::ping).hasMessageContaining("closed");
+    }
+}

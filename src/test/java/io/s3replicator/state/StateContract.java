@@ -1,0 +1,409 @@
+package io.s3replicator.state;
+
+import io.s3replicator.state.CheckpointStore.Upload;
+import io.s3replicator.state.JobResult.Outcome;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every state backend must do, run against each (JDBC on H2, DynamoDB on DynamoDB Local).
+ * Time is a {@link MutableClock}: expiry is tested by moving it, not by sleeping.
+ */
+abstract class StateContract {
+    static final Duration TTL = Duration.ofSeconds(60);
+    static CamelContext camel;
+
+    final MutableClock clock = new MutableClock();
+    /** Keys and names unique to this test: backends are shared by the tests of a class. */
+    final String unique = UUID.randomUUID().toString().substring(0, 8);
+
+    abstract JobStore jobStore();
+
+    abstract CheckpointStore checkpoints();
+
+    abstract OwnedInFlightJobs inFlight(Duration ttl);
+
+    abstract Leases leases();
+
+    @BeforeAll
+    static void camel() {
+        camel = new DefaultCamelContext();
+    }
+
+    @AfterAll
+    static void closeCamel() throws Exception {
+        camel.close();
+    }
+
+    static Exchange exchange() {
+        return new DefaultExchange(camel);
+    }
+
+    static Exchange sqsMessage(String messageId) {
+        Exchange e = exchange();
+        e.getMessage().setHeader(InFlightJobs.SQS_MESSAGE_ID, messageId);
+        return e;
+    }
+
+    JobResult result(String runId, String key, String etag, Outcome outcome, String reason, long bytes) {
+        return new JobResult(runId, "pair", key, "dst/" + key, "COPY", outcome, reason, etag, null, bytes,
+                outcome == Outcome.COPIED ? "relay" : null, 12);
+    }
+
+    // ---- job status ----
+
+    @Test
+    void a_job_that_failed_then_was_copied_counts_once_as_copied_after_two_attempts() {
+        JobStore jobs = jobStore();
+        String run = "run-" + unique;
+        Instant first = clock.instant();
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.FAILED, "503 SlowDown", 0));
+        clock.advance(Duration.ofSeconds(5));
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.COPIED, null, 42));
+        jobs.recordResult(result(run, "b.txt", "e2", Outcome.SKIPPED, "destination already holds this version", 0));
+        jobs.recordResult(result("other-" + unique, "a.txt", "e1", Outcome.FAILED, "403 AccessDenied", 0));
+
+        assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("COPIED", 1L), Map.entry("SKIPPED", 1L));
+        JobStatus a = jobs.status(run, "pair", "a.txt", "e1", null).orElseThrow();
+        assertThat(a.status()).isEqualTo(Outcome.COPIED);
+        assertThat(a.attempts()).isEqualTo(2);
+        assertThat(a.bytes()).isEqualTo(42);
+        assertThat(a.reason()).as("the failure's reason is not the copy's").isNull();
+        assertThat(a.path()).isEqualTo("relay");
+        assertThat(a.destinationKey()).isEqualTo("dst/a.txt");
+        assertThat(a.operation()).isEqualTo("COPY");
+        assertThat(a.firstAt()).isEqualTo(first);
+        assertThat(a.lastAt()).isEqualTo(first.plusSeconds(5));
+        assertThat(jobs.status(run, "pair", "never.txt", "e1", null)).isEmpty();
+    }
+
+    @Test
+    void a_copied_job_stays_copied_when_a_redelivery_skips_or_fails() {
+        JobStore jobs = jobStore();
+        String run = "run-" + unique;
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.COPIED, null, 42));
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.SKIPPED, "destination already holds this version", 0));
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.FAILED, "500 InternalError", 0));
+
+        assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("COPIED", 1L));
+        JobStatus a = jobs.status(run, "pair", "a.txt", "e1", null).orElseThrow();
+        assertThat(a.attempts()).isEqualTo(3);
+        assertThat(a.bytes()).isEqualTo(42);
+        assertThat(a.reason()).isNull();
+    }
+
+    @Test
+    void another_source_version_is_another_job_and_event_jobs_share_the_events_run() {
+        JobStore jobs = jobStore();
+        String run = "run-" + unique;
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.COPIED, null, 1));
+        jobs.recordResult(result(run, "a.txt", "e2", Outcome.COPIED, null, 2));
+        jobs.recordResult(new JobResult(run, "pair", "v.txt", "v.txt", "COPY", Outcome.COPIED, null, "e", "v1", 1,
+                "relay", 1));
+        jobs.recordResult(new JobResult(run, "pair", "v.txt", "v.txt", "COPY", Outcome.FAILED, "x", "e", "v2", 1,
+                null, 1));
+        assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("COPIED", 3L), Map.entry("FAILED", 1L));
+        assertThat(jobs.status(run, "pair", "v.txt", "e", "v2").orElseThrow().versionId()).isEqualTo("v2");
+
+        String key = "event-" + unique;
+        long before = jobs.outcomeCounts(null).getOrDefault("COPIED", 0L);
+        jobs.recordResult(result(null, key, "e1", Outcome.COPIED, null, 1));
+        assertThat(jobs.outcomeCounts(JobStore.EVENTS_RUN).get("COPIED")).isEqualTo(before + 1);
+        assertThat(jobs.status(null, "pair", key, "e1", null).orElseThrow().runId()).isEqualTo(JobStore.EVENTS_RUN);
+    }
+
+    @Test
+    void counts_stay_exact_when_two_workers_record_the_same_jobs_at_once() throws Exception {
+        JobStore jobs = jobStore();
+        String run = "run-" + unique;
+        int n = 60;
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String key = "k" + i;
+            tasks.add(() -> {
+                jobs.recordResult(result(run, key, "e", Outcome.FAILED, "timeout", 0));
+                return null;
+            });
+            tasks.add(() -> {
+                jobs.recordResult(result(run, key, "e", Outcome.COPIED, null, 7));
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // Whichever order the two records of a job landed in, the copy is what counts.
+        assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("COPIED", (long) n));
+        for (int i = 0; i < n; i++) {
+            assertThat(jobs.status(run, "pair", "k" + i, "e", null).orElseThrow().attempts()).as("k" + i).isEqualTo(2);
+        }
+    }
+
+    // ---- multipart checkpoints ----
+
+    @Test
+    void checkpoints_find_an_upload_by_source_version_and_forget_it_with_its_parts() {
+        CheckpointStore store = checkpoints();
+        String bucket = "b-" + unique;
+        store.started(new Upload(bucket, "big.bin", "old-etag", "upload-1-" + unique, 8 << 20));
+        clock.advance(Duration.ofSeconds(1));
+        store.started(new Upload(bucket, "big.bin", "new-etag", "upload-2-" + unique, 16 << 20));
+        store.started(new Upload(bucket, "other.bin", "new-etag", "upload-3-" + unique, 8 << 20));
+
+        assertThat(store.uploadsFor(bucket, "big.bin")).extracting(Upload::uploadId)
+                .containsExactly("upload-1-" + unique, "upload-2-" + unique);
+        assertThat(store.find(bucket, "big.bin", "new-etag")).contains(
+                new Upload(bucket, "big.bin", "new-etag", "upload-2-" + unique, 16 << 20));
+        assertThat(store.find(bucket, "big.bin", "no-such-etag")).isEmpty();
+
+        store.partDone("upload-2-" + unique, 1, "p1");
+        store.partDone("upload-2-" + unique, 2, "p2");
+        store.partDone("upload-2-" + unique, 2, "p2-again");
+        store.partDone("upload-3-" + unique, 1, "x");
+        assertThat(store.partsRecorded("upload-2-" + unique)).isEqualTo(2);
+
+        store.forget("upload-2-" + unique);
+        assertThat(store.uploadsFor(bucket, "big.bin")).extracting(Upload::uploadId)
+                .containsExactly("upload-1-" + unique);
+        assertThat(store.partsRecorded("upload-2-" + unique)).isZero();
+        assertThat(store.partsRecorded("upload-3-" + unique)).isEqualTo(1);
+        assertThat(store.uploadsFor(bucket, "other.bin")).hasSize(1);
+    }
+
+    @Test
+    void checkpoints_count_and_forget_more_parts_than_one_page_holds() throws Exception {
+        CheckpointStore store = checkpoints();
+        String uploadId = "many-" + unique;
+        store.started(new Upload("b-" + unique, "huge.bin", "etag", uploadId, 5 << 20));
+        int parts = 1100;
+        // Recorded from several threads, as the parts of one object are sent.
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int part = 1; part <= parts; part++) {
+            int number = part;
+            tasks.add(() -> {
+                store.partDone(uploadId, number, "etag-" + number);
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(store.partsRecorded(uploadId)).isEqualTo(parts);
+
+        store.forget(uploadId);
+        assertThat(store.partsRecorded(uploadId)).isZero();
+        assertThat(store.uploadsFor("b-" + unique, "huge.bin")).isEmpty();
+    }
+
+    // ---- jobs in flight ----
+
+    @Test
+    void a_live_job_is_a_duplicate_for_another_message_until_it_is_removed() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        String key = "job-" + unique;
+        assertThat(jobs.add(exchange(), key)).isTrue();
+        assertThat(jobs.add(exchange(), key)).isFalse();
+        assertThat(jobs.add(key)).as("no exchange: a fresh owner").isFalse();
+        assertThat(jobs.contains(key)).isTrue();
+        assertThat(jobs.confirm(key)).isTrue();
+
+        assertThat(jobs.remove(key)).isTrue();
+        assertThat(jobs.contains(key)).isFalse();
+        assertThat(jobs.remove(key)).isFalse();
+        assertThat(jobs.add(exchange(), key)).as("a finished job's key can be taken again").isTrue();
+    }
+
+    @Test
+    void an_expired_entry_is_taken_over_by_another_message() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        String key = "job-" + unique;
+        assertThat(jobs.add(exchange(), key)).isTrue();
+        clock.advance(TTL);
+        assertThat(jobs.add(exchange(), key)).as("at the expiry instant it is still live").isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(jobs.contains(key)).isFalse();
+
+        Exchange taker = exchange();
+        assertThat(jobs.add(taker, key)).isTrue();
+        assertThat(jobs.contains(key)).isTrue();
+        assertThat(jobs.add(exchange(), key)).as("the new owner's entry is live").isFalse();
+    }
+
+    @Test
+    void a_redelivery_of_the_same_sqs_message_takes_its_live_job_over() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        String key = "job-" + unique;
+        assertThat(jobs.add(sqsMessage("m-1"), key)).isTrue();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(jobs.add(sqsMessage("m-2"), key)).as("another message is a duplicate").isFalse();
+        assertThat(jobs.add(sqsMessage("m-1"), key)).as("the same message, redelivered").isTrue();
+        // The takeover renewed the entry: live until 10 + 60 s.
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(jobs.add(sqsMessage("m-2"), key)).isFalse();
+    }
+
+    @Test
+    void renew_pushes_the_expiry_forward() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        String key = "job-" + unique;
+        assertThat(jobs.add(exchange(), key)).isTrue();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(jobs.renew(key)).isTrue();
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(jobs.add(exchange(), key)).as("past the first expiry, within the renewed one").isFalse();
+        clock.advance(Duration.ofSeconds(41));
+        assertThat(jobs.add(exchange(), key)).as("past the renewed expiry").isTrue();
+        assertThat(jobs.renew("no-such-" + unique)).isFalse();
+    }
+
+    @Test
+    void the_process_holding_an_entry_keeps_it_alive_and_stops_after_removing_it() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        String key = "job-" + unique;
+        String other = "other-" + unique;
+        assertThat(jobs.add(exchange(), key)).isTrue();
+        assertThat(jobs.add(exchange(), other)).isTrue();
+        assertThat(jobs.remove(other)).isTrue();
+        clock.advance(Duration.ofSeconds(50));
+        jobs.renewHeld();
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(jobs.contains(key)).isTrue();
+        assertThat(jobs.contains(other)).as("a removed entry is not brought back").isFalse();
+    }
+
+    @Test
+    void clear_removes_every_entry() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        assertThat(jobs.add(exchange(), "a-" + unique)).isTrue();
+        assertThat(jobs.add(exchange(), "b-" + unique)).isTrue();
+        jobs.clear();
+        assertThat(jobs.contains("a-" + unique)).isFalse();
+        assertThat(jobs.add(exchange(), "b-" + unique)).isTrue();
+    }
+
+    @Test
+    void of_many_workers_adding_one_job_at_once_exactly_one_wins() throws Exception {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        for (int round = 0; round < 20; round++) {
+            String key = "race-" + unique + "-" + round;
+            assertThat(race(() -> jobs.add(exchange(), key))).as(key).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void of_many_workers_taking_over_one_expired_job_at_once_exactly_one_wins() throws Exception {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        List<String> keys = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            keys.add("expired-" + unique + "-" + round);
+            assertThat(jobs.add(exchange(), keys.get(round))).isTrue();
+        }
+        clock.advance(TTL.plusSeconds(1));
+        for (String key : keys) {
+            assertThat(race(() -> jobs.add(exchange(), key))).as(key).isEqualTo(1);
+        }
+    }
+
+    /** 8 threads run {@code attempt} at the same moment; returns how many got true. */
+    static int race(Callable<Boolean> attempt) throws Exception {
+        AtomicInteger winners = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                all.add(pool.submit(() -> {
+                    go.await();
+                    if (attempt.call()) {
+                        winners.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return winners.get();
+    }
+
+    // ---- leases ----
+
+    @Test
+    void a_live_lease_is_refused_to_a_second_owner_and_granted_after_it_expires() {
+        Leases leases = leases();
+        String diff = "diff#" + unique;
+        assertThat(leases.tryAcquire(diff, "worker-a", TTL)).isTrue();
+        assertThat(leases.tryAcquire(diff, "worker-b", TTL)).isFalse();
+        assertThat(leases.tryAcquire("diff#other-" + unique, "worker-b", TTL)).as("another lease").isTrue();
+        clock.advance(TTL.plusSeconds(1));
+        assertThat(leases.tryAcquire(diff, "worker-b", TTL)).isTrue();
+        assertThat(leases.tryAcquire(diff, "worker-a", TTL)).isFalse();
+    }
+
+    @Test
+    void the_holder_renews_its_lease_by_acquiring_it_again() {
+        Leases leases = leases();
+        String diff = "diff#" + unique;
+        assertThat(leases.tryAcquire(diff, "worker-a", TTL)).isTrue();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(leases.tryAcquire(diff, "worker-a", TTL)).isTrue();
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(leases.tryAcquire(diff, "worker-b", TTL)).isFalse();
+    }
+
+    @Test
+    void a_release_by_another_owner_is_ignored_and_the_holders_release_frees_the_lease() {
+        Leases leases = leases();
+        String diff = "diff#" + unique;
+        assertThat(leases.tryAcquire(diff, "worker-a", TTL)).isTrue();
+        leases.release(diff, "worker-b");
+        assertThat(leases.tryAcquire(diff, "worker-b", TTL)).isFalse();
+        leases.release(diff, "worker-a");
+        assertThat(leases.tryAcquire(diff, "worker-b", TTL)).isTrue();
+    }
+
+    @Test
+    void of_many_replicas_firing_the_same_schedule_exactly_one_gets_the_lease() throws Exception {
+        Leases leases = leases();
+        for (int round = 0; round < 10; round++) {
+            String diff = "diff#" + unique + "-" + round;
+            AtomicInteger replica = new AtomicInteger();
+            assertThat(race(() -> leases.tryAcquire(diff, "replica-" + replica.incrementAndGet(), TTL)))
+                    .as(diff).isEqualTo(1);
+        }
+    }
+}
