@@ -125,9 +125,15 @@ final class DynamoDbTables {
         return schema.stream().map(e -> e.attributeName() + " " + e.keyTypeAsString()).toList().toString();
     }
 
+    /** Best effort: a role allowed to use the table may not be allowed to describe its TTL. */
     private static boolean ttlEnabled(DynamoDbClient client, String table) {
-        TimeToLiveStatus status = client.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription()
-                .timeToLiveStatus();
-        return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
+        try {
+            TimeToLiveStatus status = client.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription()
+                    .timeToLiveStatus();
+            return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
+        } catch (DynamoDbException e) {
+            LOG.debug("cannot read the TTL setting of {}: {}", table, e.getMessage());
+            return true;
+        }
     }
 }
