@@ -76,7 +76,9 @@ class ReplicatorStack extends Stack {
       deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
     });
 
-    // State: job results / multipart checkpoints, and the in-flight (idempotent) repository.
+    // State (the replicator's DynamoDB layout): job status, multipart checkpoints and diff leases
+    // under pk/sk ("run#...", "upload#...", "parts#...", "lease#..."), and the in-flight
+    // (idempotent) repository keyed by id, whose entries carry an epoch-seconds expiresAt.
     const jobState = new dynamodb.Table(this, 'JobState', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
@@ -154,7 +156,8 @@ class ReplicatorStack extends Stack {
       SOURCE: withSecret(`s3://${s.sourceBucket}/${s.sourcePrefix}`, 'source'),
       DESTINATION: withSecret(`s3://${s.destinationBucket}/${s.destinationPrefix}`, 'destination'),
       SCHEDULE: s.diffSchedule,
-      // Distributed mode: s3replicator.* properties as environment variables.
+      // Distributed mode: s3replicator.* properties as environment variables. State: the two
+      // tables above; the region comes from the task's AWS_REGION.
       S3REPLICATOR_QUEUE_KIND: 'sqs',
       S3REPLICATOR_SQS_QUEUE: queue.queueUrl,
       S3REPLICATOR_SQS_DLQ: dlq.queueUrl,

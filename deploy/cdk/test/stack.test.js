@@ -110,6 +110,28 @@ test('DynamoDB holds job state and in-flight jobs, on demand, in-flight entries 
   });
 });
 
+test('workers keep their state in the two tables, which they may describe at start-up', () => {
+  const t = synth();
+  const containers = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
+    .flatMap((r) => r.Properties.ContainerDefinitions);
+  const tables = Object.keys(t.findResources('AWS::DynamoDB::Table'));
+  const jobState = tables.find((id) => id.startsWith('JobState'));
+  const inFlight = tables.find((id) => id.startsWith('InFlightJobs'));
+  const env = containers.find((c) => c.Name === 'worker').Environment;
+  const value = (key) => (env.find((e) => e.Name === key) || {}).Value;
+  assert.equal(value('S3REPLICATOR_STATE_KIND'), 'dynamodb');
+  assert.deepEqual(value('S3REPLICATOR_STATE_DYNAMODB_JOB_TABLE'), { Ref: jobState });
+  assert.deepEqual(value('S3REPLICATOR_STATE_DYNAMODB_IN_FLIGHT_TABLE'), { Ref: inFlight });
+  const task = statements(t).filter((s) => s.id.startsWith('TaskRole'));
+  for (const table of [jobState, inFlight]) {
+    const on = task.filter((s) => text(s.Resource).includes(table)).flatMap((s) => asList(s.Action));
+    for (const action of ['dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
+      'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem']) {
+      assert.ok(on.includes(action), `task role lacks ${action} on ${table}`);
+    }
+  }
+});
+
 test('source object events are sent to the jobs queue, and S3 may send only from that bucket', () => {
   const t = synth({ sourceBucket: 'src-bkt', sourcePrefix: 'logs/' });
   t.hasResourceProperties('Custom::S3BucketNotifications', {
