@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,9 @@ final class DynamoDbTables {
                 description = create(client, table, keys, ttlAttribute);
             }
             if (description.tableStatus() == TableStatus.CREATING) {
-                client.waiter().waitUntilTableExists(b -> b.tableName(table));
+                try (DynamoDbWaiter waiter = client.waiter()) {
+                    waiter.waitUntilTableExists(b -> b.tableName(table));
+                }
             }
             checkKeys(property, table, description, keys);
             if (ttlAttribute != null && !ttlEnabled(client, table)) {
@@ -88,9 +91,12 @@ final class DynamoDbTables {
         } catch (ResourceInUseException e) {
             // another worker is creating it at this moment: wait for it like ours
         }
-        TableDescription description = client.waiter().waitUntilTableExists(b -> b.tableName(table)).matched().response()
-                .orElseThrow(() -> new IllegalStateException("table " + table + " did not become active"))
-                .table();
+        TableDescription description;
+        try (DynamoDbWaiter waiter = client.waiter()) {
+            description = waiter.waitUntilTableExists(b -> b.tableName(table)).matched().response()
+                    .orElseThrow(() -> new IllegalStateException("table " + table + " did not become active"))
+                    .table();
+        }
         if (ttlAttribute != null && !ttlEnabled(client, table)) {
             try {
                 client.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)

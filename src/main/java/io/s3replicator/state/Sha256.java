@@ -13,14 +13,15 @@ final class Sha256 {
     private Sha256() {
     }
 
-    /** Hex SHA-256 of the parts joined by newlines (null becomes an empty part). */
+    /**
+     * Hex SHA-256 of the parts, each prefixed with its length so that no two different lists
+     * (S3 keys may hold newlines) hash the same text. Null is an empty part.
+     */
     static String hex(String... parts) {
         StringBuilder identity = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                identity.append('\n');
-            }
-            identity.append(parts[i] == null ? "" : parts[i]);
+        for (String part : parts) {
+            String p = part == null ? "" : part;
+            identity.append(p.length()).append(':').append(p);
         }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
