@@ -78,6 +78,7 @@ abstract class StateContract {
         String run = "run-" + unique;
         Instant first = clock.instant();
         jobs.recordResult(result(run, "a.txt", "e1", Outcome.FAILED, "503 SlowDown", 0));
+        assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("FAILED", 1L));
         clock.advance(Duration.ofSeconds(5));
         jobs.recordResult(result(run, "a.txt", "e1", Outcome.COPIED, null, 42));
         jobs.recordResult(result(run, "b.txt", "e2", Outcome.SKIPPED, "destination already holds this version", 0));
@@ -104,10 +105,11 @@ abstract class StateContract {
         jobs.recordResult(result(run, "a.txt", "e1", Outcome.COPIED, null, 42));
         jobs.recordResult(result(run, "a.txt", "e1", Outcome.SKIPPED, "destination already holds this version", 0));
         jobs.recordResult(result(run, "a.txt", "e1", Outcome.FAILED, "500 InternalError", 0));
+        jobs.recordResult(result(run, "a.txt", "e1", Outcome.RETRYING, "503 SlowDown", 0));
 
         assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("COPIED", 1L));
         JobStatus a = jobs.status(run, "pair", "a.txt", "e1", null).orElseThrow();
-        assertThat(a.attempts()).isEqualTo(3);
+        assertThat(a.attempts()).isEqualTo(4);
         assertThat(a.bytes()).isEqualTo(42);
         assertThat(a.reason()).isNull();
     }
