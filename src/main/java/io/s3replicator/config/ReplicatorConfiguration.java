@@ -1,5 +1,6 @@
 package io.s3replicator.config;
 
+import io.s3replicator.discover.DiffGuard;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.Observability;
@@ -66,6 +67,12 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private boolean createTables;
     @PropertyInject(value = "s3replicator.state.in-flight-ttl", defaultValue = "600")
     private long inFlightTtlSeconds;
+    @PropertyInject(value = "s3replicator.state.queued-ttl", defaultValue = "21600")
+    private long queuedTtlSeconds;
+    @PropertyInject(value = "s3replicator.state.done-window", defaultValue = "600")
+    private long doneWindowSeconds;
+    @PropertyInject(value = "s3replicator.diff.lease-ttl", defaultValue = "300")
+    private long diffLeaseTtlSeconds;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -83,6 +90,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 createTables, Duration.ofSeconds(inFlightTtlSeconds)));
         context.addService(state);
         context.addService(state.inFlight());
+        state.inFlight().windows(Duration.ofSeconds(queuedTtlSeconds), Duration.ofSeconds(doneWindowSeconds));
         if (state.clearInFlightAtStart()) {
             context.addService(new ServiceSupport() {
                 @Override
@@ -107,7 +115,18 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
 
         context.addStartupListener(new PairLoader(pairs, clients));
-        context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings), queue.producerUri()));
+        // Many workers on one queue: one diff per pair at a time (a lease, when the state is shared)
+        // and no job queued twice (a mark per job). One machine needs neither.
+        DiffGuard guard = !queue.redelivers() ? DiffGuard.none()
+                : new DiffGuard(state.clearInFlightAtStart() ? null : state.leases(), state.inFlight(),
+                        Duration.ofSeconds(diffLeaseTtlSeconds));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                guard.close();
+            }
+        });
+        context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings, guard), queue.producerUri()));
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
         // One pool for the parts of all objects: its size bounds part data in memory.

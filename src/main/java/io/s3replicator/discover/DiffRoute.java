@@ -28,11 +28,13 @@ public class DiffRoute extends RouteBuilder {
             .onException(Exception.class).handled(true).process(differ::failed).end()
             .process(differ::start)
             .split(body()).streaming().stopOnException()
-                .process(e -> e.getIn().setBody(JobCodec.toJson(e.getIn().getBody(Job.class))))
-                // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
-                .to(ExchangePattern.InOnly, queueUri)
-                // Counted once enqueued: a run is complete when every counted job has an outcome.
-                .process(differ::emitted)
+                .filter(method(differ, "notYetQueued"))
+                    .process(e -> e.getIn().setBody(JobCodec.toJson(e.getIn().getBody(Job.class))))
+                    // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
+                    .to(ExchangePattern.InOnly, queueUri)
+                    // Counted once enqueued: a run is complete when every counted job has an outcome.
+                    .process(differ::emitted)
+                .end()
             .end()
             .process(differ::finished);
     }

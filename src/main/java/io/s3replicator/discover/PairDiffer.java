@@ -6,11 +6,15 @@ import io.s3replicator.config.ReplicatorSettings;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
+import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
 
 /**
  * Starts and ends one diff run of one pair; the route in {@link DiffRoute} streams the jobs.
@@ -19,18 +23,26 @@ public class PairDiffer {
     public static final String PAIR_ID = "S3ReplicatorPairId";
     public static final String RUN_ID = "S3ReplicatorRunId";
     private static final String RUN = "S3ReplicatorRun";
+    private static final String LEASED = "S3ReplicatorDiffLease";
     private static final Logger LOG = LoggerFactory.getLogger(PairDiffer.class);
 
     private final PairRegistry pairs;
     private final RunRegistry runs;
     private final S3Clients clients;
     private final ReplicatorSettings settings;
+    private final DiffGuard guard;
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings) {
+        this(pairs, runs, clients, settings, DiffGuard.none());
+    }
+
+    public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings,
+                      DiffGuard guard) {
         this.pairs = pairs;
         this.runs = runs;
         this.clients = clients;
         this.settings = settings;
+        this.guard = guard;
     }
 
     /** Puts the job iterator in the body; the pair id comes from a header, the run id optionally too. */
@@ -40,6 +52,13 @@ public class PairDiffer {
         exchange.setProperty(RUN, stats);
         stats.onComplete(() -> LOG.info("pair {}: run {} complete: {}", stats.pairId(), stats.runId(), describe(stats)));
         exchange.getIn().setHeader(RUN_ID, stats.runId());
+        if (!guard.acquire(pair.id())) {
+            LOG.info("pair {}: diff not started: another replica holds the diff lease; its jobs are queued once", pair.id());
+            stats.leaseHeldElsewhere();
+            exchange.getIn().setBody(Collections.emptyIterator());
+            return;
+        }
+        exchange.setProperty(LEASED, pair.id());
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
         var source = new BucketListing(clients.client("source", pair.source().endpoint()), pair.source(),
                 settings.listPageSize(), stats.sourceListed::add);
@@ -48,19 +67,31 @@ public class PairDiffer {
         exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination));
     }
 
+    /** False for a job this diff must not queue: already queued, in flight or just done (distributed mode). */
+    public boolean notYetQueued(Exchange exchange) {
+        Job job = exchange.getIn().getBody(Job.class);
+        if (guard.markQueued(JobIdentity.of(pairs.get(job.pairId()), job))) {
+            return true;
+        }
+        exchange.getProperty(RUN, RunStats.class).alreadyQueued.increment();
+        return false;
+    }
+
     public void emitted(Exchange exchange) {
         exchange.getProperty(RUN, RunStats.class).jobEmitted();
     }
 
     public void finished(Exchange exchange) {
+        release(exchange);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
         stats.diffFinished();
-        LOG.info("pair {}: diff listed {} source and {} destination objects: {} jobs, {} in step, {} excluded",
+        LOG.info("pair {}: diff listed {} source and {} destination objects: {} jobs, {} in step, {} excluded, {} already queued",
                 stats.pairId(), stats.sourceListed.sum(), stats.destinationListed.sum(), stats.emitted(),
-                stats.inStep.sum(), stats.excluded.sum());
+                stats.inStep.sum(), stats.excluded.sum(), stats.alreadyQueued.sum());
     }
 
     public void failed(Exchange exchange) {
+        release(exchange);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
         String reason = S3Errors.describe(e);
@@ -69,6 +100,14 @@ public class PairDiffer {
             LOG.error("pair {}: diff failed after {} jobs: {}", stats.pairId(), stats.emitted(), reason);
         } else {
             LOG.error("diff could not start: {}", reason);
+        }
+    }
+
+    private void release(Exchange exchange) {
+        String leased = exchange.getProperty(LEASED, String.class);
+        if (leased != null) {
+            exchange.removeProperty(LEASED);
+            guard.release(leased);
         }
     }
 

@@ -29,6 +29,9 @@ public class RunStats {
     public final LongAdder excluded;
     public final LongAdder excludedBytes = new LongAdder();
     public final LongAdder extraAtDestination;
+    /** Differences a diff did not queue because the job was already queued, in flight or just done. */
+    public final LongAdder alreadyQueued = new LongAdder();
+    private volatile boolean leaseHeldElsewhere;
     /** Null when metrics are off (unit tests of the diff). */
     private final ReplicatorMetrics metrics;
     private final io.micrometer.core.instrument.Counter emittedCounter;
@@ -154,6 +157,15 @@ public class RunStats {
     public synchronized void diffFailed(String reason) {
         diffError = reason;
         diffFinished();
+    }
+
+    /** Another replica holds the diff lease: this run queues nothing and is complete at once. */
+    public void leaseHeldElsewhere() {
+        leaseHeldElsewhere = true;
+    }
+
+    public boolean isLeaseHeldElsewhere() {
+        return leaseHeldElsewhere;
     }
 
     public String diffError() {

@@ -38,17 +38,42 @@ final class DynamoDbOwnedEntries {
         this.clock = clock;
     }
 
-    /** Takes the item if absent, expired or already {@code owner}'s; one of concurrent claimants wins. */
+    /**
+     * Takes the item if absent, expired, already {@code owner}'s, or only marked as queued by a
+     * diff ({@link InFlightJobs#QUEUED}); one of concurrent claimants wins.
+     */
     boolean claim(String id, String owner, long ttlMillis) {
+        return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now OR #o = :owner OR #o = :queued",
+                Map.of(":owner", s(owner), ":queued", s(InFlightJobs.QUEUED)));
+    }
+
+    /** Takes the item only if absent or expired, whoever held it. */
+    boolean claimFree(String id, String owner, long ttlMillis) {
+        return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now", Map.of());
+    }
+
+    /** Hands the item to {@code owner} for {@code ttlMillis}, whatever it held. */
+    void set(String id, String owner, long ttlMillis) {
+        Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
+        item.put(OWNER, s(owner));
+        item.put(EXPIRES_AT, n(ceilSeconds(clock.millis() + ttlMillis)));
+        client.putItem(b -> b.tableName(table).item(item));
+    }
+
+    private boolean put(String id, String owner, long ttlMillis, String condition, Map<String, AttributeValue> values) {
         long now = clock.millis();
         Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
         item.put(OWNER, s(owner));
         item.put(EXPIRES_AT, n(ceilSeconds(now + ttlMillis)));
+        Map<String, String> names = new HashMap<>(Map.of("#k", keyAttribute, "#e", EXPIRES_AT));
+        if (condition.contains("#o")) {
+            names.put("#o", OWNER);
+        }
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":now", n(now / 1000));
         try {
-            client.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#k) OR #e < :now OR #o = :owner")
-                    .expressionAttributeNames(Map.of("#k", keyAttribute, "#e", EXPIRES_AT, "#o", OWNER))
-                    .expressionAttributeValues(Map.of(":now", n(now / 1000), ":owner", s(owner))));
+            client.putItem(b -> b.tableName(table).item(item).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(all));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

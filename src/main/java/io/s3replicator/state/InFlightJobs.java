@@ -3,6 +3,8 @@ package io.s3replicator.state;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 
+import java.time.Duration;
+
 /**
  * The idempotent repository of jobs in flight, shared by every worker: the same job arriving
  * twice (from the diff and from an event, or on two workers) is copied once.
@@ -17,8 +19,27 @@ public interface InFlightJobs extends IdempotentRepository {
     /** The header camel-aws2-sqs sets to the SQS message id (same value on every redelivery). */
     String SQS_MESSAGE_ID = "CamelAwsSqsMessageId";
 
+    /** Owner of an entry a diff wrote when it queued the job: any worker that receives the job takes it over. */
+    String QUEUED = "queued";
+    /** Owner of an entry whose job ended with the destination in step: a late duplicate is dropped until it expires. */
+    String DONE = "done";
+
     /** Pushes the expiry of an entry forward; false if there is no entry. */
     boolean renew(String key);
+
+    /**
+     * A diff is about to queue this job: true (and the job is marked queued for a while) unless
+     * a live entry says it is already queued, in flight or just done, so N diffs, or a diff
+     * re-run while the queue still holds its jobs, enqueue each job once without ever waiting
+     * for the queue to drain.
+     */
+    boolean markQueued(String key);
+
+    /** How long queued marks and finished jobs' keys last (s3replicator.state.queued-ttl, done-window). */
+    void windows(Duration queuedTtl, Duration doneWindow);
+
+    /** The job ended with the destination in step: keep the key a short while so late duplicates are dropped. */
+    void done(String key);
 
     /** Who claims a job: the SQS message when there is one, else this exchange. */
     static String ownerOf(Exchange exchange) {

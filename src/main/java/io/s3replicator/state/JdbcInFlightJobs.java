@@ -28,6 +28,16 @@ public class JdbcInFlightJobs extends OwnedInFlightJobs {
     }
 
     @Override
+    protected boolean claimFree(String key, String owner, Duration ttl) {
+        return entries.claimFree(key, owner, ttl.toMillis());
+    }
+
+    @Override
+    protected void set(String key, String owner, Duration ttl) {
+        entries.set(key, owner, ttl.toMillis());
+    }
+
+    @Override
     public boolean contains(String key) {
         return entries.isLive(key);
     }

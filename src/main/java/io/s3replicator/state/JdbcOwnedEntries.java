@@ -35,7 +35,27 @@ final class JdbcOwnedEntries {
         return clock.millis();
     }
 
+    /** Takes the entry if absent, expired, already {@code owner}'s, or only marked as queued by a diff. */
     boolean claim(String id, String owner, long ttlMillis) {
+        return claim(id, owner, ttlMillis, " AND (expires_at < ? OR owner_id = ? OR owner_id = ?)", owner,
+                InFlightJobs.QUEUED);
+    }
+
+    /** Takes the entry only if absent or expired, whoever held it. */
+    boolean claimFree(String id, String owner, long ttlMillis) {
+        return claim(id, owner, ttlMillis, " AND expires_at < ?");
+    }
+
+    /** Hands the entry to {@code owner} for {@code ttlMillis}, whatever it held. */
+    void set(String id, String owner, long ttlMillis) {
+        if (update("set", "UPDATE " + table + " SET owner_id = ?, expires_at = ? WHERE id = ?", owner, now() + ttlMillis,
+                id) == 0) {
+            claim(id, owner, ttlMillis);
+        }
+    }
+
+    /** INSERT, else an UPDATE whose WHERE {@code id = ?} + {@code condition} (first parameter: now) decides. */
+    private boolean claim(String id, String owner, long ttlMillis, String condition, Object... conditionArgs) {
         try {
             for (int attempt = 0; attempt < 5; attempt++) {
                 long now = now();
@@ -48,8 +68,14 @@ final class JdbcOwnedEntries {
                         throw e;
                     }
                 }
-                if (Jdbc.update(dataSource, "UPDATE " + table + " SET owner_id = ?, expires_at = ?"
-                        + " WHERE id = ? AND (expires_at < ? OR owner_id = ?)", owner, now + ttlMillis, id, now, owner) > 0) {
+                Object[] args = new Object[4 + conditionArgs.length];
+                args[0] = owner;
+                args[1] = now + ttlMillis;
+                args[2] = id;
+                args[3] = now;
+                System.arraycopy(conditionArgs, 0, args, 4, conditionArgs.length);
+                if (Jdbc.update(dataSource, "UPDATE " + table + " SET owner_id = ?, expires_at = ? WHERE id = ?"
+                        + condition, args) > 0) {
                     return true;
                 }
                 if (exists(id)) {

@@ -22,6 +22,10 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     private static final Logger LOG = LoggerFactory.getLogger(OwnedInFlightJobs.class);
 
     protected final Duration ttl;
+    /** How long a diff's "queued" mark keeps a second diff from queueing the job again. */
+    private Duration queuedTtl = Duration.ofHours(6);
+    /** How long a finished job's key keeps late duplicates away. */
+    private Duration doneWindow = Duration.ofMinutes(10);
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService renewal;
 
@@ -32,8 +36,35 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
         this.ttl = ttl;
     }
 
-    /** Takes the entry if absent, expired or already {@code owner}'s. */
+    /** Takes the entry if absent, expired, already {@code owner}'s, or only marked queued. */
     protected abstract boolean claim(String key, String owner);
+
+    /** Takes the entry for {@code owner} and {@code ttl} only if absent or expired. */
+    protected abstract boolean claimFree(String key, String owner, Duration ttl);
+
+    /** Hands the entry to {@code owner} for {@code ttl}, whatever it held. */
+    protected abstract void set(String key, String owner, Duration ttl);
+
+    @Override
+    public void windows(Duration queuedTtl, Duration doneWindow) {
+        this.queuedTtl = queuedTtl;
+        this.doneWindow = doneWindow;
+    }
+
+    @Override
+    public boolean markQueued(String key) {
+        return claimFree(key, QUEUED, queuedTtl);
+    }
+
+    @Override
+    public void done(String key) {
+        held.remove(key);
+        if (doneWindow.isZero()) {
+            delete(key);
+        } else {
+            set(key, DONE, doneWindow);
+        }
+    }
 
     protected abstract boolean delete(String key);
 

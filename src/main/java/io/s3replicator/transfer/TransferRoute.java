@@ -3,6 +3,7 @@ package io.s3replicator.transfer;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobRecorder;
@@ -11,14 +12,10 @@ import io.s3replicator.storage.S3Errors;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.IdempotentRepository;
+import io.s3replicator.state.InFlightJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * QUEUE -> DECIDE -> TRANSFER -> RECORD: consumes JSON jobs, drops a job whose twin is
@@ -44,11 +41,11 @@ public class TransferRoute extends RouteBuilder {
     private final PairRegistry pairs;
     private final ObjectCopier copier;
     private final JobRecorder recorder;
-    private final IdempotentRepository inFlight;
+    private final InFlightJobs inFlight;
     private final long multipartThreshold;
 
     public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
-                         IdempotentRepository inFlight, long multipartThreshold) {
+                         InFlightJobs inFlight, long multipartThreshold) {
         this.multipartThreshold = multipartThreshold;
         this.queue = queue;
         this.concurrency = concurrency;
@@ -87,7 +84,7 @@ public class TransferRoute extends RouteBuilder {
         exchange.setProperty(JOB, job);
         ReplicationPair pair = pairs.get(job.pairId());
         exchange.setProperty(PAIR, pair);
-        exchange.setProperty(IDEMPOTENT_KEY, idempotentKey(pair, job));
+        exchange.setProperty(IDEMPOTENT_KEY, JobIdentity.of(pair, job));
     }
 
     /** Copies above the threshold go multipart; the size seen at discovery decides. */
@@ -150,21 +147,15 @@ public class TransferRoute extends RouteBuilder {
             recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis);
         } finally {
             if (Boolean.TRUE.equals(exchange.getProperty(KEY_OWNER))) {
-                inFlight.remove(exchange.getProperty(IDEMPOTENT_KEY, String.class));
+                String key = exchange.getProperty(IDEMPOTENT_KEY, String.class);
+                if (outcome == Outcome.COPIED || outcome == Outcome.SKIPPED) {
+                    // In step now: a duplicate arriving in the next minutes is dropped without a request.
+                    inFlight.done(key);
+                } else {
+                    inFlight.remove(key);
+                }
                 exchange.removeProperty(KEY_OWNER);
             }
-        }
-    }
-
-    /** SHA-256 of destination, key and source version: fixed length, fits any repository column. */
-    static String idempotentKey(ReplicationPair pair, Job job) {
-        String identity = String.join("\n", pair.destination().endpoint().describe(), pair.destination().bucket(),
-                pair.destinationKey(job.key()), String.valueOf(job.etag()), String.valueOf(job.versionId()));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

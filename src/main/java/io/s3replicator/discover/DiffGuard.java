@@ -1,0 +1,114 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.state.InFlightJobs;
+import io.s3replicator.state.Leases;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps N replicas from diffing one pair N times, in distributed mode: a lease per pair in the
+ * shared state store (held, and renewed in the background, while the diff runs), and a
+ * "queued" mark per job, so a diff never enqueues a job that is already queued, in flight or
+ * just done. It never waits for the queue to drain: a stuck message cannot stall a pair.
+ * On one machine ({@link #none()}) both are off: one process, one diff at a time anyway.
+ */
+public class DiffGuard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiffGuard.class);
+
+    private final Leases leases;
+    private final InFlightJobs inFlight;
+    private final Duration leaseTtl;
+    private final String owner;
+    private final Map<String, ScheduledFuture<?>> held = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService renewal;
+
+    public DiffGuard(Leases leases, InFlightJobs inFlight, Duration leaseTtl) {
+        this.leases = leases;
+        this.inFlight = inFlight;
+        this.leaseTtl = leaseTtl;
+        // Unique per process, readable in the lease item: host/pid and a random suffix.
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.renewal = leases == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "diff-lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** One machine: no lease, no marks. */
+    public static DiffGuard none() {
+        return new DiffGuard(null, null, Duration.ZERO);
+    }
+
+    /** True if this process may diff the pair now (and then holds its lease until {@link #release}). */
+    public boolean acquire(String pairId) {
+        if (leases == null) {
+            return true;
+        }
+        String name = leaseName(pairId);
+        if (!leases.tryAcquire(name, owner, leaseTtl)) {
+            return false;
+        }
+        long period = Math.max(1, leaseTtl.toMillis() / 3);
+        held.put(pairId, renewal.scheduleWithFixedDelay(() -> renew(pairId), period, period, TimeUnit.MILLISECONDS));
+        return true;
+    }
+
+    private void renew(String pairId) {
+        try {
+            if (!leases.tryAcquire(leaseName(pairId), owner, leaseTtl)) {
+                // Expired while we stalled and another replica took it: the queued marks still keep
+                // the two diffs from enqueueing a job twice.
+                LOG.warn("pair {}: lost the diff lease to another replica; this diff goes on", pairId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("pair {}: cannot renew the diff lease: {}", pairId, e.getMessage());
+        }
+    }
+
+    public void release(String pairId) {
+        if (leases == null) {
+            return;
+        }
+        ScheduledFuture<?> task = held.remove(pairId);
+        if (task != null) {
+            task.cancel(false);
+        }
+        try {
+            leases.release(leaseName(pairId), owner);
+        } catch (RuntimeException e) {
+            LOG.warn("pair {}: cannot release the diff lease (it expires in {} s): {}", pairId, leaseTtl.toSeconds(),
+                    e.getMessage());
+        }
+    }
+
+    /** True if the job should be queued: always on one machine, else unless already queued, in flight or just done. */
+    public boolean markQueued(String jobIdentity) {
+        return inFlight == null || inFlight.markQueued(jobIdentity);
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    static String leaseName(String pairId) {
+        return "diff#" + pairId;
+    }
+
+    @Override
+    public void close() {
+        if (renewal != null) {
+            renewal.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.s3replicator.distributed;
+
+import io.s3replicator.observe.RunStats;
+import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobCodec;
+import io.s3replicator.state.JobStore;
+import io.s3replicator.state.StateBackend;
+import io.s3replicator.testing.Buckets;
+import io.s3replicator.testing.DynamoDbLocal;
+import io.s3replicator.testing.DynamoDbLocalKeys;
+import io.s3replicator.testing.ElasticMq;
+import io.s3replicator.testing.FaultInjector;
+import io.s3replicator.testing.RequestCounts;
+import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.Worker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several workers (Camel contexts in this JVM) on one SQS queue (ElasticMQ) and one DynamoDB
+ * state (DynamoDB Local): each object copied once, one diff at a time, exact counts.
+ */
+class DistributedModeTest extends TwoEndpoints {
+    final SqsClient sqs = ElasticMq.client();
+    final String queue = ElasticMq.uniqueName("dist");
+    final String tables = ElasticMq.uniqueName("dist");
+    final List<Worker> workers = new ArrayList<>();
+    /** The workers' DynamoDB clients take the default chain: a key DynamoDB Local accepts, for the whole test. */
+    DynamoDbLocalKeys keys;
+
+    @BeforeEach
+    void dynamoDbLocalKeys() {
+        keys = DynamoDbLocalKeys.use();
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        workers.forEach(Worker::close);
+        keys.close();
+    }
+
+    Map<String, String> properties() {
+        Map<String, String> p = new HashMap<>();
+        p.put("s3replicator.queue.kind", "sqs");
+        p.put("s3replicator.sqs.queue", queue);
+        p.put("s3replicator.sqs.dlq", queue + "-dlq");
+        p.put("s3replicator.sqs.endpoint", ElasticMq.endpoint());
+        p.put("s3replicator.sqs.region", "us-east-1");
+        p.put("s3replicator.sqs.create-queues", "true");
+        p.put("s3replicator.sqs.wait-seconds", "1");
+        p.put("s3replicator.sqs.retry-delay", "0");
+        p.put("s3replicator.state.kind", "dynamodb");
+        p.put("s3replicator.state.dynamodb.job-table", tables + "-job-state");
+        p.put("s3replicator.state.dynamodb.in-flight-table", tables + "-in-flight");
+        p.put("s3replicator.state.dynamodb.endpoint", DynamoDbLocal.endpoint());
+        p.put("s3replicator.state.dynamodb.region", "us-east-1");
+        p.put("s3replicator.state.dynamodb.create-tables", "true");
+        p.put("s3replicator.transfer.concurrency", "4");
+        // Small pages: a diff lasts long enough for a second one started with it to find the lease held.
+        p.put("s3replicator.discover.list-page-size", "5");
+        return p;
+    }
+
+    List<Worker> startWorkers(int n, String a, String b) throws Exception {
+        for (int i = 0; i < n; i++) {
+            Worker w = Worker.start(Files.createDirectories(state.resolve("w" + i)), properties());
+            w.register("p", a, b);
+            workers.add(w);
+        }
+        return workers;
+    }
+
+    JobStore jobs(Worker w) {
+        return w.bean("stateBackend", StateBackend.class).jobStore();
+    }
+
+    @Test
+    void three_workers_sharing_one_queue_copy_each_object_once_even_when_every_job_arrives_twice() throws Exception {
+        String a = Buckets.create(src, "dist-src");
+        String b = Buckets.create(dst, "dist-dst");
+        int objects = 60;
+        for (int i = 0; i < objects; i++) {
+            Buckets.put(src, a, "k" + i, "value " + i);
+        }
+        startWorkers(3, a, b);
+
+        RunStats run = workers.get(0).diff("p");
+        awaitTrue(() -> run.emitted() == objects && Buckets.keys(dst, b).size() >= 1, "diff enqueued");
+        // The same jobs again, as an S3 event or a second producer would send them.
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        for (int i = 0; i < objects; i++) {
+            String key = "k" + i;
+            String etag = src.headObject(r -> r.bucket(a).key(key)).eTag().replace("\"", "");
+            String job = JobCodec.toJson(new Job("p", run.runId(), Job.Operation.COPY, key, ("value " + i).length(),
+                    etag, null, null, "EVENT", Job.Reason.MISSING, 0));
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody(job));
+        }
+
+        awaitTrue(() -> Buckets.keys(dst, b).size() == objects && depth(queue) == 0, "all copied, queue empty");
+        assertThat(FaultInjector.count(b, "PutObject")).as("one PUT per object").isEqualTo(objects);
+        assertThat(jobs(workers.get(1)).outcomeCounts(run.runId())).as("exact counts from the state store")
+                .containsEntry("COPIED", (long) objects).doesNotContainKey("FAILED");
+        assertThat(depth(queue + "-dlq")).isZero();
+    }
+
+    @Test
+    void two_diff_runs_at_once_enqueue_each_object_once() throws Exception {
+        String a = Buckets.create(src, "dist-lease-src");
+        String b = Buckets.create(dst, "dist-lease-dst");
+        int objects = 40;
+        for (int i = 0; i < objects; i++) {
+            Buckets.put(src, a, "k" + i, "v" + i);
+        }
+        startWorkers(2, a, b);
+        long sentBefore = RequestCounts.snapshot().getOrDefault("Sqs SendMessage", 0L);
+
+        RunStats first = workers.get(0).diff("p");
+        RunStats second = workers.get(1).diff("p");
+
+        awaitTrue(() -> Buckets.keys(dst, b).size() == objects && depth(queue) == 0, "all copied, queue empty");
+        assertThat(RequestCounts.snapshot().getOrDefault("Sqs SendMessage", 0L) - sentBefore)
+                .as("jobs enqueued").isEqualTo(objects);
+        assertThat(first.emitted() + second.emitted()).isEqualTo(objects);
+        assertThat(List.of(first.isLeaseHeldElsewhere(), second.isLeaseHeldElsewhere()))
+                .as("exactly one diff ran; the other found the lease held").containsExactlyInAnyOrder(true, false);
+        assertThat(FaultInjector.count(b, "PutObject")).isEqualTo(objects);
+    }
+
+    long depth(String name) {
+        String url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
+        Map<QueueAttributeName, String> attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+}
