@@ -275,6 +275,38 @@ abstract class StateContract {
     }
 
     @Test
+    void a_job_a_diff_marked_queued_is_not_queued_again_but_any_worker_takes_it() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        jobs.windows(Duration.ofHours(1), Duration.ofMinutes(10));
+        String key = "job-" + unique;
+        assertThat(jobs.markQueued(key)).as("first diff queues it").isTrue();
+        assertThat(jobs.markQueued(key)).as("a second diff does not").isFalse();
+        clock.advance(TTL.plusSeconds(30));
+        assertThat(jobs.markQueued(key)).as("the mark outlives the in-flight TTL: still queued").isFalse();
+        assertThat(jobs.add(sqsMessage("m-1"), key)).as("the worker that receives it takes it over").isTrue();
+        assertThat(jobs.add(sqsMessage("m-2"), key)).as("then it is in flight: a duplicate").isFalse();
+        assertThat(jobs.markQueued(key)).as("nor queued again while in flight").isFalse();
+        clock.advance(Duration.ofHours(2));
+        assertThat(jobs.markQueued("lost-" + unique)).isTrue();
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        assertThat(jobs.markQueued("lost-" + unique)).as("a mark whose message was lost expires").isTrue();
+    }
+
+    @Test
+    void a_finished_job_drops_late_duplicates_for_the_done_window_only() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        jobs.windows(Duration.ofHours(1), Duration.ofMinutes(10));
+        String key = "job-" + unique;
+        assertThat(jobs.add(sqsMessage("m-1"), key)).isTrue();
+        jobs.done(key);
+        assertThat(jobs.add(sqsMessage("m-2"), key)).as("a late duplicate").isFalse();
+        assertThat(jobs.add(sqsMessage("m-1"), key)).as("even the same message, redelivered after it was done").isFalse();
+        assertThat(jobs.markQueued(key)).as("a diff right after the copy").isFalse();
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        assertThat(jobs.markQueued(key)).as("after the window the object may be queued again").isTrue();
+    }
+
+    @Test
     void renew_pushes_the_expiry_forward() {
         OwnedInFlightJobs jobs = inFlight(TTL);
         String key = "job-" + unique;
