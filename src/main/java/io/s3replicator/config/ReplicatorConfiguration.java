@@ -4,6 +4,7 @@ import io.s3replicator.discover.DiffGuard;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.Observability;
+import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobQueues;
 import io.s3replicator.observe.ReplicatorMetrics;
@@ -120,13 +121,14 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         DiffGuard guard = !queue.redelivers() ? DiffGuard.none()
                 : new DiffGuard(state.clearInFlightAtStart() ? null : state.leases(), state.inFlight(),
                         Duration.ofSeconds(diffLeaseTtlSeconds));
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                guard.close();
-            }
-        });
-        context.addRoutes(new DiffRoute(new PairDiffer(pairs, runs, clients, settings, guard), queue.producerUri()));
+        closeOnStop(context, guard);
+        PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard);
+        if (queue.redelivers() && !state.clearInFlightAtStart()) {
+            RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5));
+            differ.accountFrom(accounting);
+            closeOnStop(context, accounting);
+        }
+        context.addRoutes(new DiffRoute(differ, queue.producerUri()));
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
         // One pool for the parts of all objects: its size bounds part data in memory.
@@ -137,5 +139,14 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         MultipartCopier multipart = new MultipartCopier(clients, state.checkpoints(), runs,
                 settings.partSize(), new PartRetry(6, 200, 10_000));
         context.addRoutes(new MultipartRoute(multipart, partsPool));
+    }
+
+    private static void closeOnStop(CamelContext context, AutoCloseable resource) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                resource.close();
+            }
+        });
     }
 }

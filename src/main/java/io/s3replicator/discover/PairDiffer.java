@@ -3,6 +3,7 @@ package io.s3replicator.discover;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.ReplicatorSettings;
+import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
+import java.util.Map;
 
 /**
  * Starts and ends one diff run of one pair; the route in {@link DiffRoute} streams the jobs.
@@ -31,6 +33,7 @@ public class PairDiffer {
     private final S3Clients clients;
     private final ReplicatorSettings settings;
     private final DiffGuard guard;
+    private RunAccounting accounting;
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings) {
         this(pairs, runs, clients, settings, DiffGuard.none());
@@ -43,6 +46,11 @@ public class PairDiffer {
         this.clients = clients;
         this.settings = settings;
         this.guard = guard;
+    }
+
+    /** Distributed mode: run completion and counts come from the shared state store. */
+    public void accountFrom(RunAccounting accounting) {
+        this.accounting = accounting;
     }
 
     /** Puts the job iterator in the body; the pair id comes from a header, the run id optionally too. */
@@ -85,6 +93,9 @@ public class PairDiffer {
         release(exchange);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
         stats.diffFinished();
+        if (accounting != null && !stats.isComplete()) {
+            accounting.watch(stats);
+        }
         LOG.info("pair {}: diff listed {} source and {} destination objects: {} jobs, {} in step, {} excluded, {} already queued",
                 stats.pairId(), stats.sourceListed.sum(), stats.destinationListed.sum(), stats.emitted(),
                 stats.inStep.sum(), stats.excluded.sum(), stats.alreadyQueued.sum());
@@ -113,6 +124,12 @@ public class PairDiffer {
 
     /** One line for the end of a run, for the log in {@code run} mode. */
     static String describe(RunStats s) {
+        Map<String, Long> recorded = s.recordedOutcomes();
+        if (!recorded.isEmpty()) {
+            return String.format("copied %d, skipped %d, failed %d (state store, all workers) in %.1f s",
+                    recorded.getOrDefault("COPIED", 0L), recorded.getOrDefault("SKIPPED", 0L),
+                    recorded.getOrDefault("FAILED", 0L), s.elapsedSeconds());
+        }
         return String.format("copied %d (%s), skipped %d, failed %d in %.1f s",
                 s.copied.sum(), Units.bytes(s.copiedBytes.sum()), s.skippedTotal(), s.failed.sum(), s.elapsedSeconds());
     }

@@ -32,6 +32,8 @@ public class RunStats {
     /** Differences a diff did not queue because the job was already queued, in flight or just done. */
     public final LongAdder alreadyQueued = new LongAdder();
     private volatile boolean leaseHeldElsewhere;
+    /** Outcome counts of this run in the shared state store (distributed mode), where other workers record too. */
+    private volatile Map<String, Long> recorded = Map.of();
     /** Null when metrics are off (unit tests of the diff). */
     private final ReplicatorMetrics metrics;
     private final io.micrometer.core.instrument.Counter emittedCounter;
@@ -191,7 +193,29 @@ public class RunStats {
     }
 
     public boolean isComplete() {
-        return diffDone && finished.get() >= emitted.get();
+        return diffDone && (finished.get() >= emitted.get() || recordedFinal() >= emitted.get());
+    }
+
+    /**
+     * The run's outcome counts as the shared state store holds them: with many workers most
+     * jobs finish elsewhere, so completion and exact counts come from there, one record per job
+     * however often it was retried.
+     */
+    public synchronized void recorded(Map<String, Long> outcomeCounts) {
+        recorded = Map.copyOf(outcomeCounts);
+        checkComplete();
+        notifyAll();
+    }
+
+    public Map<String, Long> recordedOutcomes() {
+        return recorded;
+    }
+
+    /** Jobs with a final outcome in the state store (RETRYING is not one). */
+    private long recordedFinal() {
+        Map<String, Long> r = recorded;
+        return r.getOrDefault("COPIED", 0L) + r.getOrDefault("SKIPPED", 0L) + r.getOrDefault("DRY_RUN", 0L)
+                + r.getOrDefault("FAILED", 0L);
     }
 
     /** @return true when complete within the timeout */

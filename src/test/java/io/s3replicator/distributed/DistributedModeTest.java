@@ -115,6 +115,9 @@ class DistributedModeTest extends TwoEndpoints {
         assertThat(jobs(workers.get(1)).outcomeCounts(run.runId())).as("exact counts from the state store")
                 .containsEntry("COPIED", (long) objects).doesNotContainKey("FAILED");
         assertThat(depth(queue + "-dlq")).isZero();
+        // Most jobs finished on the other workers: the diffing worker learns the run's end from the store.
+        assertThat(run.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.recordedOutcomes()).containsEntry("COPIED", (long) objects);
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.s3replicator.testing;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +49,7 @@ public final class WorkerProcess implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-Ds3replicator.test.request-counts=" + counts);
         command.addAll(List.of(jvmArgs));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.s3replicator.Application",
+        command.addAll(List.of("-cp", classpath(), "io.s3replicator.Application",
                 "run", "--routes", dir.resolve("routes").toString(), "--properties", propertiesFile.toString(),
                 "--state-dir", dir.resolve("state").toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -53,6 +57,28 @@ public final class WorkerProcess implements AutoCloseable {
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
         pb.environment().put("AWS_REGION", "us-east-1");
         return new WorkerProcess(pb.start(), output, counts);
+    }
+
+    /**
+     * This JVM's test classpath: java.class.path under surefire; under exec:java (the benchmarks)
+     * the project's classes live in a URLClassLoader and java.class.path is Maven's own.
+     */
+    static String classpath() {
+        List<String> entries = new ArrayList<>();
+        for (ClassLoader l = WorkerProcess.class.getClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof URLClassLoader u) {
+                for (URL url : u.getURLs()) {
+                    if ("file".equals(url.getProtocol())) {
+                        try {
+                            entries.add(Path.of(url.toURI()).toString());
+                        } catch (URISyntaxException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            }
+        }
+        return entries.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, entries);
     }
 
     /** Like a host that dies: no shutdown, no cleanup, messages in hand stay invisible until their timeout. */
