@@ -21,47 +21,15 @@ public class DynamoDbInFlightJobs extends OwnedInFlightJobs {
 
     private final DynamoDbClient client;
     private final String table;
-    private final DynamoDbOwnedEntries entries;
 
     public DynamoDbInFlightJobs(DynamoDbClient client, String table, Duration ttl) {
         this(client, table, ttl, Clock.systemUTC());
     }
 
     public DynamoDbInFlightJobs(DynamoDbClient client, String table, Duration ttl, Clock clock) {
-        super(ttl);
+        super(ttl, new DynamoDbOwnedEntries(client, table, id -> Map.of(ID, AttributeValue.fromS(id)), ID, clock));
         this.client = client;
         this.table = table;
-        this.entries = new DynamoDbOwnedEntries(client, table, id -> Map.of(ID, AttributeValue.fromS(id)), ID, clock);
-    }
-
-    @Override
-    protected boolean claim(String key, String owner) {
-        return entries.claim(key, owner, ttl.toMillis());
-    }
-
-    @Override
-    protected boolean claimFree(String key, String owner, Duration ttl) {
-        return entries.claimFree(key, owner, ttl.toMillis());
-    }
-
-    @Override
-    protected void set(String key, String owner, Duration ttl) {
-        entries.set(key, owner, ttl.toMillis());
-    }
-
-    @Override
-    public boolean contains(String key) {
-        return entries.isLive(key);
-    }
-
-    @Override
-    protected boolean delete(String key) {
-        return entries.delete(key);
-    }
-
-    @Override
-    protected boolean extend(String key) {
-        return entries.renew(key, ttl.toMillis());
     }
 
     /** Deletes every entry (a scan: meant for a table this process alone uses). */

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * eventually deletes dead entries. TTL deletion is lazy (often hours late), so every claim
  * checks the expiry itself in its condition.
  */
-final class DynamoDbOwnedEntries {
+final class DynamoDbOwnedEntries implements OwnedEntries {
     static final String OWNER = "owner";
     static final String EXPIRES_AT = "expiresAt";
 
@@ -42,18 +42,21 @@ final class DynamoDbOwnedEntries {
      * Takes the item if absent, expired, already {@code owner}'s, or only marked as queued by a
      * diff ({@link InFlightJobs#QUEUED}); one of concurrent claimants wins.
      */
-    boolean claim(String id, String owner, long ttlMillis) {
+    @Override
+    public boolean claim(String id, String owner, long ttlMillis) {
         return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now OR #o = :owner OR #o = :queued",
                 Map.of(":owner", s(owner), ":queued", s(InFlightJobs.QUEUED)));
     }
 
     /** Takes the item only if absent or expired, whoever held it. */
-    boolean claimFree(String id, String owner, long ttlMillis) {
+    @Override
+    public boolean claimFree(String id, String owner, long ttlMillis) {
         return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now", Map.of());
     }
 
     /** Hands the item to {@code owner} for {@code ttlMillis}, whatever it held. */
-    void set(String id, String owner, long ttlMillis) {
+    @Override
+    public void set(String id, String owner, long ttlMillis) {
         Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
         item.put(OWNER, s(owner));
         item.put(EXPIRES_AT, n(ceilSeconds(clock.millis() + ttlMillis)));
@@ -81,14 +84,16 @@ final class DynamoDbOwnedEntries {
     }
 
     /** True if a live item exists, whoever owns it. */
-    boolean isLive(String id) {
+    @Override
+    public boolean isLive(String id) {
         Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).key(keyOf.apply(id))
                 .consistentRead(true)).item();
         return item != null && !item.isEmpty() && Long.parseLong(item.get(EXPIRES_AT).n()) >= clock.millis() / 1000;
     }
 
     /** Pushes the expiry of an existing item forward, whoever owns it. */
-    boolean renew(String id, long ttlMillis) {
+    @Override
+    public boolean renew(String id, long ttlMillis) {
         try {
             client.updateItem(b -> b.tableName(table).key(keyOf.apply(id))
                     .updateExpression("SET #e = :e")
@@ -101,13 +106,15 @@ final class DynamoDbOwnedEntries {
         }
     }
 
-    boolean delete(String id) {
+    @Override
+    public boolean delete(String id) {
         Map<String, AttributeValue> old = client.deleteItem(b -> b.tableName(table).key(keyOf.apply(id))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         return old != null && !old.isEmpty();
     }
 
-    boolean deleteIfOwner(String id, String owner) {
+    @Override
+    public boolean deleteIfOwner(String id, String owner) {
         try {
             client.deleteItem(b -> b.tableName(table).key(keyOf.apply(id))
                     .conditionExpression("#o = :owner")

@@ -18,38 +18,12 @@ public class JdbcInFlightJobs extends OwnedInFlightJobs {
     }
 
     public JdbcInFlightJobs(DataSource dataSource, Duration ttl, Clock clock) {
-        super(ttl);
-        this.entries = new JdbcOwnedEntries(dataSource, TABLE, clock);
+        this(ttl, new JdbcOwnedEntries(dataSource, TABLE, clock));
     }
 
-    @Override
-    protected boolean claim(String key, String owner) {
-        return entries.claim(key, owner, ttl.toMillis());
-    }
-
-    @Override
-    protected boolean claimFree(String key, String owner, Duration ttl) {
-        return entries.claimFree(key, owner, ttl.toMillis());
-    }
-
-    @Override
-    protected void set(String key, String owner, Duration ttl) {
-        entries.set(key, owner, ttl.toMillis());
-    }
-
-    @Override
-    public boolean contains(String key) {
-        return entries.isLive(key);
-    }
-
-    @Override
-    protected boolean delete(String key) {
-        return entries.delete(key);
-    }
-
-    @Override
-    protected boolean extend(String key) {
-        return entries.renew(key, ttl.toMillis());
+    private JdbcInFlightJobs(Duration ttl, JdbcOwnedEntries entries) {
+        super(ttl, entries);
+        this.entries = entries;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.time.Clock;
  * that only matches an expired or own entry: the database re-checks that condition on the
  * locked row, so of several workers taking over one expired entry exactly one updates it.
  */
-final class JdbcOwnedEntries {
+final class JdbcOwnedEntries implements OwnedEntries {
     private final DataSource dataSource;
     private final String table;
     private final Clock clock;
@@ -36,18 +36,21 @@ final class JdbcOwnedEntries {
     }
 
     /** Takes the entry if absent, expired, already {@code owner}'s, or only marked as queued by a diff. */
-    boolean claim(String id, String owner, long ttlMillis) {
+    @Override
+    public boolean claim(String id, String owner, long ttlMillis) {
         return claim(id, owner, ttlMillis, " AND (expires_at < ? OR owner_id = ? OR owner_id = ?)", owner,
                 InFlightJobs.QUEUED);
     }
 
     /** Takes the entry only if absent or expired, whoever held it. */
-    boolean claimFree(String id, String owner, long ttlMillis) {
+    @Override
+    public boolean claimFree(String id, String owner, long ttlMillis) {
         return claim(id, owner, ttlMillis, " AND expires_at < ?");
     }
 
     /** Hands the entry to {@code owner} for {@code ttlMillis}, whatever it held. */
-    void set(String id, String owner, long ttlMillis) {
+    @Override
+    public void set(String id, String owner, long ttlMillis) {
         if (update("set", "UPDATE " + table + " SET owner_id = ?, expires_at = ? WHERE id = ?", owner, now() + ttlMillis,
                 id) == 0) {
             claim(id, owner, ttlMillis);
@@ -90,7 +93,8 @@ final class JdbcOwnedEntries {
     }
 
     /** True if a live entry exists, whoever owns it. */
-    boolean isLive(String id) {
+    @Override
+    public boolean isLive(String id) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT expires_at FROM " + table + " WHERE id = ?")) {
             ps.setString(1, id);
@@ -103,15 +107,18 @@ final class JdbcOwnedEntries {
     }
 
     /** Pushes the expiry of an existing entry forward, whoever owns it. */
-    boolean renew(String id, long ttlMillis) {
+    @Override
+    public boolean renew(String id, long ttlMillis) {
         return update("renew", "UPDATE " + table + " SET expires_at = ? WHERE id = ?", now() + ttlMillis, id) > 0;
     }
 
-    boolean delete(String id) {
+    @Override
+    public boolean delete(String id) {
         return update("delete", "DELETE FROM " + table + " WHERE id = ?", id) > 0;
     }
 
-    boolean deleteIfOwner(String id, String owner) {
+    @Override
+    public boolean deleteIfOwner(String id, String owner) {
         return update("delete", "DELETE FROM " + table + " WHERE id = ? AND owner_id = ?", id, owner) > 0;
     }
 

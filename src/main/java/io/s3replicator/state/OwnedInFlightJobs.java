@@ -22,6 +22,7 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     private static final Logger LOG = LoggerFactory.getLogger(OwnedInFlightJobs.class);
 
     protected final Duration ttl;
+    private final OwnedEntries entries;
     /** How long a diff's "queued" mark keeps a second diff from queueing the job again. */
     private Duration queuedTtl = Duration.ofHours(6);
     /** How long a finished job's key keeps late duplicates away. */
@@ -29,21 +30,14 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService renewal;
 
-    protected OwnedInFlightJobs(Duration ttl) {
+    protected OwnedInFlightJobs(Duration ttl, OwnedEntries entries) {
+        this.entries = entries;
         if (ttl.toSeconds() < 1) {
             throw new IllegalArgumentException("in-flight lease time must be at least 1 s, was " + ttl);
         }
         this.ttl = ttl;
     }
 
-    /** Takes the entry if absent, expired, already {@code owner}'s, or only marked queued. */
-    protected abstract boolean claim(String key, String owner);
-
-    /** Takes the entry for {@code owner} and {@code ttl} only if absent or expired. */
-    protected abstract boolean claimFree(String key, String owner, Duration ttl);
-
-    /** Hands the entry to {@code owner} for {@code ttl}, whatever it held. */
-    protected abstract void set(String key, String owner, Duration ttl);
 
     @Override
     public void windows(Duration queuedTtl, Duration doneWindow) {
@@ -53,43 +47,44 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
 
     @Override
     public boolean markQueued(String key) {
-        return claimFree(key, QUEUED, queuedTtl);
+        return entries.claimFree(key, QUEUED, queuedTtl.toMillis());
     }
 
     @Override
     public void done(String key) {
         held.remove(key);
         if (doneWindow.isZero()) {
-            delete(key);
+            entries.delete(key);
         } else {
-            set(key, DONE, doneWindow);
+            entries.set(key, DONE, doneWindow.toMillis());
         }
     }
 
-    protected abstract boolean delete(String key);
-
-    protected abstract boolean extend(String key);
+    @Override
+    public boolean contains(String key) {
+        return entries.isLive(key);
+    }
 
     @Override
     public boolean add(Exchange exchange, String key) {
-        return held(key, claim(key, InFlightJobs.ownerOf(exchange)));
+        return held(key, entries.claim(key, InFlightJobs.ownerOf(exchange), ttl.toMillis()));
     }
 
     /** Without an exchange there is no message to take over from: a fresh owner. */
     @Override
     public boolean add(String key) {
-        return held(key, claim(key, "anonymous:" + UUID.randomUUID()));
+        return held(key, entries.claim(key, "anonymous:" + UUID.randomUUID(), ttl.toMillis()));
     }
 
     @Override
     public boolean remove(String key) {
         held.remove(key);
-        return delete(key);
+        return entries.delete(key);
     }
 
     @Override
     public boolean renew(String key) {
-        return extend(key);
+        return entries.renew(key, ttl.toMillis());
     }
 
     /** Entries are removed when their job ends; there is nothing to confirm. */
@@ -102,7 +97,7 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     void renewHeld() {
         for (String key : held) {
             try {
-                if (!extend(key)) {
+                if (!entries.renew(key, ttl.toMillis())) {
                     held.remove(key); // removed elsewhere: nothing to keep alive
                 }
             } catch (RuntimeException e) {

@@ -1,20 +1,18 @@
 package io.s3replicator.bench;
 
 import io.s3replicator.testing.Buckets;
-import io.s3replicator.testing.DynamoDbLocal;
+import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.S3MockServers;
 import io.s3replicator.testing.WorkerProcess;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,19 +91,10 @@ public final class DistributedBench {
         String queue = ElasticMq.uniqueName("bench-jobs");
         String queueUrl = ElasticMq.createWithDlq(sqs, queue, queue + "-dlq", 5, 60);
         String tables = ElasticMq.uniqueName("bench");
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("s3replicator.queue.kind", "sqs");
-        properties.put("s3replicator.sqs.queue", queue);
-        properties.put("s3replicator.sqs.dlq", queue + "-dlq");
-        properties.put("s3replicator.sqs.endpoint", ElasticMq.endpoint());
-        properties.put("s3replicator.sqs.region", "us-east-1");
+        Map<String, String> properties = DistributedSetup.properties(queue, tables);
+        // Created by the test above, as an operator would: N workers need not race to create them.
+        properties.put("s3replicator.sqs.create-queues", "false");
         properties.put("s3replicator.sqs.wait-seconds", "2");
-        properties.put("s3replicator.state.kind", "dynamodb");
-        properties.put("s3replicator.state.dynamodb.job-table", tables + "-job-state");
-        properties.put("s3replicator.state.dynamodb.in-flight-table", tables + "-in-flight");
-        properties.put("s3replicator.state.dynamodb.endpoint", DynamoDbLocal.endpoint());
-        properties.put("s3replicator.state.dynamodb.region", "us-east-1");
-        properties.put("s3replicator.state.dynamodb.create-tables", "true");
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
 
         // Tables first, by one worker alone: N workers creating the same table at once would race.
@@ -134,7 +123,7 @@ public final class DistributedBench {
             }
             long t0 = System.nanoTime();
             long deadline = t0 + TimeUnit.MINUTES.toNanos(15);
-            while (Buckets.keys(dst, destinationBucket).size() < objects || depth(sqs, queueUrl) > 0) {
+            while (Buckets.keys(dst, destinationBucket).size() < objects || ElasticMq.depth(sqs, queueUrl) > 0) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not done within 15 minutes; see " + dir);
                 }
@@ -170,14 +159,6 @@ public final class DistributedBench {
         r.requests().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %-40s %7d  %.2f/object%n", k, v,
                 v / (double) r.objects())));
         return s.toString();
-    }
-
-    static long depth(SqsClient sqs, String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     static void seed(S3Client s3, String bucket, int count, int kib) throws InterruptedException {

@@ -6,8 +6,8 @@ import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.StateBackend;
 import io.s3replicator.testing.Buckets;
-import io.s3replicator.testing.DynamoDbLocal;
 import io.s3replicator.testing.DynamoDbLocalKeys;
+import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.RequestCounts;
@@ -17,12 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,21 +52,7 @@ class DistributedModeTest extends TwoEndpoints {
     }
 
     Map<String, String> properties() {
-        Map<String, String> p = new HashMap<>();
-        p.put("s3replicator.queue.kind", "sqs");
-        p.put("s3replicator.sqs.queue", queue);
-        p.put("s3replicator.sqs.dlq", queue + "-dlq");
-        p.put("s3replicator.sqs.endpoint", ElasticMq.endpoint());
-        p.put("s3replicator.sqs.region", "us-east-1");
-        p.put("s3replicator.sqs.create-queues", "true");
-        p.put("s3replicator.sqs.wait-seconds", "1");
-        p.put("s3replicator.sqs.retry-delay", "0");
-        p.put("s3replicator.state.kind", "dynamodb");
-        p.put("s3replicator.state.dynamodb.job-table", tables + "-job-state");
-        p.put("s3replicator.state.dynamodb.in-flight-table", tables + "-in-flight");
-        p.put("s3replicator.state.dynamodb.endpoint", DynamoDbLocal.endpoint());
-        p.put("s3replicator.state.dynamodb.region", "us-east-1");
-        p.put("s3replicator.state.dynamodb.create-tables", "true");
+        Map<String, String> p = DistributedSetup.properties(queue, tables);
         p.put("s3replicator.transfer.concurrency", "4");
         // Small pages: a diff lasts long enough for a second one started with it to find the lease held.
         p.put("s3replicator.discover.list-page-size", "5");
@@ -110,11 +94,11 @@ class DistributedModeTest extends TwoEndpoints {
             sqs.sendMessage(r -> r.queueUrl(url).messageBody(job));
         }
 
-        awaitTrue(() -> Buckets.keys(dst, b).size() == objects && depth(queue) == 0, "all copied, queue empty");
+        awaitTrue(() -> Buckets.keys(dst, b).size() == objects && ElasticMq.depth(sqs, queue) == 0, "all copied, queue empty");
         assertThat(FaultInjector.count(b, "PutObject")).as("one PUT per object").isEqualTo(objects);
         assertThat(jobs(workers.get(1)).outcomeCounts(run.runId())).as("exact counts from the state store")
                 .containsEntry("COPIED", (long) objects).doesNotContainKey("FAILED");
-        assertThat(depth(queue + "-dlq")).isZero();
+        assertThat(ElasticMq.depth(sqs, queue + "-dlq")).isZero();
         // Most jobs finished on the other workers: the diffing worker learns the run's end from the store.
         assertThat(run.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
         assertThat(run.recordedOutcomes()).containsEntry("COPIED", (long) objects);
@@ -134,22 +118,13 @@ class DistributedModeTest extends TwoEndpoints {
         RunStats first = workers.get(0).diff("p");
         RunStats second = workers.get(1).diff("p");
 
-        awaitTrue(() -> Buckets.keys(dst, b).size() == objects && depth(queue) == 0, "all copied, queue empty");
+        awaitTrue(() -> Buckets.keys(dst, b).size() == objects && ElasticMq.depth(sqs, queue) == 0, "all copied, queue empty");
         assertThat(RequestCounts.snapshot().getOrDefault("Sqs SendMessage", 0L) - sentBefore)
                 .as("jobs enqueued").isEqualTo(objects);
         assertThat(first.emitted() + second.emitted()).isEqualTo(objects);
         assertThat(List.of(first.isLeaseHeldElsewhere(), second.isLeaseHeldElsewhere()))
                 .as("exactly one diff ran; the other found the lease held").containsExactlyInAnyOrder(true, false);
         assertThat(FaultInjector.count(b, "PutObject")).isEqualTo(objects);
-    }
-
-    long depth(String name) {
-        String url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
-        Map<QueueAttributeName, String> attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {

@@ -3,7 +3,7 @@ package io.s3replicator.distributed;
 import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.testing.Buckets;
-import io.s3replicator.testing.DynamoDbLocal;
+import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.TwoEndpoints;
 import io.s3replicator.testing.WorkerProcess;
@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -46,20 +45,8 @@ class WorkerCrashTest extends TwoEndpoints {
         String queue = ElasticMq.uniqueName("crash");
         String url = ElasticMq.createWithDlq(sqs, queue, queue + "-dlq", 5, 3);
         String tables = ElasticMq.uniqueName("crash");
-        Map<String, String> properties = new HashMap<>();
-        properties.put("s3replicator.queue.kind", "sqs");
-        properties.put("s3replicator.sqs.queue", queue);
-        properties.put("s3replicator.sqs.dlq", queue + "-dlq");
-        properties.put("s3replicator.sqs.endpoint", ElasticMq.endpoint());
-        properties.put("s3replicator.sqs.region", "us-east-1");
+        Map<String, String> properties = DistributedSetup.properties(queue, tables);
         properties.put("s3replicator.sqs.visibility-timeout", "3");
-        properties.put("s3replicator.sqs.wait-seconds", "1");
-        properties.put("s3replicator.state.kind", "dynamodb");
-        properties.put("s3replicator.state.dynamodb.job-table", tables + "-job-state");
-        properties.put("s3replicator.state.dynamodb.in-flight-table", tables + "-in-flight");
-        properties.put("s3replicator.state.dynamodb.endpoint", DynamoDbLocal.endpoint());
-        properties.put("s3replicator.state.dynamodb.region", "us-east-1");
-        properties.put("s3replicator.state.dynamodb.create-tables", "true");
         properties.put("s3replicator.transfer.parts-in-flight", "1");
         String routes = """
                 - templatedRoute:
@@ -87,7 +74,7 @@ class WorkerCrashTest extends TwoEndpoints {
 
         try (WorkerProcess second = WorkerProcess.start(state.resolve("second"), routes, properties)) {
             await(() -> Buckets.keys(dst, b).contains("big.bin"), Duration.ofSeconds(90), () -> output(second));
-            await(() -> depth(sqs, url) == 0, Duration.ofSeconds(30), () -> output(second));
+            await(() -> ElasticMq.depth(sqs, url) == 0, Duration.ofSeconds(30), () -> output(second));
             second.close();
             Map<String, Long> sent = second.requestCounts();
             System.err.printf("worker killed with %d of %d parts at the destination; the second worker sent %d%n",
@@ -99,7 +86,7 @@ class WorkerCrashTest extends TwoEndpoints {
         assertThat(md5(Buckets.get(dst, b, "big.bin"))).isEqualTo(md5(body));
         assertThat(dst.listMultipartUploads(r -> r.bucket(b)).uploads()).as("no upload left behind").isEmpty();
         String dlqUrl = sqs.getQueueUrl(r -> r.queueName(queue + "-dlq")).queueUrl();
-        assertThat(depth(sqs, dlqUrl)).isZero();
+        assertThat(ElasticMq.depth(sqs, dlqUrl)).isZero();
     }
 
     int partsAtDestination(String bucket) {
@@ -109,13 +96,6 @@ class WorkerCrashTest extends TwoEndpoints {
         }
         MultipartUpload u = uploads.get(0);
         return dst.listParts(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId())).parts().size();
-    }
-
-    static long depth(SqsClient sqs, String url) {
-        var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings(
-                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
-        return Long.parseLong(attrs.get("ApproximateNumberOfMessages"))
-                + Long.parseLong(attrs.get("ApproximateNumberOfMessagesNotVisible"));
     }
 
     static String output(WorkerProcess w) {

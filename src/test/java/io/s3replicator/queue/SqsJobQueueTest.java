@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +74,8 @@ class SqsJobQueueTest extends TwoEndpoints {
         assertThat(run.copied.sum()).isEqualTo(20);
         assertThat(Buckets.keys(dst, b)).hasSize(20);
         assertThat(FaultInjector.count(b, "PutObject")).isEqualTo(20);
-        await(() -> messages(queue) == 0, "job queue empty (every message deleted)");
-        assertThat(messages(dlq)).isZero();
+        await(() -> ElasticMq.depth(sqs, queue) == 0, "job queue empty (every message deleted)");
+        assertThat(ElasticMq.depth(sqs, dlq)).isZero();
     }
 
     @Test
@@ -99,7 +98,7 @@ class SqsJobQueueTest extends TwoEndpoints {
                 .containsOnly("1");
         assertThat(dead).filteredOn(m -> m.body().contains("no-such-pair"))
                 .extracting(m -> m.messageAttributes().get(SqsJobQueue.PAIR).stringValue()).containsExactly("no-such-pair");
-        await(() -> messages(queue) == 0, "poison removed from the job queue");
+        await(() -> ElasticMq.depth(sqs, queue) == 0, "poison removed from the job queue");
     }
 
     @Test
@@ -154,7 +153,7 @@ class SqsJobQueueTest extends TwoEndpoints {
 
         await(() -> Buckets.keys(dst, b).contains("flaky.txt"), "redriven job copied");
         assertThat(new String(Buckets.get(dst, b, "flaky.txt"))).isEqualTo("eventually");
-        await(() -> messages(queue) == 0 && messages(dlq) == 0, "both queues empty");
+        await(() -> ElasticMq.depth(sqs, queue) == 0 && ElasticMq.depth(sqs, dlq) == 0, "both queues empty");
     }
 
     @Test
@@ -172,7 +171,7 @@ class SqsJobQueueTest extends TwoEndpoints {
         RunStats run = first.diff("p");
 
         await(() -> Buckets.keys(dst, b).contains("slow.bin"), "slow copy done");
-        await(() -> messages(queue) == 0, "message deleted");
+        await(() -> ElasticMq.depth(sqs, queue) == 0, "message deleted");
         // Each worker has its own state here, so only the extended visibility kept the second one away.
         Thread.sleep(3_000);
         assertThat(FaultInjector.count(b, "PutObject")).isEqualTo(1);
@@ -199,15 +198,6 @@ class SqsJobQueueTest extends TwoEndpoints {
         StringBuilder text = new StringBuilder("camel.management.enabled = false\n");
         properties.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
         return Files.writeString(state.resolve("sqs-" + System.nanoTime() + ".properties"), text.toString());
-    }
-
-    long messages(String name) {
-        String url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
-        Map<QueueAttributeName, String> attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     /** Receives {@code count} messages (hiding them for a minute), waiting up to 30 s. */

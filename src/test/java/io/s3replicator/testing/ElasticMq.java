@@ -45,6 +45,16 @@ public final class ElasticMq {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Messages in the queue named {@code name}, visible or in flight (as SQS approximates them). */
+    public static long depth(SqsClient sqs, String name) {
+        String url = name.startsWith("http") ? name : sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
     /** Creates a queue and its DLQ with a redrive policy of {@code maxReceives}; returns the queue URL. */
     public static String createWithDlq(SqsClient sqs, String name, String dlqName, int maxReceives, int visibilitySeconds) {
         String dlqUrl = sqs.createQueue(b -> b.queueName(dlqName)).queueUrl();

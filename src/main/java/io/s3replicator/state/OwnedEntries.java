@@ -1,0 +1,27 @@
+package io.s3replicator.state;
+
+/**
+ * Named entries with an owner and an expiry, decided by the store (a conditional write), so
+ * of many processes exactly one wins a claim: the mechanics jobs in flight and leases share,
+ * on JDBC ({@link JdbcOwnedEntries}) and DynamoDB ({@link DynamoDbOwnedEntries}).
+ */
+interface OwnedEntries {
+    /** Takes the entry if absent, expired, already {@code owner}'s, or only marked {@link InFlightJobs#QUEUED}. */
+    boolean claim(String id, String owner, long ttlMillis);
+
+    /** Takes the entry only if absent or expired, whoever held it. */
+    boolean claimFree(String id, String owner, long ttlMillis);
+
+    /** Hands the entry to {@code owner} for {@code ttlMillis}, whatever it held. */
+    void set(String id, String owner, long ttlMillis);
+
+    /** True if a live entry exists, whoever owns it. */
+    boolean isLive(String id);
+
+    /** Pushes the expiry of an existing entry forward, whoever owns it. */
+    boolean renew(String id, long ttlMillis);
+
+    boolean delete(String id);
+
+    boolean deleteIfOwner(String id, String owner);
+}
