@@ -72,6 +72,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private long queuedTtlSeconds;
     @PropertyInject(value = "s3replicator.state.done-window", defaultValue = "600")
     private long doneWindowSeconds;
+    @PropertyInject(value = "s3replicator.diff.send-threads", defaultValue = "8")
+    private int sendThreads;
     @PropertyInject(value = "s3replicator.diff.lease-ttl", defaultValue = "300")
     private long diffLeaseTtlSeconds;
 
@@ -128,7 +130,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
             differ.accountFrom(accounting);
             closeOnStop(context, accounting);
         }
-        context.addRoutes(new DiffRoute(differ, queue.producerUri()));
+        // SQS: queue jobs from several threads; the listing itself stays one lazy stream.
+        ExecutorService sendPool = queue.redelivers()
+                ? context.getExecutorServiceManager().newFixedThreadPool(this, "diff-send", sendThreads) : null;
+        context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool));
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
         // One pool for the parts of all objects: its size bounds part data in memory.

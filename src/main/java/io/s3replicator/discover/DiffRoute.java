@@ -4,6 +4,9 @@ import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobCodec;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.SplitDefinition;
+
+import java.util.concurrent.ExecutorService;
 
 /**
  * DISCOVER: {@code direct:diff} lists both sides of the pair named in the
@@ -15,19 +18,34 @@ public class DiffRoute extends RouteBuilder {
 
     private final PairDiffer differ;
     private final String queueUri;
+    private final ExecutorService sendPool;
 
+    /** Jobs are queued one at a time, in key order (the in-memory queue takes them in microseconds). */
     public DiffRoute(PairDiffer differ, String queueUri) {
+        this(differ, queueUri, null);
+    }
+
+    /**
+     * @param sendPool threads that queue jobs at once (SQS: each job costs a conditional write and
+     *                 a SendMessage, tens of milliseconds; one thread would pace every worker), or null
+     */
+    public DiffRoute(PairDiffer differ, String queueUri, ExecutorService sendPool) {
         this.differ = differ;
         this.queueUri = queueUri;
+        this.sendPool = sendPool;
     }
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("diff")
+        SplitDefinition split = from(ENDPOINT).routeId("diff")
             // A failed listing ends the run with its reason; the jobs already queued still finish.
             .onException(Exception.class).handled(true).process(differ::failed).end()
             .process(differ::start)
-            .split(body()).streaming().stopOnException()
+            .split(body()).streaming().stopOnException();
+        if (sendPool != null) {
+            split.parallelProcessing().executorService(sendPool);
+        }
+        split
                 .filter(method(differ, "notYetQueued"))
                     .process(e -> e.getIn().setBody(JobCodec.toJson(e.getIn().getBody(Job.class))))
                     // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.

@@ -93,6 +93,9 @@ public class PairDiffer {
         release(exchange);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
         stats.diffFinished();
+        if (stats.isLeaseHeldElsewhere()) {
+            return;
+        }
         if (accounting != null && !stats.isComplete()) {
             accounting.watch(stats);
         }
