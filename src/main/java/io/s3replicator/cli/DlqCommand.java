@@ -46,6 +46,7 @@ public class DlqCommand implements Callable<Integer> {
             if (max < 1) {
                 throw new ConfigException("--max", max + " must be at least 1");
             }
+            Logging.level("org.apache.camel", "WARN");
             // The same property sources as the workers: built-in defaults, the file, then environment variables.
             DefaultCamelContext context = new DefaultCamelContext();
             try {
