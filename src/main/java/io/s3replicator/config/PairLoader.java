@@ -1,5 +1,6 @@
 package io.s3replicator.config;
 
+import io.s3replicator.decide.IgnoreList;
 import io.s3replicator.decide.KeyFilter;
 import io.s3replicator.storage.BucketCheck;
 import io.s3replicator.storage.S3Clients;
@@ -49,8 +50,8 @@ public class PairLoader implements StartupListener {
                 ReplicationPair pair = fromTemplate(route.getRouteId(), resolved);
                 checkBuckets(pair, clients);
                 pairs.register(pair);
-                LOG.info("pair {}: {} -> {}, schedule '{}'", pair.id(), pair.source(), pair.destination(),
-                        resolved.get("schedule"));
+                LOG.info("pair {}: {} -> {}, schedule '{}'{}", pair.id(), pair.source(), pair.destination(),
+                        resolved.get("schedule"), describe(pair.features()));
             }
         }
     }
@@ -71,7 +72,69 @@ public class PairLoader implements StartupListener {
         S3Location destination = S3Uri.parse(routeId + ".destination", text(params, "destination"));
         KeyFilter filter = KeyFilter.of(globs(params, "include"), globs(params, "exclude"));
         boolean dryRun = S3Uri.bool(routeId + ".dryRun", text(params, "dryRun"));
-        return new ReplicationPair(routeId, source, destination, filter, dryRun);
+        return new ReplicationPair(routeId, source, destination, filter, dryRun, features(routeId, params));
+    }
+
+    /** Events, deletes, two-way, ignore list and versions; every value validated, errors name the parameter. */
+    static PairFeatures features(String routeId, Map<String, Object> params) {
+        String events = text(params, "events");
+        String dlq = text(params, "eventsDlq");
+        if (!events.isEmpty()) {
+            queue(routeId + ".events", events);
+        }
+        if (!dlq.isEmpty()) {
+            if (events.isEmpty()) {
+                throw new ConfigException(routeId + ".eventsDlq", "is set but the pair has no events queue");
+            }
+            queue(routeId + ".eventsDlq", dlq);
+            if (dlq.equals(events)) {
+                throw new ConfigException(routeId + ".eventsDlq", "must not be the events queue itself");
+            }
+        }
+        IgnoreList ignore = IgnoreList.parse(routeId + ".ignore", text(params, "ignore"), routeId + ".ignoreFile",
+                text(params, "ignoreFile"));
+        return new PairFeatures(events.isEmpty() ? null : events, dlq.isEmpty() ? null : dlq,
+                flag(routeId, params, "deletes", false), flag(routeId, params, "twoWay", false), ignore,
+                flag(routeId, params, "compareVersions", false), flag(routeId, params, "refreshVersion", false),
+                flag(routeId, params, "getByVersion", true));
+    }
+
+    private static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,80}(\\.fifo)?");
+
+    /** An SQS queue name (1-80 of A-Z a-z 0-9 - _) or queue URL. */
+    private static void queue(String field, String value) {
+        if (value.startsWith("http://") || value.startsWith("https://")) {
+            S3Uri.endpointUrl(field, value);
+            if (value.substring(value.indexOf("://") + 3).split("/").length < 3) {
+                throw new ConfigException(field, "'" + value + "' is not a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)");
+            }
+            return;
+        }
+        if (!QUEUE_NAME.matcher(value).matches()) {
+            throw new ConfigException(field, "'" + value + "' is not an SQS queue name (1-80 of A-Z a-z 0-9 - _) or queue URL");
+        }
+    }
+
+    private static boolean flag(String routeId, Map<String, Object> params, String name, boolean otherwise) {
+        String value = text(params, name);
+        return value.isEmpty() ? otherwise : S3Uri.bool(routeId + "." + name, value);
+    }
+
+    private static String describe(PairFeatures f) {
+        StringBuilder out = new StringBuilder();
+        if (f.hasEvents()) {
+            out.append(", events from ").append(f.events());
+        }
+        if (f.deletes()) {
+            out.append(", deletes on");
+        }
+        if (f.twoWay()) {
+            out.append(", two-way");
+        }
+        if (!f.ignore().isEmpty()) {
+            out.append(", ").append(f.ignore().patterns().size()).append(" ignore patterns");
+        }
+        return out.toString();
     }
 
     public static void checkBuckets(ReplicationPair pair, S3Clients clients) {

@@ -12,11 +12,19 @@ import io.s3replicator.storage.S3Location;
  * @param destination where they go; its prefix replaces the source prefix
  * @param filter      include / exclude globs on keys relative to the source prefix
  * @param dryRun      list and decide, but write nothing
+ * @param features    events, deletes, two-way, ignore list, versions ({@link PairFeatures#NONE} by default)
  */
 public record ReplicationPair(String id, S3Location source, S3Location destination, KeyFilter filter,
-                              boolean dryRun) {
+                              boolean dryRun, PairFeatures features) {
+
+    public ReplicationPair(String id, S3Location source, S3Location destination, KeyFilter filter, boolean dryRun) {
+        this(id, source, destination, filter, dryRun, PairFeatures.NONE);
+    }
 
     public ReplicationPair {
+        if (features == null) {
+            features = PairFeatures.NONE;
+        }
         if (source.bucket().equals(destination.bucket())
                 && source.endpoint().sameServiceAndCredentials(destination.endpoint())
                 && (source.prefix().startsWith(destination.prefix())
@@ -29,6 +37,19 @@ public record ReplicationPair(String id, S3Location source, S3Location destinati
     /** The source key without the source prefix (what filters and the diff compare). */
     public String relativeKey(String sourceKey) {
         return sourceKey.substring(source.prefix().length());
+    }
+
+    /** True when a source key is under the source prefix (events may name any key of the bucket). */
+    public boolean inSourcePrefix(String sourceKey) {
+        return sourceKey.startsWith(source.prefix());
+    }
+
+    /**
+     * Whether a source object under the prefix is replicated at all: include / exclude globs on
+     * the relative key and the ignore list on {@code bucket/key}.
+     */
+    public boolean accepts(String sourceKey) {
+        return filter.accepts(relativeKey(sourceKey)) && !features.ignore().ignores(source.bucket(), sourceKey);
     }
 
     public String destinationKey(String sourceKey) {

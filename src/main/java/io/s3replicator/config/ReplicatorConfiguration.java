@@ -1,12 +1,21 @@
 package io.s3replicator.config;
 
 import io.s3replicator.discover.DiffGuard;
+import io.s3replicator.decide.EventDecider;
+import io.s3replicator.decide.EventOrder;
 import io.s3replicator.discover.DiffRoute;
+import io.s3replicator.discover.EventQueueClient;
+import io.s3replicator.discover.EventRoute;
+import io.s3replicator.discover.EventRoutes;
+import io.s3replicator.transfer.JobPlanner;
+import io.s3replicator.transfer.ObjectDeleter;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.Observability;
 import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobQueues;
+import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.state.JobRecorder;
@@ -34,6 +43,8 @@ import java.util.concurrent.ExecutorService;
  * routes ({@code run}) or are registered by the CLI ({@code sync}).
  */
 public class ReplicatorConfiguration implements CamelConfiguration {
+    /** Registry name of the SQS client the event routes read with (the job queue's, in distributed mode). */
+    static final String SQS_CLIENT = SqsJobQueue.CLIENT_BEAN;
     @PropertyInject(value = "s3replicator.queue.uri", defaultValue = "seda:jobs?size=1000&blockWhenFull=true")
     private String queueUri;
     @PropertyInject(value = "s3replicator.transfer.concurrency", defaultValue = "8")
@@ -76,6 +87,16 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int sendThreads;
     @PropertyInject(value = "s3replicator.diff.lease-ttl", defaultValue = "300")
     private long diffLeaseTtlSeconds;
+    @PropertyInject(value = "s3replicator.sqs.endpoint", defaultValue = "default")
+    private String sqsEndpoint;
+    @PropertyInject(value = "s3replicator.sqs.region", defaultValue = "default")
+    private String sqsRegion;
+    @PropertyInject(value = "s3replicator.events.wait-seconds", defaultValue = "20")
+    private int eventsWaitSeconds;
+    @PropertyInject(value = "s3replicator.events.batch", defaultValue = "10")
+    private int eventsBatch;
+    @PropertyInject(value = "s3replicator.events.consumers", defaultValue = "1")
+    private int eventsConsumers;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -134,8 +155,16 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         ExecutorService sendPool = queue.redelivers()
                 ? context.getExecutorServiceManager().newFixedThreadPool(this, "diff-send", sendThreads) : null;
         context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool));
+        // DECIDE at the worker: stale events (per-key sequencers), versions, deletes, two-way checks.
+        JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
+                new ObjectDeleter(clients, state.ownDeletes()), metrics);
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
-                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
+                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
+                .planner(planner));
+        // S3 events of pairs with an events queue become jobs on the same job queue as the diff's.
+        context.addStartupListener(new EventRoutes(pairs, clients, new EventDecider(metrics, state.ownDeletes()),
+                queue.producerUri(), () -> sqsClient(context), SQS_CLIENT,
+                new EventRoute.Polling(eventsWaitSeconds, eventsBatch, eventsConsumers)));
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());
@@ -153,5 +182,16 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 resource.close();
             }
         });
+    }
+
+    /** The bound SQS client, else one from s3replicator.sqs.* bound now (only pairs with events need one). */
+    private synchronized SqsClient sqsClient(CamelContext context) {
+        SqsClient bound = context.getRegistry().lookupByNameAndType(SQS_CLIENT, SqsClient.class);
+        if (bound == null) {
+            bound = EventQueueClient.create("default".equals(sqsEndpoint) ? null : sqsEndpoint,
+                    "default".equals(sqsRegion) ? null : sqsRegion);
+            context.getRegistry().bind(SQS_CLIENT, bound);
+        }
+        return bound;
     }
 }

@@ -20,7 +20,14 @@ public class DiffJoin implements Iterator<Job> {
     private final PeekingIterator source;
     private final PeekingIterator destination;
     private final Consumer<ListedObject> onExtra;
+    private VersionCheck versions = (s, d) -> true;
     private Job next;
+
+    /** With compareVersions: whether the destination copy was made from the source's listed version. */
+    @FunctionalInterface
+    public interface VersionCheck {
+        boolean sameVersion(ListedObject source, ListedObject destination);
+    }
 
     public DiffJoin(ReplicationPair pair, RunStats stats, Iterator<ListedObject> source,
                     Iterator<ListedObject> destination) {
@@ -35,6 +42,12 @@ public class DiffJoin implements Iterator<Job> {
         this.source = new PeekingIterator(source);
         this.destination = new PeekingIterator(destination);
         this.onExtra = onExtra;
+    }
+
+    /** Also compares version ids of objects equal in size and ETag (the pair's compareVersions). */
+    public DiffJoin comparingVersions(VersionCheck check) {
+        this.versions = check;
+        return this;
     }
 
     @Override
@@ -67,13 +80,19 @@ public class DiffJoin implements Iterator<Job> {
                 stats.extraAtDestination.increment();
                 onExtra.accept(d);
                 destination.take();
+                String sourceKey = pair.source().prefix() + d.relativeKey();
+                if (pair.features().deletes() && pair.accepts(sourceKey)) {
+                    // The worker deletes it only if the replicator wrote it (marker) and the source is still gone.
+                    return new Job(pair.id(), stats.runId(), Job.Operation.DELETE, sourceKey, 0, null, null, null,
+                            "DIFF", Job.Reason.EXTRA_AT_DESTINATION, System.currentTimeMillis());
+                }
                 continue;
             }
             source.take();
             if (order == 0) {
                 destination.take();
             }
-            if (!pair.filter().accepts(s.relativeKey())) {
+            if (!pair.accepts(s.key())) {
                 stats.excluded.increment();
                 stats.excludedBytes.add(s.size());
                 continue;
@@ -85,6 +104,9 @@ public class DiffJoin implements Iterator<Job> {
                 return job(s, Job.Reason.SIZE_DIFFERS);
             }
             if (Objects.equals(s.etag(), d.etag())) {
+                if (s.versionId() != null && !versions.sameVersion(s, d)) {
+                    return job(s, Job.Reason.VERSION_DIFFERS);
+                }
                 stats.inStep.increment();
                 stats.inStepBytes.add(s.size());
                 continue;
@@ -94,7 +116,7 @@ public class DiffJoin implements Iterator<Job> {
     }
 
     private Job job(ListedObject s, Job.Reason reason) {
-        return new Job(pair.id(), stats.runId(), Job.Operation.COPY, s.key(), s.size(), s.etag(), null, null,
+        return new Job(pair.id(), stats.runId(), Job.Operation.COPY, s.key(), s.size(), s.etag(), s.versionId(), null,
                 "DIFF", reason, System.currentTimeMillis());
     }
 

@@ -7,8 +7,13 @@ package io.s3replicator.discover;
  * @param relativeKey key without the listed prefix: what the diff joins on
  * @param size        bytes
  * @param etag        ETag without quotes
+ * @param versionId   the latest version's id when listed with versions (compareVersions), else null
  */
-public record ListedObject(String key, String relativeKey, long size, String etag) {
+public record ListedObject(String key, String relativeKey, long size, String etag, String versionId) {
+
+    public ListedObject(String key, String relativeKey, long size, String etag) {
+        this(key, relativeKey, size, etag, null);
+    }
 
     /** ETags arrive quoted from S3 and unquoted from some stores; compare them bare. */
     public static String bareEtag(String etag) {

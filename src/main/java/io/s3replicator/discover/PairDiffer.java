@@ -11,7 +11,10 @@ import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
+import io.s3replicator.transfer.ObjectCopier;
 import org.apache.camel.Exchange;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,11 +71,31 @@ public class PairDiffer {
         }
         exchange.setProperty(LEASED, pair.id());
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
-        var source = new BucketListing(clients.client("source", pair.source().endpoint()), pair.source(),
-                settings.listPageSize(), stats.sourceListed::add);
-        var destination = new BucketListing(clients.client("destination", pair.destination().endpoint()),
-                pair.destination(), settings.listPageSize(), stats.destinationListed::add);
-        exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination));
+        S3Client sourceClient = clients.client("source", pair.source().endpoint());
+        S3Client destinationClient = clients.client("destination", pair.destination().endpoint());
+        var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
+                stats.destinationListed::add);
+        if (pair.features().compareVersions()) {
+            var source = new VersionListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
+            exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination)
+                    .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId())));
+        } else {
+            var source = new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
+            exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination));
+        }
+    }
+
+    /** The destination copy's source-version-id marker names this version (one HEAD). */
+    private static boolean sameVersion(S3Client destination, ReplicationPair pair, ListedObject d, String versionId) {
+        try {
+            var head = destination.headObject(b -> b.bucket(pair.destination().bucket()).key(d.key()));
+            return versionId.equals(head.metadata().get(ObjectCopier.SOURCE_VERSION_MARKER));
+        } catch (S3Exception e) {
+            if (S3Errors.isNotFound(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** False for a job this diff must not queue: already queued, in flight or just done (distributed mode). */

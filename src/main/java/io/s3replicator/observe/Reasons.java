@@ -31,6 +31,18 @@ public final class Reasons {
         if (r.contains("repeated transfer") || r.contains("replicator itself")) {
             return "loop_guard";
         }
+        if (r.contains("deletes disabled")) {
+            return "deletes_disabled";
+        }
+        if (r.contains("is newer")) {
+            return "destination_newer";
+        }
+        if (r.contains("already absent")) {
+            return "already_absent";
+        }
+        if (r.contains("exists again")) {
+            return "source_exists";
+        }
         if (r.contains("deleted since")) {
             return "source_deleted";
         }

@@ -27,6 +27,8 @@ public class ReplicatorMetrics {
     public static final String DIFF_RUNS = "s3replicator.diff.runs";
     public static final String JOBS_QUEUED = "s3replicator.jobs.queued";
     public static final String JOBS_IN_FLIGHT = "s3replicator.jobs.in.flight";
+    public static final String EVENTS = "s3replicator.events";
+    public static final String LOOP_GUARD = "s3replicator.loop.guard";
 
     private final MeterRegistry registry;
 
@@ -61,6 +63,28 @@ public class ReplicatorMetrics {
                     .serviceLevelObjectives(1 << 10, 1 << 20, 8 << 20, 64 << 20, 512L << 20, 5L << 30)
                     .register(registry).record(bytes);
         }
+    }
+
+    /**
+     * One S3 event record read from a pair's events queue: {@code accepted} (became a job) or
+     * {@code dropped}, with the kind (create, delete) or the drop reason from a fixed vocabulary.
+     */
+    public void event(String pairId, String result, String reason) {
+        Counter.builder(EVENTS).description("S3 event records read, by result and reason")
+                .tags("pair", pairId, "result", result, "reason", reason)
+                .register(registry).increment();
+    }
+
+    /**
+     * The two-way loop guard stopped a transfer, by layer: {@code principal} (the event was
+     * caused by the replicator's own identity), {@code marker} (the source object is the
+     * replicator's copy of the destination's), {@code own_delete} (the delete event is the echo of
+     * the replicator's own delete), {@code duplicate} (the same job is already in flight).
+     */
+    public void loopGuard(String pairId, String layer) {
+        Counter.builder(LOOP_GUARD).description("Transfers the loop guard stopped, by layer")
+                .tags("pair", pairId, "layer", layer)
+                .register(registry).increment();
     }
 
     /** A counter for one of a run's diff tallies (keys listed per side, objects by verdict). */

@@ -42,6 +42,8 @@ public class RunStats {
     private final AtomicLong finished = new AtomicLong();
     public final LongAdder copied = new LongAdder();
     public final LongAdder copiedBytes = new LongAdder();
+    /** Destination objects deleted (pairs with deletes on). */
+    public final LongAdder deleted = new LongAdder();
     /** Bytes of multipart parts moved so far, counted as each part completes (progress of large objects). */
     public final LongAdder partBytes = new LongAdder();
     public final LongAdder wouldCopy = new LongAdder();
@@ -104,6 +106,11 @@ public class RunStats {
     public void copied(long bytes) {
         copied.increment();
         copiedBytes.add(bytes);
+        jobFinished();
+    }
+
+    public void deleted() {
+        deleted.increment();
         jobFinished();
     }
 
@@ -215,7 +222,7 @@ public class RunStats {
     private long recordedFinal() {
         Map<String, Long> r = recorded;
         return r.getOrDefault("COPIED", 0L) + r.getOrDefault("SKIPPED", 0L) + r.getOrDefault("DRY_RUN", 0L)
-                + r.getOrDefault("FAILED", 0L);
+                + r.getOrDefault("FAILED", 0L) + r.getOrDefault("DELETED", 0L);
     }
 
     /** @return true when complete within the timeout */

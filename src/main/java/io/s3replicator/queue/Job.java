@@ -13,7 +13,7 @@ package io.s3replicator.queue;
  * @param sequencer S3 event sequencer, or null
  * @param origin    DIFF or EVENT
  * @param reason    why discovery thinks the object must move (see {@link Reason})
- * @param firstSeen epoch millis when discovery first saw the difference
+ * @param firstSeen epoch millis when discovery first saw the difference; for events, the event's time
  */
 public record Job(String pairId, String runId, Operation operation, String key, long size, String etag,
                   String versionId, String sequencer, String origin, Reason reason, long firstSeen) {
@@ -31,6 +31,22 @@ public record Job(String pairId, String runId, Operation operation, String key, 
         /** Different size at the destination. */
         SIZE_DIFFERS,
         /** Same size, different ETag: the destination's source-etag marker decides. */
-        ETAG_DIFFERS
+        ETAG_DIFFERS,
+        /** Same size and ETag, but not the source version the destination copy was made from (compareVersions). */
+        VERSION_DIFFERS,
+        /** An S3 event: ask the destination first (it may hold this version, or a newer one). */
+        EVENT,
+        /** DELETE from the diff: a copy the replicator made whose source is gone (pairs with deletes on). */
+        EXTRA_AT_DESTINATION
+    }
+
+    /**
+     * The same job reading another source version (refreshed before the copy, or unpinned from a
+     * version). For another ETag the event's time no longer says when that version was written.
+     */
+    public Job withSource(String newEtag, long newSize, String newVersionId) {
+        boolean same = newEtag != null && newEtag.equals(etag);
+        return new Job(pairId, runId, operation, key, newSize, newEtag, newVersionId, sequencer, origin, reason,
+                same || !"EVENT".equals(origin) ? firstSeen : 0);
     }
 }

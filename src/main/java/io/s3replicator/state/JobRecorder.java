@@ -49,6 +49,7 @@ public class JobRecorder {
         if (stats != null) {
             switch (outcome) {
                 case COPIED -> stats.copied(bytes);
+                case DELETED -> stats.deleted();
                 case DRY_RUN -> stats.wouldCopy(bytes);
                 case SKIPPED -> stats.skipped(reason, job.size());
                 case FAILED -> stats.failed(job.key(), reason, job.size());

@@ -9,8 +9,11 @@ public record JobResult(String runId, String pairId, String sourceKey, String de
                         Outcome outcome, String reason, String sourceEtag, String versionId, long bytes, String path,
                         long millis) {
 
-    /** RETRYING is not an end: the attempt failed transiently and the queue will deliver the job again. */
-    public enum Outcome { COPIED, SKIPPED, DRY_RUN, FAILED, RETRYING }
+    /**
+     * RETRYING is not an end: the attempt failed transiently and the queue will deliver the job again.
+     * DELETED: the destination object was removed (a delete event or diff delete, pairs with deletes on).
+     */
+    public enum Outcome { COPIED, SKIPPED, DRY_RUN, FAILED, RETRYING, DELETED }
 
     /** A result for an unversioned source. */
     public JobResult(String runId, String pairId, String sourceKey, String destinationKey, String operation,

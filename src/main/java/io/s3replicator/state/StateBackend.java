@@ -32,17 +32,22 @@ public final class StateBackend extends ServiceSupport {
     private final CheckpointStore checkpoints;
     private final InFlightJobs inFlight;
     private final Leases leases;
+    private final KeySequencers keySequencers;
+    private final OwnDeletes ownDeletes;
     private final Ping ping;
     private final AutoCloseable resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
-                         Leases leases, Ping ping, AutoCloseable resources) {
+                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, Ping ping,
+                         AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
         this.checkpoints = checkpoints;
         this.inFlight = inFlight;
         this.leases = leases;
+        this.keySequencers = keySequencers;
+        this.ownDeletes = ownDeletes;
         this.ping = ping;
         this.resources = resources;
     }
@@ -80,7 +85,7 @@ public final class StateBackend extends ServiceSupport {
     private static StateBackend jdbc(StateSettings.Kind kind, JobStore jobs, DataSource dataSource, Duration ttl,
                                      AutoCloseable resources) {
         return new StateBackend(kind, jobs, new JdbcCheckpointStore(dataSource), new JdbcInFlightJobs(dataSource, ttl),
-                new JdbcLeases(dataSource), () -> {
+                new JdbcLeases(dataSource), new JdbcKeySequencers(dataSource), new JdbcOwnDeletes(dataSource), () -> {
                     try (Connection c = dataSource.getConnection()) {
                         if (!c.isValid(5)) {
                             throw new IllegalStateException("connection is not valid");
@@ -104,6 +109,9 @@ public final class StateBackend extends ServiceSupport {
                 new DynamoDbCheckpointStore(client, jobTable),
                 new DynamoDbInFlightJobs(client, settings.inFlightTable(), settings.inFlightTtl()),
                 new DynamoDbLeases(client, jobTable),
+                // Per-key event state expires: it lives in the in-flight table, which has TTL.
+                new DynamoDbKeySequencers(client, settings.inFlightTable(), java.time.Clock.systemUTC()),
+                new DynamoDbOwnDeletes(client, settings.inFlightTable(), Duration.ofHours(1), java.time.Clock.systemUTC()),
                 () -> client.describeTable(b -> b.tableName(jobTable)), client);
     }
 
@@ -149,6 +157,16 @@ public final class StateBackend extends ServiceSupport {
 
     public Leases leases() {
         return leases;
+    }
+
+    /** The sequencer of the last S3 event applied per pair and source key. */
+    public KeySequencers keySequencers() {
+        return keySequencers;
+    }
+
+    /** Deletes the replicator made in two-way pairs, until their echo event comes back. */
+    public OwnDeletes ownDeletes() {
+        return ownDeletes;
     }
 
     /**

@@ -113,6 +113,10 @@ public class S3Clients implements AutoCloseable {
      * (S3-compatible stores have no STS and send no events the guard would check).
      */
     public WriterIdentity identity(String side, EndpointSpec spec) {
+        if ("none".equals(spec.identity())) {
+            // The loop guard's principal layer is off for this side (its writers cannot be told apart).
+            return null;
+        }
         if (spec.identity() != null) {
             return new WriterIdentity(spec.identity(), null, null, "configured");
         }

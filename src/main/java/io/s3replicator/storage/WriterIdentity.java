@@ -12,13 +12,27 @@ package io.s3replicator.storage;
  */
 public record WriterIdentity(String principalId, String arn, String account, String origin) {
 
-    /** True when an S3 event's principal id names this identity (with or without the "AWS:" prefix). */
+    /**
+     * True when an S3 event's principal id names this identity (with or without the "AWS:"
+     * prefix). A configured identity may list several ids, comma-separated (an IAM user id, a
+     * role session "AROA...:session", an access key id as S3-compatible stores report it); a
+     * role id without a session matches every session of that role.
+     */
     public boolean matches(String eventPrincipalId) {
         if (eventPrincipalId == null) {
             return false;
         }
-        String bare = eventPrincipalId.startsWith("AWS:") ? eventPrincipalId.substring(4) : eventPrincipalId;
-        String mine = principalId.startsWith("AWS:") ? principalId.substring(4) : principalId;
-        return bare.equals(mine);
+        String bare = strip(eventPrincipalId.strip());
+        for (String id : principalId.split(",")) {
+            String mine = strip(id.strip());
+            if (!mine.isEmpty() && (bare.equals(mine) || (!mine.contains(":") && bare.startsWith(mine + ":")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String strip(String id) {
+        return id.startsWith("AWS:") ? id.substring(4) : id;
     }
 }

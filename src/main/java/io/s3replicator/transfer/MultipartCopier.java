@@ -232,8 +232,8 @@ public class MultipartCopier {
     /** A multipart upload carries no metadata by itself: everything is set here. */
     private static CreateMultipartUploadRequest create(S3Client source, ReplicationPair pair, Job job,
                                                        String destinationKey, String etag, HeadObjectResponse head) {
-        Map<String, String> metadata = new HashMap<>(head.metadata());
-        metadata.put(ObjectCopier.SOURCE_ETAG_MARKER, etag);
+        Map<String, String> metadata = ObjectCopier.markers(head.metadata(), job, etag, head.versionId(),
+                head.lastModified());
         CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
                 .bucket(pair.destination().bucket()).key(destinationKey)
                 .contentType(head.contentType())

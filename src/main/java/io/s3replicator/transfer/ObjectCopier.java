@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -39,6 +40,13 @@ import java.util.regex.Pattern;
 public class ObjectCopier {
     /** User metadata the replicator writes on every copy: the source ETag it came from. */
     public static final String SOURCE_ETAG_MARKER = "source-etag";
+    /** User metadata: the source version id a copy was made from, when the source is versioned. */
+    public static final String SOURCE_VERSION_MARKER = "source-version-id";
+    /**
+     * User metadata: when the original object was written (ISO-8601). A copy of a copy keeps the
+     * original's; two-way sync compares these, not the copies' own last-modified times.
+     */
+    public static final String SOURCE_MTIME_MARKER = "source-mtime";
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
     /** Times a job follows a source that changes under it before giving up. */
     private static final int MAX_SOURCE_CHANGES = 3;
@@ -133,7 +141,7 @@ public class ObjectCopier {
                     .contentLanguage(meta.contentLanguage())
                     .contentDisposition(meta.contentDisposition())
                     .cacheControl(meta.cacheControl())
-                    .metadata(withMarker(meta.metadata(), etag));
+                    .metadata(markers(meta.metadata(), job, etag, meta.versionId(), meta.lastModified()));
             if (meta.expiresString() != null) {
                 put.overrideConfiguration(o -> o.putHeader("Expires", meta.expiresString()));
             }
@@ -174,7 +182,7 @@ public class ObjectCopier {
                 .contentLanguage(head.contentLanguage())
                 .contentDisposition(head.contentDisposition())
                 .cacheControl(head.cacheControl())
-                .metadata(withMarker(head.metadata(), etag));
+                .metadata(markers(head.metadata(), job, etag, head.versionId(), head.lastModified()));
         if (head.expiresString() != null) {
             copy.overrideConfiguration(o -> o.putHeader("Expires", head.expiresString()));
         }
@@ -202,10 +210,42 @@ public class ObjectCopier {
         }
     }
 
-    private static Map<String, String> withMarker(Map<String, String> metadata, String etag) {
+    /**
+     * The source's user metadata plus the markers: the source ETag, the source version id (when
+     * versioned) and the original's write time. That time is the event's (millisecond precise) when
+     * the copy is exactly the version an event announced, else the source's last-modified; a
+     * source that is itself a copy passes its own original's time on.
+     */
+    static Map<String, String> markers(Map<String, String> metadata, Job job, String etag, String versionId,
+                                       Instant lastModified) {
         Map<String, String> out = new HashMap<>(metadata);
         out.put(SOURCE_ETAG_MARKER, etag);
+        if (versionId != null && !versionId.isEmpty() && !"null".equals(versionId)) {
+            out.put(SOURCE_VERSION_MARKER, versionId);
+        } else {
+            out.remove(SOURCE_VERSION_MARKER);
+        }
+        if (!out.containsKey(SOURCE_MTIME_MARKER)) {
+            Instant written = "EVENT".equals(job.origin()) && etag.equals(job.etag()) && job.firstSeen() > 0
+                    ? Instant.ofEpochMilli(job.firstSeen()) : lastModified;
+            if (written != null) {
+                out.put(SOURCE_MTIME_MARKER, written.toString());
+            }
+        }
         return out;
+    }
+
+    /** When the original of this object was written: its source-mtime marker, else its own last-modified. */
+    public static Instant originalTime(Map<String, String> metadata, Instant lastModified) {
+        String marker = metadata.get(SOURCE_MTIME_MARKER);
+        if (marker != null) {
+            try {
+                return Instant.parse(marker);
+            } catch (java.time.format.DateTimeParseException e) {
+                // not ours after all: fall back to the object's own time
+            }
+        }
+        return lastModified;
     }
 
     private static String quoted(String etag) {

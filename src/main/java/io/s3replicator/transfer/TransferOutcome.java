@@ -15,6 +15,10 @@ public record TransferOutcome(Outcome outcome, String reason, long bytes, String
         return new TransferOutcome(Outcome.COPIED, null, bytes, path);
     }
 
+    public static TransferOutcome deleted(String reason) {
+        return new TransferOutcome(Outcome.DELETED, reason, 0, null);
+    }
+
     public static TransferOutcome skipped(String reason) {
         return new TransferOutcome(Outcome.SKIPPED, reason, 0, null);
     }

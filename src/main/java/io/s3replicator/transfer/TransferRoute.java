@@ -43,6 +43,7 @@ public class TransferRoute extends RouteBuilder {
     private final JobRecorder recorder;
     private final InFlightJobs inFlight;
     private final long multipartThreshold;
+    private JobPlanner planner;
 
     public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
                          InFlightJobs inFlight, long multipartThreshold) {
@@ -55,6 +56,12 @@ public class TransferRoute extends RouteBuilder {
         this.inFlight = inFlight;
     }
 
+    /** The DECIDE step between the in-flight check and the copy (required). */
+    public TransferRoute planner(JobPlanner value) {
+        this.planner = value;
+        return this;
+    }
+
     @Override
     public void configure() {
         from(queue.consumerUri(concurrency)).routeId("transfer")
@@ -64,10 +71,15 @@ public class TransferRoute extends RouteBuilder {
             .choice()
                 .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                     .process(e -> record(e, Outcome.SKIPPED, "duplicate of a job in flight", 0, null))
+                    .process(e -> planner.duplicate(e))
                     .process(queue::finished)
                 .otherwise()
                     .setProperty(KEY_OWNER, constant(true))
+                    // DECIDE (stale events, versions, deletes, two-way); may settle the job with an outcome.
+                    .process(e -> planner.plan(e))
                     .choice()
+                        .when(exchangeProperty(OUTCOME).isNotNull())
+                            .log(org.apache.camel.LoggingLevel.TRACE, "planned: ${exchangeProperty." + OUTCOME + "}")
                         .when(method(this, "needsMultipart"))
                             .to(MultipartRoute.ENDPOINT)
                         .otherwise()

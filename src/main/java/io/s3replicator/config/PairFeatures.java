@@ -1,0 +1,53 @@
+package io.s3replicator.config;
+
+import io.s3replicator.decide.IgnoreList;
+
+/**
+ * What a pair does beyond copying on its diff schedule: S3 events, deletes, two-way sync, the
+ * ignore list and the three versioning switches of 3GSync. All off by default.
+ *
+ * @param events          SQS queue (name or URL) the source bucket's S3 notifications arrive on; null for none
+ * @param eventsDlq       SQS queue (name or URL) unparsable event messages are moved to, with the
+ *                        reason as a message attribute; null: they stay on the events queue (its
+ *                        own redrive policy moves them after its maxReceiveCount)
+ * @param deletes         apply ObjectRemoved events at the destination
+ * @param twoWay          this pair is one half of a two-way pair: never copy an older object over a
+ *                        newer one (latest last-modified wins, ties by ETag), never copy back what
+ *                        the replicator wrote
+ * @param ignore          {@code bucket/key} patterns never copied (3GSync ignore list)
+ * @param compareVersions the diff also compares the source's version id with the one the
+ *                        destination copy was made from ({@code source-version-id} metadata)
+ * @param refreshVersion  before copying, look up the source's current version and copy that one
+ * @param getByVersion    read the source by the version id a job names (default true): the copy is
+ *                        exactly the version the event announced
+ */
+public record PairFeatures(String events, String eventsDlq, boolean deletes, boolean twoWay, IgnoreList ignore,
+                           boolean compareVersions, boolean refreshVersion, boolean getByVersion) {
+
+    public static final PairFeatures NONE = new PairFeatures(null, null, false, false, IgnoreList.NONE, false,
+            false, true);
+
+    public boolean hasEvents() {
+        return events != null && !events.isBlank();
+    }
+
+    public PairFeatures withEvents(String queue, String dlq) {
+        return new PairFeatures(queue, dlq, deletes, twoWay, ignore, compareVersions, refreshVersion, getByVersion);
+    }
+
+    public PairFeatures withDeletes(boolean value) {
+        return new PairFeatures(events, eventsDlq, value, twoWay, ignore, compareVersions, refreshVersion, getByVersion);
+    }
+
+    public PairFeatures withTwoWay(boolean value) {
+        return new PairFeatures(events, eventsDlq, deletes, value, ignore, compareVersions, refreshVersion, getByVersion);
+    }
+
+    public PairFeatures withIgnore(IgnoreList value) {
+        return new PairFeatures(events, eventsDlq, deletes, twoWay, value, compareVersions, refreshVersion, getByVersion);
+    }
+
+    public PairFeatures withVersions(boolean compare, boolean refresh, boolean byVersion) {
+        return new PairFeatures(events, eventsDlq, deletes, twoWay, ignore, compare, refresh, byVersion);
+    }
+}

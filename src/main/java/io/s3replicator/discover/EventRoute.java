@@ -1,0 +1,133 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.decide.EventDecider;
+import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobCodec;
+import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.storage.S3Errors;
+import io.s3replicator.storage.WriterIdentity;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DISCOVER from S3 events: one route per pair with an {@code events} queue. It long-polls the
+ * queue (camel-aws2-sqs, small batches), reads each message in any of its envelopes
+ * ({@link S3EventParser}), decides which records become jobs ({@link EventDecider}) and sends
+ * them to the job queue, fire and forget like the diff. The message is deleted from the
+ * events queue only once all its jobs are enqueued: a failure leaves it for redelivery.
+ *
+ * <p>A message that is not an S3 event (poison) is moved to the pair's {@code eventsDlq} with
+ * the reason as a message attribute, or, without one, left on the queue for its own redrive
+ * policy to move after its maxReceiveCount.
+ */
+public class EventRoute extends RouteBuilder {
+    /** Message attributes on a poison event moved to the events DLQ (as on the job queue's DLQ). */
+    public static final String REASON = "reason";
+    public static final String PAIR = "pair";
+    public static final String FAILED_AT = "failedAt";
+    /** camel-aws2-sqs deletes the message on completion when this exchange property is true. */
+    static final String DELETE = "CamelAwsSqsDeleteFiltered";
+    private static final String JOBS = "S3ReplicatorEventJobs";
+    private static final Logger LOG = LoggerFactory.getLogger(EventRoute.class);
+
+    /** How the route reads its queue. */
+    public record Polling(int waitSeconds, int batch, int consumers) {
+    }
+
+    private final ReplicationPair pair;
+    private final WriterIdentity identity;
+    private final EventDecider decider;
+    private final String queueUri;
+    private final SqsClient sqs;
+    private final String clientBean;
+    private final Polling polling;
+
+    /**
+     * @param identity   who the replicator writes to the pair's source as (loop guard layer 1), or null
+     * @param queueUri   the job queue endpoint
+     * @param sqs        the client bound as {@code clientBean} (used for the DLQ)
+     */
+    public EventRoute(ReplicationPair pair, WriterIdentity identity, EventDecider decider, String queueUri,
+                      SqsClient sqs, String clientBean, Polling polling) {
+        this.pair = pair;
+        this.identity = identity;
+        this.decider = decider;
+        this.queueUri = queueUri;
+        this.sqs = sqs;
+        this.clientBean = clientBean;
+        this.polling = polling;
+    }
+
+    public static String routeId(ReplicationPair pair) {
+        return "events-" + pair.id();
+    }
+
+    /** The aws2-sqs consumer endpoint of a queue given by name or URL. */
+    static String consumerUri(String queue, String clientBean, Polling polling) {
+        boolean url = queue.startsWith("http://") || queue.startsWith("https://");
+        String name = url ? queue.substring(queue.lastIndexOf('/') + 1) : queue;
+        return "aws2-sqs://" + name + "?amazonSQSClient=#" + clientBean
+                + (url ? "&queueUrl=RAW(" + queue + ")" : "")
+                + "&autoCreateQueue=false"
+                // Deleted only when the route says so (all jobs enqueued, or poison moved to the DLQ).
+                + "&deleteAfterRead=false&deleteIfFiltered=true"
+                + "&waitTimeSeconds=" + polling.waitSeconds()
+                + "&maxMessagesPerPoll=" + polling.batch()
+                + "&concurrentConsumers=" + polling.consumers()
+                + "&messageAttributeNames=All"
+                + "&greedy=true&delay=0";
+    }
+
+    @Override
+    public void configure() {
+        from(consumerUri(pair.features().events(), clientBean, polling)).routeId(routeId(pair))
+            .onException(PoisonMessageException.class).handled(true).process(this::poison).end()
+            .process(this::decide)
+            .split(exchangeProperty(JOBS)).stopOnException()
+                .to(ExchangePattern.InOnly, queueUri)
+            .end()
+            .setProperty(DELETE, constant(true));
+    }
+
+    private void decide(Exchange exchange) {
+        List<S3Event> events = S3EventParser.parse(exchange.getIn().getBody(String.class));
+        List<Job> jobs = decider.jobs(pair, identity, events);
+        exchange.setProperty(JOBS, jobs.stream().map(JobCodec::toJson).toList());
+    }
+
+    private void poison(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = S3Errors.describe(e);
+        decider.poison(pair);
+        String dlq = pair.features().eventsDlq();
+        if (dlq == null) {
+            LOG.error("pair {}: event message is not an S3 event, left on the events queue for its redrive policy: {}",
+                    pair.id(), reason);
+            return;
+        }
+        String dlqUrl = dlq.startsWith("http://") || dlq.startsWith("https://") ? dlq
+                : sqs.getQueueUrl(b -> b.queueName(dlq)).queueUrl();
+        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(exchange.getIn().getBody(String.class))
+                .messageAttributes(Map.of(
+                        REASON, text(reason),
+                        PAIR, text(pair.id()),
+                        FAILED_AT, text(Instant.now().toString()))));
+        LOG.error("pair {}: event message is not an S3 event, moved to {}: {}", pair.id(), dlq, reason);
+        exchange.setProperty(DELETE, true);
+    }
+
+    private static MessageAttributeValue text(String value) {
+        String v = value == null || value.isEmpty() ? "-" : value.length() > 1000 ? value.substring(0, 1000) : value;
+        return MessageAttributeValue.builder().dataType("String").stringValue(v).build();
+    }
+}

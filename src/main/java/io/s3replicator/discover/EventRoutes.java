@@ -1,0 +1,62 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.config.PairRegistry;
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.decide.EventDecider;
+import io.s3replicator.storage.S3Clients;
+import io.s3replicator.storage.WriterIdentity;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.util.function.Supplier;
+
+/**
+ * Adds one {@link EventRoute} per pair that names an {@code events} queue, once the pairs are
+ * loaded (pairs arrive as templated routes, validated while the context starts).
+ */
+public class EventRoutes implements StartupListener {
+    private static final Logger LOG = LoggerFactory.getLogger(EventRoutes.class);
+
+    private final PairRegistry pairs;
+    private final S3Clients clients;
+    private final EventDecider decider;
+    private final String queueUri;
+    private final Supplier<SqsClient> sqs;
+    private final String clientBean;
+    private final EventRoute.Polling polling;
+
+    /** @param sqs the SQS client bound as {@code clientBean}, created on first use (only pairs with events need it) */
+    public EventRoutes(PairRegistry pairs, S3Clients clients, EventDecider decider, String queueUri,
+                       Supplier<SqsClient> sqs, String clientBean, EventRoute.Polling polling) {
+        this.pairs = pairs;
+        this.clients = clients;
+        this.decider = decider;
+        this.queueUri = queueUri;
+        this.sqs = sqs;
+        this.clientBean = clientBean;
+        this.polling = polling;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // routes added while the context is still starting would stay in the model unstarted
+    }
+
+    /** Once the context runs, routes added to it start at once. */
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+        for (ReplicationPair pair : pairs.all()) {
+            if (!pair.features().hasEvents() || context.getRoute(EventRoute.routeId(pair)) != null) {
+                continue;
+            }
+            // Loop guard layer 1 needs to know who the replicator writes to this source as; only two-way pairs use it.
+            WriterIdentity identity = pair.features().twoWay() ? clients.identity("source", pair.source().endpoint()) : null;
+            context.addRoutes(new EventRoute(pair, identity, decider, queueUri, sqs.get(), clientBean, polling));
+            LOG.info("pair {}: reading S3 events from {}{}", pair.id(), pair.features().events(),
+                    identity == null ? "" : " (dropping events caused by " + identity.principalId() + ")");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.s3replicator.transfer;
+
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.decide.OwnDeleteLocation;
+import io.s3replicator.queue.Job;
+import io.s3replicator.state.OwnDeletes;
+import io.s3replicator.storage.S3Clients;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * TRANSFER for DELETE jobs (an ObjectRemoved event, or the diff finding a copy whose source is
+ * gone), applied only when the pair has deletes on. A delete never removes:
+ * <ul>
+ *   <li>anything outside the pair's prefixes;</li>
+ *   <li>a destination object newer than the event: its original write time (the source-mtime
+ *       marker, millisecond precise, or its own last-modified, to the second, where a tie counts
+ *       as newer) must be before the event's time;</li>
+ *   <li>anything while the source holds the key again (re-created after the delete: its create
+ *       event or the next diff copies it);</li>
+ *   <li>for diff deletes, an object the replicator did not write (no source-etag marker).</li>
+ * </ul>
+ * In a two-way pair the delete is recorded first ({@link OwnDeletes}), so its echo on the other
+ * side is recognised.
+ */
+public class ObjectDeleter {
+    private final S3Clients clients;
+    private final OwnDeletes ownDeletes;
+
+    public ObjectDeleter(S3Clients clients, OwnDeletes ownDeletes) {
+        this.clients = clients;
+        this.ownDeletes = ownDeletes;
+    }
+
+    public TransferOutcome delete(ReplicationPair pair, Job job) {
+        if (!pair.features().deletes()) {
+            return TransferOutcome.skipped("deletes disabled for this pair");
+        }
+        String destinationKey = pair.destinationKey(job.key());
+        if (!pair.inSourcePrefix(job.key()) || !destinationKey.startsWith(pair.destination().prefix())) {
+            return TransferOutcome.skipped("outside the pair's prefix: not deleted");
+        }
+        S3Client destination = clients.client("destination", pair.destination().endpoint());
+        String bucket = pair.destination().bucket();
+        HeadObjectResponse dst = SourceAndDestination.head(destination, bucket, destinationKey, null);
+        if (dst == null) {
+            return TransferOutcome.skipped("already absent at the destination");
+        }
+        if (job.reason() == Job.Reason.EXTRA_AT_DESTINATION && SourceAndDestination.marker(dst) == null) {
+            return TransferOutcome.skipped("destination object was not written by the replicator: not deleted");
+        }
+        S3Client source = clients.client("source", pair.source().endpoint());
+        if (SourceAndDestination.head(source, pair.source().bucket(), job.key(), null) != null) {
+            return TransferOutcome.skipped("source exists again: not deleted");
+        }
+        if (newerThan(dst, Instant.ofEpochMilli(job.firstSeen()))) {
+            return TransferOutcome.skipped("destination is newer than the delete: not deleted");
+        }
+        if (pair.dryRun()) {
+            return new TransferOutcome(io.s3replicator.state.JobResult.Outcome.DRY_RUN, "dry run: would delete", 0, null);
+        }
+        String location = OwnDeleteLocation.of(pair.destination());
+        if (pair.features().twoWay()) {
+            ownDeletes.deleting(location, destinationKey, Instant.now());
+        }
+        try {
+            destination.deleteObject(b -> b.bucket(bucket).key(destinationKey));
+        } catch (RuntimeException e) {
+            if (pair.features().twoWay()) {
+                ownDeletes.forget(location, destinationKey);
+            }
+            throw e;
+        }
+        return TransferOutcome.deleted(null);
+    }
+
+    /** Ties count as newer: when in doubt, keep the object. */
+    static boolean newerThan(HeadObjectResponse dst, Instant event) {
+        Instant written = SourceAndDestination.originalTime(dst);
+        if (written == null) {
+            return false;
+        }
+        boolean precise = dst.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && written.getNano() % 1_000_000_000 != 0;
+        return precise ? !written.isBefore(event) : !written.isBefore(event.truncatedTo(ChronoUnit.SECONDS));
+    }
+}

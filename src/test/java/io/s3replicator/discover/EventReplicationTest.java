@@ -1,0 +1,351 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.observe.ReplicatorMetrics;
+import io.s3replicator.testing.Buckets;
+import io.s3replicator.testing.ElasticMq;
+import io.s3replicator.testing.RunningReplicator;
+import io.s3replicator.testing.S3Events;
+import io.s3replicator.testing.S3Events.Event;
+import io.s3replicator.testing.TwoEndpoints;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.s3replicator.testing.RunningReplicator.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** S3 events from SQS (ElasticMQ) replicate creates, overwrites and deletes within seconds. */
+class EventReplicationTest extends TwoEndpoints {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    final SqsClient sqs = ElasticMq.client();
+    final AtomicLong sequencer = new AtomicLong(0x0055AED6DCD90281L);
+    RunningReplicator replicator;
+    String a;
+    String b;
+    String queue;
+    String queueUrl;
+
+    @AfterEach
+    void stop() {
+        if (replicator != null) {
+            replicator.close();
+        }
+    }
+
+    /** A source bucket, a destination bucket, an events queue, and a replicator with one pair. */
+    void start(boolean versionedSource, String... parameters) throws Exception {
+        a = Buckets.create(src, "ev-src");
+        b = Buckets.create(dst, "ev-dst");
+        if (versionedSource) {
+            // S3Mock: versioning must be on before the first object is written.
+            src.putBucketVersioning(r -> r.bucket(a).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
+        queue = ElasticMq.uniqueName("events");
+        queueUrl = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
+        StringBuilder extra = new StringBuilder();
+        for (int i = 0; i < parameters.length; i += 2) {
+            extra.append("      - {name: ").append(parameters[i]).append(", value: \"").append(parameters[i + 1])
+                    .append("\"}\n");
+        }
+        replicator = RunningReplicator.start(state, """
+                - templatedRoute:
+                    routeTemplateRef: replication-pair
+                    routeId: ev
+                    parameters:
+                      - {name: source, value: "s3://%s?endpoint=%s"}
+                      - {name: destination, value: "s3://%s/copy/?endpoint=%s"}
+                      - {name: schedule, value: "0 0 0 1 1 ? 2099"}
+                      - {name: events, value: "%s"}
+                """.formatted(a, srcEndpoint, b, dstEndpoint, queue) + extra, Map.of());
+    }
+
+    String seq() {
+        return String.format("%018X", sequencer.incrementAndGet());
+    }
+
+    Event put(String key, String content) {
+        var r = src.putObject(p -> p.bucket(a).key(key), RequestBody.fromString(content));
+        return Event.created(a, key, content.length(), r.eTag().replace("\"", ""), seq()).withVersion(r.versionId());
+    }
+
+    Event delete(String key) {
+        src.deleteObject(d -> d.bucket(a).key(key));
+        return Event.deleted(a, key, seq());
+    }
+
+    void publish(String body) {
+        sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody(body));
+    }
+
+    String destination(String key) {
+        try {
+            return new String(Buckets.get(dst, b, "copy/" + key));
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
+    double events(String result, String reason) {
+        return replicator.count(ReplicatorMetrics.EVENTS, "pair", "ev", "result", result, "reason", reason);
+    }
+
+    double skipped(String reason) {
+        return replicator.count(ReplicatorMetrics.OBJECTS, "pair", "ev", "outcome", "SKIPPED", "reason", reason);
+    }
+
+    /** The events queue has no message left, visible or in flight: every event was handled and deleted. */
+    void awaitQueueDrained() throws InterruptedException {
+        await("events queue drained", WAIT, () -> {
+            Map<QueueAttributeName, String> q = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+            return "0".equals(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    && "0".equals(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        });
+    }
+
+    @Test
+    void creates_and_overwrites_replicate_from_every_envelope_with_url_encoded_keys() throws Exception {
+        start(false);
+        publish(S3Events.direct(put("direct dir/a b+c.txt", "direct")));
+        publish(S3Events.sns(S3Events.direct(put("sns/ünï cödé.txt", "sns"))));
+        // SNS raw message delivery hands the S3 JSON on unchanged.
+        publish(S3Events.direct(put("raw/x=1&y=2;z.txt", "raw")));
+        publish(S3Events.eventBridge(put("eventbridge/p q%r.txt", "eventbridge")));
+
+        await("four copies", WAIT, () -> Buckets.keys(dst, b).size() == 4);
+        assertThat(destination("direct dir/a b+c.txt")).isEqualTo("direct");
+        assertThat(destination("sns/ünï cödé.txt")).isEqualTo("sns");
+        assertThat(destination("raw/x=1&y=2;z.txt")).isEqualTo("raw");
+        assertThat(destination("eventbridge/p q%r.txt")).isEqualTo("eventbridge");
+
+        publish(S3Events.direct(put("direct dir/a b+c.txt", "overwritten")));
+        await("overwrite", WAIT, () -> "overwritten".equals(destination("direct dir/a b+c.txt")));
+        awaitQueueDrained();
+        assertThat(events("accepted", "create")).isEqualTo(5);
+    }
+
+    @Test
+    void deletes_are_off_by_default_and_counted() throws Exception {
+        start(false);
+        publish(S3Events.direct(put("k.txt", "v")));
+        await("copy", WAIT, () -> "v".equals(destination("k.txt")));
+        publish(S3Events.direct(delete("k.txt")));
+        await("delete event dropped", WAIT, () -> events("dropped", "deletes_disabled") == 1);
+        awaitQueueDrained();
+        assertThat(destination("k.txt")).isEqualTo("v");
+    }
+
+    @Test
+    void deletes_replicate_when_enabled_from_s3_sns_and_eventbridge_events() throws Exception {
+        start(false, "deletes", "true");
+        for (String k : List.of("d1 x.txt", "d2+y.txt", "d3.txt")) {
+            publish(S3Events.direct(put(k, k)));
+        }
+        await("copies", WAIT, () -> Buckets.keys(dst, b).size() == 3);
+        publish(S3Events.direct(delete("d1 x.txt")));
+        publish(S3Events.sns(S3Events.direct(delete("d2+y.txt").withName("ObjectRemoved:DeleteMarkerCreated"))));
+        publish(S3Events.eventBridge(delete("d3.txt")));
+        await("deleted", WAIT, () -> Buckets.keys(dst, b).isEmpty());
+        assertThat(replicator.count(ReplicatorMetrics.OBJECTS, "pair", "ev", "outcome", "DELETED")).isEqualTo(3);
+    }
+
+    @Test
+    void a_delete_never_removes_a_destination_object_newer_than_the_event() throws Exception {
+        start(false, "deletes", "true");
+        publish(S3Events.direct(put("k.txt", "v1")));
+        await("copy", WAIT, () -> "v1".equals(destination("k.txt")));
+        Event removed = delete("k.txt").at(Instant.now().minusSeconds(30));
+        // Someone wrote the destination after the delete happened at the source.
+        Buckets.put(dst, b, "copy/k.txt", "written at the destination later");
+        publish(S3Events.direct(removed));
+        await("delete skipped", WAIT, () -> skipped("destination_newer") == 1);
+        assertThat(destination("k.txt")).isEqualTo("written at the destination later");
+    }
+
+    @Test
+    void a_delete_never_leaves_the_pairs_prefix() throws Exception {
+        start(false, "deletes", "true");
+        // Restart on a prefixed source: events for keys outside it are rejected, never deleted.
+        replicator.close();
+        String queue2 = ElasticMq.uniqueName("events");
+        String url2 = sqs.createQueue(r -> r.queueName(queue2)).queueUrl();
+        replicator = RunningReplicator.start(state.resolve("second"), """
+                - templatedRoute:
+                    routeTemplateRef: replication-pair
+                    routeId: ev
+                    parameters:
+                      - {name: source, value: "s3://%s/logs/?endpoint=%s"}
+                      - {name: destination, value: "s3://%s/copy/?endpoint=%s"}
+                      - {name: schedule, value: "0 0 0 1 1 ? 2099"}
+                      - {name: events, value: "%s"}
+                      - {name: deletes, value: "true"}
+                """.formatted(a, srcEndpoint, b, dstEndpoint, queue2), Map.of());
+        Buckets.put(dst, b, "copy/other.txt", "must stay");
+        Buckets.put(dst, b, "copy/logs/other.txt", "must stay too");
+        sqs.sendMessage(m -> m.queueUrl(url2).messageBody(S3Events.direct(Event.deleted(a, "other.txt", seq()))));
+        sqs.sendMessage(m -> m.queueUrl(url2).messageBody(S3Events.direct(Event.deleted("another-bucket", "logs/other.txt", seq()))));
+        await("rejected", WAIT, () -> replicator.count(ReplicatorMetrics.EVENTS, "reason", "outside_prefix") == 1
+                && replicator.count(ReplicatorMetrics.EVENTS, "reason", "other_bucket") == 1);
+        assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrder("copy/other.txt", "copy/logs/other.txt");
+    }
+
+    @Test
+    void an_out_of_order_older_event_is_dropped() throws Exception {
+        start(true);
+        Event v1 = put("k.txt", "version 1");
+        Event v2 = put("k.txt", "version 2");
+        publish(S3Events.direct(v2));
+        await("v2 copied", WAIT, () -> "version 2".equals(destination("k.txt")));
+        // The older event arrives late: copying its version (by version id) would go backwards.
+        publish(S3Events.direct(v1));
+        await("v1 dropped", WAIT, () -> skipped("stale") == 1);
+        assertThat(destination("k.txt")).isEqualTo("version 2");
+    }
+
+    @Test
+    void a_late_create_event_does_not_resurrect_a_deleted_object() throws Exception {
+        start(true, "deletes", "true");
+        Event created = put("k.txt", "v");
+        Event deleted = delete("k.txt");
+        publish(S3Events.direct(created));
+        await("copied", WAIT, () -> "v".equals(destination("k.txt")));
+        publish(S3Events.direct(deleted));
+        await("deleted", WAIT, () -> destination("k.txt") == null);
+        // SQS redelivers the create (at least once): by version id it could still be read.
+        publish(S3Events.direct(created));
+        await("dropped", WAIT, () -> skipped("stale") == 1);
+        assertThat(destination("k.txt")).isNull();
+    }
+
+    @Test
+    void a_versioned_source_is_copied_by_the_version_id_the_event_names() throws Exception {
+        start(true);
+        Event v1 = put("k.txt", "version 1");
+        put("k.txt", "version 2");
+        publish(S3Events.direct(v1));
+        await("copied", WAIT, () -> destination("k.txt") != null);
+        assertThat(destination("k.txt")).isEqualTo("version 1");
+        HeadObjectResponse head = dst.headObject(h -> h.bucket(b).key("copy/k.txt"));
+        assertThat(head.metadata()).containsEntry("source-version-id", v1.versionId())
+                .containsEntry("source-etag", v1.etag());
+    }
+
+    @Test
+    void refresh_version_copies_the_current_version_instead() throws Exception {
+        start(true, "refreshVersion", "true");
+        Event v1 = put("k.txt", "version 1");
+        Event v2 = put("k.txt", "version 2");
+        publish(S3Events.direct(v1));
+        await("copied", WAIT, () -> destination("k.txt") != null);
+        assertThat(destination("k.txt")).isEqualTo("version 2");
+        assertThat(dst.headObject(h -> h.bucket(b).key("copy/k.txt")).metadata())
+                .containsEntry("source-version-id", v2.versionId());
+    }
+
+    @Test
+    void get_by_version_off_reads_the_latest() throws Exception {
+        start(true, "getByVersion", "false");
+        Event v1 = put("k.txt", "version 1");
+        put("k.txt", "version 2");
+        publish(S3Events.direct(v1));
+        await("copied", WAIT, () -> destination("k.txt") != null);
+        assertThat(destination("k.txt")).isEqualTo("version 2");
+    }
+
+    @Test
+    void test_events_other_buckets_and_ignored_keys_are_dropped_and_counted() throws Exception {
+        start(false, "ignore", "*/tmp/*,*.part");
+        publish(S3Events.testEvent(a));
+        publish(S3Events.sns(S3Events.testEvent(a)));
+        publish(S3Events.direct(put("tmp/x.txt", "x")));
+        publish(S3Events.direct(put("y.part", "y")));
+        publish(S3Events.direct(Event.created("other-bucket", "z.txt", 1, "0cc175b9c0f1b6a831c399e269772661", seq())));
+        publish(S3Events.direct(put("kept.txt", "k")));
+        await("kept copied", WAIT, () -> "k".equals(destination("kept.txt")));
+        awaitQueueDrained();
+        assertThat(events("dropped", "test_event")).isEqualTo(2);
+        assertThat(events("dropped", "ignored")).isEqualTo(2);
+        assertThat(events("dropped", "other_bucket")).isEqualTo(1);
+        assertThat(Buckets.keys(dst, b)).containsExactly("copy/kept.txt");
+    }
+
+    @Test
+    void bad_event_json_goes_to_the_events_dlq_with_its_reason() throws Exception {
+        String dlq = ElasticMq.uniqueName("events-dlq");
+        String dlqUrl = sqs.createQueue(r -> r.queueName(dlq)).queueUrl();
+        start(false, "eventsDlq", dlq);
+        publish("{\"Records\": [ not json");
+        publish(S3Events.direct(put("after.txt", "after")));
+        List<Message> dead = receive(dlqUrl);
+        assertThat(dead).singleElement().satisfies(m -> {
+            assertThat(m.body()).isEqualTo("{\"Records\": [ not json");
+            assertThat(m.messageAttributes().get("reason").stringValue()).startsWith("not an S3 event (invalid JSON)");
+            assertThat(m.messageAttributes().get("pair").stringValue()).isEqualTo("ev");
+        });
+        await("the good event after it still replicates", WAIT, () -> "after".equals(destination("after.txt")));
+        awaitQueueDrained();
+        assertThat(events("dropped", "poison")).isEqualTo(1);
+    }
+
+    @Test
+    void without_an_events_dlq_bad_json_stays_for_the_queues_redrive_policy() throws Exception {
+        a = Buckets.create(src, "ev-src");
+        b = Buckets.create(dst, "ev-dst");
+        queue = ElasticMq.uniqueName("events");
+        String dlq = ElasticMq.uniqueName("events-redrive");
+        queueUrl = ElasticMq.createWithDlq(sqs, queue, dlq, 2, 1);
+        replicator = RunningReplicator.start(state, """
+                - templatedRoute:
+                    routeTemplateRef: replication-pair
+                    routeId: ev
+                    parameters:
+                      - {name: source, value: "s3://%s?endpoint=%s"}
+                      - {name: destination, value: "s3://%s?endpoint=%s"}
+                      - {name: schedule, value: "0 0 0 1 1 ? 2099"}
+                      - {name: events, value: "%s"}
+                """.formatted(a, srcEndpoint, b, dstEndpoint, queueUrl), Map.of());
+        publish("not json at all");
+        String dlqUrl = sqs.getQueueUrl(r -> r.queueName(dlq)).queueUrl();
+        assertThat(receive(dlqUrl)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("not json at all"));
+        assertThat(events("dropped", "poison")).isGreaterThanOrEqualTo(2);
+    }
+
+    List<Message> receive(String url) throws InterruptedException {
+        List<Message>[] got = new List[1];
+        await("a message on " + url, WAIT, () -> {
+            got[0] = sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(1).messageAttributeNames("All")).messages();
+            return !got[0].isEmpty();
+        });
+        return got[0];
+    }
+
+    @Test
+    void unknown_parameter_values_fail_naming_the_field() {
+        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+                "source", "s3://a1", "destination", "s3://b1", "events", "not a queue!")))
+                .hasMessageStartingWith("p.events:");
+        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+                "source", "s3://a1", "destination", "s3://b1", "deletes", "maybe")))
+                .hasMessageStartingWith("p.deletes:");
+        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+                "source", "s3://a1", "destination", "s3://b1", "eventsDlq", "dlq")))
+                .hasMessageStartingWith("p.eventsDlq:");
+        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+                "source", "s3://a1", "destination", "s3://b1", "ignoreFile", "/no/such/file")))
+                .hasMessageStartingWith("p.ignoreFile:");
+    }
+}
