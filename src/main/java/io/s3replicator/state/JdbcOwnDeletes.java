@@ -18,7 +18,7 @@ import java.time.Instant;
  */
 public class JdbcOwnDeletes implements OwnDeletes {
     /** How far the clocks of S3 and this process may disagree. */
-    static final Duration SKEW = Duration.ofMinutes(5);
+    static final Duration SKEW = Duration.ofSeconds(30);
 
     private final DataSource dataSource;
     private final Duration ttl;

@@ -48,6 +48,7 @@ public class S3EventEmitter implements ExecutionInterceptor {
     private static final Map<String, AtomicLong> SEQUENCERS = new ConcurrentHashMap<>();
     private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> EMITTED = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> WRITES = new ConcurrentHashMap<>();
     private static final ExecutionAttribute<String> LOCKED = new ExecutionAttribute<>("S3EventEmitterLock");
 
     public static void arm(String bucket, Armed armed) {
@@ -65,8 +66,15 @@ public class S3EventEmitter implements ExecutionInterceptor {
         return n == null ? 0 : n.get();
     }
 
+    /** Writes to armed buckets signed with this access key: {@code kind} is "copy" (any create) or "delete". */
+    public static long writes(String accessKey, String kind) {
+        AtomicLong n = WRITES.get(accessKey + "/" + kind);
+        return n == null ? 0 : n.get();
+    }
+
     public static void resetCounts() {
         EMITTED.clear();
+        WRITES.clear();
     }
 
     private record Target(String bucket, String key) {
@@ -150,6 +158,8 @@ public class S3EventEmitter implements ExecutionInterceptor {
                     h.versionId(), sequencer, principal, now);
         }
         EMITTED.computeIfAbsent(principal, p -> new AtomicLong()).incrementAndGet();
+        WRITES.computeIfAbsent(accessKey + "/" + (request instanceof DeleteObjectRequest ? "delete" : "copy"),
+                k -> new AtomicLong()).incrementAndGet();
         String body = ThreadLocalRandom.current().nextBoolean() ? S3Events.direct(event)
                 : S3Events.sns(S3Events.direct(event));
         send(armed, body);
