@@ -69,12 +69,14 @@ public class JdbcOwnDeletes implements OwnDeletes {
     @Override
     public boolean consume(String location, String key, Instant eventTime) {
         Instant now = clock.instant();
-        Instant latest = eventTime == null ? now.plus(SKEW) : eventTime.plus(SKEW);
+        Instant at = eventTime == null ? now : eventTime;
+        // The echo happened when the replicator deleted: within the clock skew of the record, either way.
+        Instant earliest = at.minus(SKEW).isAfter(now.minus(ttl)) ? at.minus(SKEW) : now.minus(ttl);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM own_delete WHERE id = ? AND deleted_at <= ? AND deleted_at >= ?")) {
             ps.setString(1, id(location, key));
-            ps.setTimestamp(2, Timestamp.from(latest));
-            ps.setTimestamp(3, Timestamp.from(now.minus(ttl)));
+            ps.setTimestamp(2, Timestamp.from(at.plus(SKEW)));
+            ps.setTimestamp(3, Timestamp.from(earliest));
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read recorded deletes: " + e.getMessage(), e);

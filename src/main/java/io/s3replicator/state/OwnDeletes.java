@@ -13,8 +13,8 @@ public interface OwnDeletes {
     void deleting(String location, String key, Instant at);
 
     /**
-     * Forgets and returns true when the replicator deleted {@code location/key} recently and no
-     * later than {@code eventTime} allows (clock skew tolerated): the event is the echo of that delete.
+     * Forgets and returns true when the replicator deleted {@code location/key} at about
+     * {@code eventTime} (within the clock skew allowed): the event is the echo of that delete.
      */
     boolean consume(String location, String key, Instant eventTime);
 
