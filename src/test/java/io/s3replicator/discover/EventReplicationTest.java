@@ -47,6 +47,10 @@ class EventReplicationTest extends TwoEndpoints {
 
     /** A source bucket, a destination bucket, an events queue, and a replicator with one pair. */
     void start(boolean versionedSource, String... parameters) throws Exception {
+        start(Map.of(), versionedSource, parameters);
+    }
+
+    void start(Map<String, String> properties, boolean versionedSource, String... parameters) throws Exception {
         a = Buckets.create(src, "ev-src");
         b = Buckets.create(dst, "ev-dst");
         if (versionedSource) {
@@ -69,7 +73,7 @@ class EventReplicationTest extends TwoEndpoints {
                       - {name: destination, value: "s3://%s/copy/?endpoint=%s"}
                       - {name: schedule, value: "0 0 0 1 1 ? 2099"}
                       - {name: events, value: "%s"}
-                """.formatted(a, srcEndpoint, b, dstEndpoint, queue) + extra, Map.of());
+                """.formatted(a, srcEndpoint, b, dstEndpoint, queue) + extra, properties);
     }
 
     String seq() {
@@ -136,6 +140,24 @@ class EventReplicationTest extends TwoEndpoints {
         await("overwrite", WAIT, () -> "overwritten".equals(destination("direct dir/a b+c.txt")));
         awaitQueueDrained();
         assertThat(events("accepted", "create")).isEqualTo(5);
+    }
+
+    @Test
+    void in_distributed_mode_event_jobs_travel_through_the_sqs_job_queue() throws Exception {
+        String jobs = ElasticMq.uniqueName("jobs");
+        start(Map.of("s3replicator.queue.kind", "sqs", "s3replicator.sqs.queue", jobs,
+                "s3replicator.sqs.dlq", jobs + "-dlq", "s3replicator.sqs.endpoint", ElasticMq.endpoint(),
+                "s3replicator.sqs.region", "us-east-1", "s3replicator.sqs.create-queues", "true",
+                "s3replicator.sqs.wait-seconds", "1"), false, "deletes", "true");
+        publish(S3Events.direct(put("a b.txt", "via the job queue")));
+        await("copied", WAIT, () -> "via the job queue".equals(destination("a b.txt")));
+        publish(S3Events.direct(delete("a b.txt")));
+        await("deleted", WAIT, () -> destination("a b.txt") == null);
+        awaitQueueDrained();
+        String jobsUrl = sqs.getQueueUrl(r -> r.queueName(jobs)).queueUrl();
+        await("job queue drained", WAIT, () -> "0".equals(sqs.getQueueAttributes(r -> r.queueUrl(jobsUrl)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
     }
 
     @Test
