@@ -128,7 +128,7 @@ public class MultipartCopier {
         S3Client destination = destination(pair);
         String bucket = pair.destination().bucket();
         String destinationKey = pair.destinationKey(job.key());
-        if (firstAttempt && job.reason() != Job.Reason.MISSING
+        if (firstAttempt && ObjectCopier.mayAlreadyHold(job)
                 && ObjectCopier.destinationHolds(destination, bucket, destinationKey, job.size(), etag)) {
             return new Start(TransferOutcome.skipped("destination already holds this version"), null);
         }

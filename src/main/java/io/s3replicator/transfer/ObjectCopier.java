@@ -64,7 +64,7 @@ public class ObjectCopier {
         S3Client destination = clients.client("destination", pair.destination().endpoint());
         String destinationKey = pair.destinationKey(job.key());
 
-        if (job.reason() != Job.Reason.MISSING
+        if (mayAlreadyHold(job)
                 && destinationHolds(destination, pair.destination().bucket(), destinationKey, job.size(), job.etag())) {
             return TransferOutcome.skipped("destination already holds this version");
         }
@@ -106,6 +106,14 @@ public class ObjectCopier {
             throw new TransferException("source grew to " + Units.bytes(size)
                     + " during the copy, above the single-request limit; the next diff copies it as multipart");
         }
+    }
+
+    /**
+     * Whether to ask the destination before copying: not for objects the diff saw missing, nor
+     * for a new version with the same ETag (compareVersions), which the destination "holds" by ETag.
+     */
+    static boolean mayAlreadyHold(Job job) {
+        return job.reason() != Job.Reason.MISSING && job.reason() != Job.Reason.VERSION_DIFFERS;
     }
 
     static boolean destinationHolds(S3Client destination, String bucket, String key, long size, String etag) {

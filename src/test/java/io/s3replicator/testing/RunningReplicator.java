@@ -3,6 +3,8 @@ package io.s3replicator.testing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.s3replicator.config.ReplicatorConfiguration;
+import io.s3replicator.observe.RunRegistry;
+import io.s3replicator.observe.RunStats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
@@ -55,9 +57,15 @@ public final class RunningReplicator implements AutoCloseable {
         return meters().find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
-    /** Starts a diff of a pair now and returns at once (the scheduler keeps its own trigger). */
-    public void diff(String pairId) {
-        context().createProducerTemplate().sendBodyAndHeader("direct:diff", null, "S3ReplicatorPairId", pairId);
+    /**
+     * Diffs a pair now (the scheduler keeps its own trigger) and returns when the listing is done
+     * and its jobs queued; {@link RunStats#awaitCompletion} waits for their outcomes.
+     */
+    public RunStats diff(String pairId) {
+        String runId = java.util.UUID.randomUUID().toString();
+        context().createProducerTemplate().sendBodyAndHeaders("direct:diff", null,
+                Map.of("S3ReplicatorPairId", pairId, "S3ReplicatorRunId", runId));
+        return context().getRegistry().lookupByNameAndType("runs", RunRegistry.class).get(runId);
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
