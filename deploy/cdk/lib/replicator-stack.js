@@ -34,6 +34,8 @@ function settings(scope) {
     destinationPrefix: ctx('destinationPrefix', ''),
     // Same account and region as this stack: only then can S3 notify the queue directly.
     sourceEvents: String(ctx('sourceEvents', 'true')) === 'true',
+    // Apply ObjectRemoved events (and diff deletes of the replicator's own copies) at the destination.
+    replicateDeletes: String(ctx('replicateDeletes', 'false')) === 'true',
     imageRepository: ctx('imageRepository', 's3-replicator'),
     imageTag: ctx('imageTag', '0.1.0'),
     // Quartz cron (with seconds) of the diff that catches whatever events missed. Every worker
@@ -105,10 +107,27 @@ class ReplicatorStack extends Stack {
       },
     });
 
+    // S3 events arrive on their own queue: the pair's event route reads them, decides which
+    // records become jobs (bucket, prefix, filters, loop guard) and queues those on the jobs queue.
+    // A message that is not an S3 event goes to the events DLQ with its reason.
+    let events;
+    let eventsDlq;
     if (s.sourceEvents) {
+      eventsDlq = new sqs.Queue(this, 'EventsDlq', {
+        retentionPeriod: Duration.days(14),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      events = new sqs.Queue(this, 'Events', {
+        visibilityTimeout: Duration.minutes(1),
+        retentionPeriod: Duration.days(4),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: eventsDlq, maxReceiveCount: 5 },
+      });
       const filters = s.sourcePrefix ? [{ prefix: s.sourcePrefix }] : [];
-      source.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), ...filters);
-      source.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SqsDestination(queue), ...filters);
+      source.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(events), ...filters);
+      source.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SqsDestination(events), ...filters);
       this.scopeNotificationHandlerLogs();
     }
 
@@ -140,6 +159,10 @@ class ReplicatorStack extends Stack {
     queue.grantConsumeMessages(taskRole);
     queue.grantSendMessages(taskRole);
     dlq.grantSendMessages(taskRole);
+    if (events) {
+      events.grantConsumeMessages(taskRole);
+      eventsDlq.grantSendMessages(taskRole);
+    }
     jobState.grantReadWriteData(taskRole);
     inFlight.grantReadWriteData(taskRole);
     credentials.grantRead(taskRole);
@@ -156,6 +179,8 @@ class ReplicatorStack extends Stack {
       SOURCE: withSecret(`s3://${s.sourceBucket}/${s.sourcePrefix}`, 'source'),
       DESTINATION: withSecret(`s3://${s.destinationBucket}/${s.destinationPrefix}`, 'destination'),
       SCHEDULE: s.diffSchedule,
+      ...(events ? { EVENTS: events.queueUrl, EVENTS_DLQ: eventsDlq.queueUrl } : {}),
+      DELETES: String(s.replicateDeletes),
       // Distributed mode: s3replicator.* properties as environment variables. State: the two
       // tables above; the region comes from the task's AWS_REGION.
       S3REPLICATOR_QUEUE_KIND: 'sqs',
@@ -226,6 +251,10 @@ class ReplicatorStack extends Stack {
 
     new cdk.CfnOutput(this, 'QueueUrl', { value: queue.queueUrl });
     new cdk.CfnOutput(this, 'DeadLetterQueueUrl', { value: dlq.queueUrl });
+    if (events) {
+      new cdk.CfnOutput(this, 'EventsQueueUrl', { value: events.queueUrl });
+      new cdk.CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: eventsDlq.queueUrl });
+    }
     new cdk.CfnOutput(this, 'CredentialsSecret', { value: credentials.secretName });
   }
 

@@ -88,4 +88,7 @@ test('the container routes file takes its pair from the environment', () => {
   assert.equal(routes[0].templatedRoute.routeTemplateRef, 'replication-pair');
   assert.equal(params.source, '{{SOURCE}}');
   assert.equal(params.destination, '{{DESTINATION}}');
+  assert.equal(params.events, '{{EVENTS:}}');
+  assert.equal(params.eventsDlq, '{{EVENTS_DLQ:}}');
+  assert.equal(params.deletes, '{{DELETES:false}}');
 });

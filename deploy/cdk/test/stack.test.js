@@ -30,7 +30,7 @@ const asList = (x) => [].concat(x);
 const text = (x) => JSON.stringify(x);
 
 test('jobs queue redrives to a dead-letter queue that raises an alarm', () => {
-  const t = synth();
+  const t = synth({ sourceEvents: 'false' });
   t.resourceCountIs('AWS::SQS::Queue', 2);
   t.hasResourceProperties('AWS::SQS::Queue', {
     VisibilityTimeout: 900,
@@ -132,8 +132,25 @@ test('workers keep their state in the two tables, which they may describe at sta
   }
 });
 
-test('source object events are sent to the jobs queue, and S3 may send only from that bucket', () => {
+test('source object events are sent to their own queue, which only S3 for that bucket may send to', () => {
   const t = synth({ sourceBucket: 'src-bkt', sourcePrefix: 'logs/' });
+  // Jobs + DLQ, events + events DLQ: an S3 event is not a job until the pair's event route says so.
+  t.resourceCountIs('AWS::SQS::Queue', 4);
+  const queues = t.findResources('AWS::SQS::Queue');
+  const eventsId = Object.keys(queues).find((id) => id.startsWith('Events') && !id.startsWith('EventsDlq'));
+  assert.ok(eventsId, 'an events queue');
+  const notifications = Object.values(t.findResources('Custom::S3BucketNotifications'))[0];
+  for (const q of notifications.Properties.NotificationConfiguration.QueueConfigurations) {
+    assert.deepEqual(q.QueueArn, { 'Fn::GetAtt': [eventsId, 'Arn'] }, 'notifications go to the events queue');
+  }
+  const workerEnv = (template) => Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+    .flatMap((r) => r.Properties.ContainerDefinitions).find((c) => c.Name === 'worker').Environment;
+  const vars = Object.fromEntries(workerEnv(t).map((e) => [e.Name, e.Value]));
+  assert.deepEqual(vars.EVENTS, { Ref: eventsId }, 'the pair reads its events queue');
+  assert.ok(vars.EVENTS_DLQ, 'and moves poison events to its DLQ');
+  assert.equal(vars.DELETES, 'false', 'deletes are opt-in');
+  assert.equal(Object.fromEntries(workerEnv(synth({ replicateDeletes: 'true' })).map((e) => [e.Name, e.Value])).DELETES,
+    'true');
   t.hasResourceProperties('Custom::S3BucketNotifications', {
     BucketName: 'src-bkt',
     NotificationConfiguration: {

@@ -161,6 +161,23 @@ class EventReplicationTest extends TwoEndpoints {
     }
 
     @Test
+    void the_container_routes_file_takes_the_events_queue_and_deletes_from_the_environment() throws Exception {
+        a = Buckets.create(src, "ev-src");
+        b = Buckets.create(dst, "ev-dst");
+        queue = ElasticMq.uniqueName("events");
+        queueUrl = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
+        replicator = RunningReplicator.start(state, java.nio.file.Files.readString(
+                java.nio.file.Path.of("deploy/routes/pair-from-env.camel.yaml")), Map.of(
+                "PAIR_ID", "ev", "SOURCE", "s3://" + a + "?endpoint=" + srcEndpoint,
+                "DESTINATION", "s3://" + b + "/copy/?endpoint=" + dstEndpoint,
+                "SCHEDULE", "0 0 0 1 1 ? 2099", "EVENTS", queueUrl, "DELETES", "true"));
+        publish(S3Events.direct(put("from env.txt", "e")));
+        await("copied", WAIT, () -> "e".equals(destination("from env.txt")));
+        publish(S3Events.direct(delete("from env.txt")));
+        await("deleted", WAIT, () -> destination("from env.txt") == null);
+    }
+
+    @Test
     void deletes_are_off_by_default_and_counted() throws Exception {
         start(false);
         publish(S3Events.direct(put("k.txt", "v")));
