@@ -9,7 +9,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.s3replicator.config.ConfigException;
+import io.s3replicator.storage.S3Errors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 import java.util.function.Supplier;
 
@@ -40,6 +45,19 @@ public class EventRoutes implements StartupListener {
         this.polling = polling;
     }
 
+    /** A queue that does not exist (or cannot be read) stops start-up with one line naming the parameter. */
+    static void check(SqsClient sqs, String field, String queue) {
+        try {
+            String url = queue.startsWith("http://") || queue.startsWith("https://") ? queue
+                    : sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+            sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN));
+        } catch (QueueDoesNotExistException e) {
+            throw new ConfigException(field, "SQS queue '" + queue + "' does not exist");
+        } catch (SdkException e) {
+            throw new ConfigException(field, "cannot read SQS queue '" + queue + "': " + S3Errors.describe(e));
+        }
+    }
+
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         // routes added while the context is still starting would stay in the model unstarted
@@ -54,7 +72,12 @@ public class EventRoutes implements StartupListener {
             }
             // Loop guard layer 1 needs to know who the replicator writes to this source as; only two-way pairs use it.
             WriterIdentity identity = pair.features().twoWay() ? clients.identity("source", pair.source().endpoint()) : null;
-            context.addRoutes(new EventRoute(pair, identity, decider, queueUri, sqs.get(), clientBean, polling));
+            SqsClient client = sqs.get();
+            check(client, pair.id() + ".events", pair.features().events());
+            if (pair.features().eventsDlq() != null) {
+                check(client, pair.id() + ".eventsDlq", pair.features().eventsDlq());
+            }
+            context.addRoutes(new EventRoute(pair, identity, decider, queueUri, client, clientBean, polling));
             LOG.info("pair {}: reading S3 events from {}{}", pair.id(), pair.features().events(),
                     identity == null ? "" : " (dropping events caused by " + identity.principalId() + ")");
         }

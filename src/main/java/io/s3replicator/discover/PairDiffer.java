@@ -152,11 +152,14 @@ public class PairDiffer {
     static String describe(RunStats s) {
         Map<String, Long> recorded = s.recordedOutcomes();
         if (!recorded.isEmpty()) {
-            return String.format("copied %d, skipped %d, failed %d (state store, all workers) in %.1f s",
-                    recorded.getOrDefault("COPIED", 0L), recorded.getOrDefault("SKIPPED", 0L),
-                    recorded.getOrDefault("FAILED", 0L), s.elapsedSeconds());
+            return String.format("copied %d, %sskipped %d, failed %d (state store, all workers) in %.1f s",
+                    recorded.getOrDefault("COPIED", 0L),
+                    recorded.getOrDefault("DELETED", 0L) > 0 ? "deleted " + recorded.get("DELETED") + ", " : "",
+                    recorded.getOrDefault("SKIPPED", 0L), recorded.getOrDefault("FAILED", 0L), s.elapsedSeconds());
         }
-        return String.format("copied %d (%s), skipped %d, failed %d in %.1f s",
-                s.copied.sum(), Units.bytes(s.copiedBytes.sum()), s.skippedTotal(), s.failed.sum(), s.elapsedSeconds());
+        return String.format("copied %d (%s), %sskipped %d, failed %d in %.1f s",
+                s.copied.sum(), Units.bytes(s.copiedBytes.sum()),
+                s.deleted.sum() > 0 ? "deleted " + s.deleted.sum() + ", " : "",
+                s.skippedTotal(), s.failed.sum(), s.elapsedSeconds());
     }
 }

@@ -373,6 +373,23 @@ class EventReplicationTest extends TwoEndpoints {
     }
 
     @Test
+    void a_missing_events_queue_stops_start_up_naming_the_parameter() {
+        a = Buckets.create(src, "ev-src");
+        b = Buckets.create(dst, "ev-dst");
+        assertThatThrownBy(() -> RunningReplicator.start(state, """
+                - templatedRoute:
+                    routeTemplateRef: replication-pair
+                    routeId: ev
+                    parameters:
+                      - {name: source, value: "s3://%s?endpoint=%s"}
+                      - {name: destination, value: "s3://%s?endpoint=%s"}
+                      - {name: events, value: "no-such-queue"}
+                """.formatted(a, srcEndpoint, b, dstEndpoint), Map.of()))
+                .isInstanceOf(io.s3replicator.config.ConfigException.class)
+                .hasMessage("ev.events: SQS queue 'no-such-queue' does not exist");
+    }
+
+    @Test
     void unknown_parameter_values_fail_naming_the_field() {
         assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
                 "source", "s3://a1", "destination", "s3://b1", "events", "not a queue!")))

@@ -40,7 +40,12 @@ public final class RunningReplicator implements AutoCloseable {
         main.addOverrideProperty("s3replicator.events.wait-seconds", "1");
         main.addOverrideProperty("camel.management.port", "0");
         properties.forEach(main::addOverrideProperty);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            main.stop();
+            throw e;
+        }
         return new RunningReplicator(main);
     }
 
