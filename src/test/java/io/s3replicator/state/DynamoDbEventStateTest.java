@@ -1,0 +1,58 @@
+package io.s3replicator.state;
+
+import io.s3replicator.testing.DynamoDbLocal;
+import io.s3replicator.testing.DynamoDbLocalKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Per-key event state on DynamoDB (DynamoDB Local), in the in-flight table as deploy/cdk creates it. */
+class DynamoDbEventStateTest extends EventStateContract {
+    static DynamoDbClient client;
+    static StateBackend backend;
+    static String inFlightTable;
+
+    @BeforeAll
+    static void tables() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        inFlightTable = "in-flight-" + suffix;
+        client = DynamoDbLocal.client();
+        try (DynamoDbLocalKeys keys = DynamoDbLocalKeys.use()) {
+            backend = StateBackend.open(new StateSettings(StateSettings.Kind.DYNAMODB, Path.of("unused"), null, null,
+                    null, "job-state-" + suffix, inFlightTable, DynamoDbLocal.endpoint(), "us-east-1", true,
+                    Duration.ofMinutes(10)));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Override
+    KeySequencers keySequencers() {
+        return new DynamoDbKeySequencers(client, inFlightTable, Clock.systemUTC());
+    }
+
+    @Override
+    OwnDeletes ownDeletes(Duration ttl, Clock clock) {
+        return new DynamoDbOwnDeletes(client, inFlightTable, ttl, clock);
+    }
+
+    @Test
+    void the_dynamodb_backend_hands_out_these_stores() {
+        assertThat(backend.keySequencers()).isInstanceOf(DynamoDbKeySequencers.class);
+        assertThat(backend.ownDeletes()).isInstanceOf(DynamoDbOwnDeletes.class);
+    }
+}
