@@ -157,7 +157,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool));
         // DECIDE at the worker: stale events (per-key sequencers), versions, deletes, two-way checks.
         JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
-                new ObjectDeleter(clients, state.ownDeletes()), metrics);
+                new ObjectDeleter(clients, state.ownDeletes(), state.inFlight()), metrics);
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
                 .planner(planner));

@@ -17,8 +17,30 @@ public final class JobIdentity {
     }
 
     public static String of(ReplicationPair pair, Job job) {
+        return of(pair, job.key(), job.etag(), job.versionId(), runScope(pair, job));
+    }
+
+    /**
+     * With deletes (and in two-way pairs) a finished job no longer means the destination holds
+     * that version: the object may be deleted minutes later, by a delete event or a user. A diff
+     * job of such a pair is then its run's own, so the done mark of an earlier copy of the same
+     * version cannot drop the diff's repair; within one run, marks still keep workers from
+     * queueing it twice.
+     */
+    private static String runScope(ReplicationPair pair, Job job) {
+        boolean deletable = pair.features().deletes() || pair.features().twoWay();
+        return deletable && "DIFF".equals(job.origin()) && job.runId() != null ? job.runId() : null;
+    }
+
+    /** The identity of the job that copied {@code etag} / {@code versionId} of a source key (outside any run). */
+    public static String of(ReplicationPair pair, String sourceKey, String etag, String versionId) {
+        return of(pair, sourceKey, etag, versionId, null);
+    }
+
+    private static String of(ReplicationPair pair, String sourceKey, String etag, String versionId, String run) {
         String identity = String.join("\n", pair.destination().endpoint().describe(), pair.destination().bucket(),
-                pair.destinationKey(job.key()), String.valueOf(job.etag()), String.valueOf(job.versionId()));
+                pair.destinationKey(sourceKey), String.valueOf(etag), String.valueOf(versionId))
+                + (run == null ? "" : "\nrun " + run);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(identity.getBytes(StandardCharsets.UTF_8)));

@@ -130,7 +130,7 @@ public class MultipartCopier {
         String destinationKey = pair.destinationKey(job.key());
         if (firstAttempt && ObjectCopier.mayAlreadyHold(job)
                 && ObjectCopier.destinationHolds(destination, bucket, destinationKey, job.size(), etag)) {
-            return new Start(TransferOutcome.skipped("destination already holds this version"), null);
+            return new Start(TransferOutcome.skipped(TransferOutcome.IN_STEP), null);
         }
         HeadObjectResponse head;
         try {

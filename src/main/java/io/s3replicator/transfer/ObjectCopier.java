@@ -66,7 +66,7 @@ public class ObjectCopier {
 
         if (mayAlreadyHold(job)
                 && destinationHolds(destination, pair.destination().bucket(), destinationKey, job.size(), job.etag())) {
-            return TransferOutcome.skipped("destination already holds this version");
+            return TransferOutcome.skipped(TransferOutcome.IN_STEP);
         }
         String path = pair.serverSideCopy() ? TransferOutcome.SERVER_SIDE : TransferOutcome.RELAY;
         String etag = job.etag();

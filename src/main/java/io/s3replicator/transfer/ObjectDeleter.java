@@ -3,6 +3,8 @@ package io.s3replicator.transfer;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.OwnDeleteLocation;
 import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobIdentity;
+import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.OwnDeletes;
 import io.s3replicator.storage.S3Clients;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,10 +31,13 @@ import java.time.temporal.ChronoUnit;
 public class ObjectDeleter {
     private final S3Clients clients;
     private final OwnDeletes ownDeletes;
+    private final InFlightJobs inFlight;
 
-    public ObjectDeleter(S3Clients clients, OwnDeletes ownDeletes) {
+    /** @param inFlight whose done marks of the deleted version are cleared, so a later copy of it is not dropped */
+    public ObjectDeleter(S3Clients clients, OwnDeletes ownDeletes, InFlightJobs inFlight) {
         this.clients = clients;
         this.ownDeletes = ownDeletes;
+        this.inFlight = inFlight;
     }
 
     public TransferOutcome delete(ReplicationPair pair, Job job) {
@@ -74,7 +79,24 @@ public class ObjectDeleter {
             }
             throw e;
         }
+        forgetCopy(pair, job.key(), dst);
         return TransferOutcome.deleted(null);
+    }
+
+    /**
+     * The job that copied the deleted object left a done mark (late duplicates are dropped for a
+     * while); the object being gone, the same version copied again must not be dropped.
+     */
+    private void forgetCopy(ReplicationPair pair, String sourceKey, HeadObjectResponse deleted) {
+        String etag = SourceAndDestination.marker(deleted);
+        if (etag == null || inFlight == null) {
+            return;
+        }
+        inFlight.remove(JobIdentity.of(pair, sourceKey, etag, null));
+        String version = deleted.metadata().get(ObjectCopier.SOURCE_VERSION_MARKER);
+        if (version != null) {
+            inFlight.remove(JobIdentity.of(pair, sourceKey, etag, version));
+        }
     }
 
     /** Ties count as newer: when in doubt, keep the object. */

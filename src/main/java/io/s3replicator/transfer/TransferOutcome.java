@@ -11,6 +11,13 @@ public record TransferOutcome(Outcome outcome, String reason, long bytes, String
     public static final String SERVER_SIDE = "server-side";
     public static final String RELAY = "relay";
 
+    /** The skip that means the destination holds the source version (the copiers' and the two-way check's). */
+    public static final String IN_STEP = "destination already holds this version";
+
+    public static boolean isInStep(String reason) {
+        return IN_STEP.equals(reason);
+    }
+
     public static TransferOutcome copied(long bytes, String path) {
         return new TransferOutcome(Outcome.COPIED, null, bytes, path);
     }

@@ -160,8 +160,9 @@ public class TransferRoute extends RouteBuilder {
         } finally {
             if (Boolean.TRUE.equals(exchange.getProperty(KEY_OWNER))) {
                 String key = exchange.getProperty(IDEMPOTENT_KEY, String.class);
-                if (outcome == Outcome.COPIED || outcome == Outcome.SKIPPED) {
+                if (outcome == Outcome.COPIED || (outcome == Outcome.SKIPPED && TransferOutcome.isInStep(reason))) {
                     // In step now: a duplicate arriving in the next minutes is dropped without a request.
+                    // Other skips (stale event, newer destination, loop guard, deletes) say nothing of that.
                     inFlight.done(key);
                 } else {
                     inFlight.remove(key);

@@ -62,14 +62,14 @@ public class TwoWayCheck {
         }
         String srcEtag = SourceAndDestination.etag(src);
         if (Objects.equals(srcEtag, dstEtag) || Objects.equals(srcEtag, SourceAndDestination.marker(dst))) {
-            return new Verdict(TransferOutcome.skipped("destination already holds this version"), false);
+            return new Verdict(TransferOutcome.skipped(TransferOutcome.IN_STEP), false);
         }
         int order = SourceAndDestination.NEWEST_LAST.compare(src, dst);
         if (order < 0) {
             return new Verdict(TransferOutcome.skipped(NEWER), false);
         }
         if (order == 0) {
-            return new Verdict(TransferOutcome.skipped("destination already holds this version"), false);
+            return new Verdict(TransferOutcome.skipped(TransferOutcome.IN_STEP), false);
         }
         return null;
     }
