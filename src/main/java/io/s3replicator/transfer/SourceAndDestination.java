@@ -41,13 +41,41 @@ final class SourceAndDestination {
         return ObjectCopier.originalTime(head.metadata(), head.lastModified());
     }
 
+    /** When an object's original was written, and whether that time has more than whole seconds. */
+    record Written(Instant time, boolean precise, String etag) {
+    }
+
     /**
-     * Two-way order: later original write time wins, compared to the second (Last-Modified has
-     * no more), ties broken by the original's ETag. A copy ranks equal to its original, so
-     * both sides of a two-way pair agree on which version is newest.
+     * The original write time of an object as a two-way pair sees it: the event's time (milliseconds)
+     * when the job is the event of exactly this version, else the source-mtime marker of a copy
+     * (milliseconds when the copy was made from an event), else its own last-modified (seconds).
+     * The ETag is the original's (a copy ranks equal to its original).
      */
-    static final Comparator<HeadObjectResponse> NEWEST_LAST = Comparator
-            .comparing((HeadObjectResponse h) -> originalTime(h) == null ? Instant.EPOCH
-                    : originalTime(h).truncatedTo(ChronoUnit.SECONDS))
-            .thenComparing(h -> marker(h) != null ? marker(h) : etag(h), Comparator.nullsFirst(Comparator.naturalOrder()));
+    static Written written(HeadObjectResponse head, io.s3replicator.queue.Job eventJob) {
+        String original = marker(head) != null ? marker(head) : etag(head);
+        if (eventJob != null && "EVENT".equals(eventJob.origin()) && eventJob.firstSeen() > 0
+                && java.util.Objects.equals(eventJob.etag(), etag(head)) && marker(head) == null) {
+            return new Written(Instant.ofEpochMilli(eventJob.firstSeen()), true, original);
+        }
+        Instant t = originalTime(head);
+        boolean precise = head.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && t != null
+                && t.getNano() % 1_000_000_000 != 0;
+        return new Written(t == null ? Instant.EPOCH : t, precise, original);
+    }
+
+    /**
+     * Two-way order: the later original write wins, to the millisecond when both times have
+     * them, else to the second (last-modified has no more); ties go to the larger original ETag.
+     * Both pairs of a two-way pair, and the diff, rank two versions the same way.
+     */
+    static int compare(Written a, Written b) {
+        boolean precise = a.precise() && b.precise();
+        Instant ta = precise ? a.time() : a.time().truncatedTo(ChronoUnit.SECONDS);
+        Instant tb = precise ? b.time() : b.time().truncatedTo(ChronoUnit.SECONDS);
+        int order = ta.compareTo(tb);
+        if (order != 0) {
+            return order;
+        }
+        return Comparator.nullsFirst(Comparator.<String>naturalOrder()).compare(a.etag(), b.etag());
+    }
 }

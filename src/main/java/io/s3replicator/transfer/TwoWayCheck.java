@@ -64,7 +64,8 @@ public class TwoWayCheck {
         if (Objects.equals(srcEtag, dstEtag) || Objects.equals(srcEtag, SourceAndDestination.marker(dst))) {
             return new Verdict(TransferOutcome.skipped(TransferOutcome.IN_STEP), false);
         }
-        int order = SourceAndDestination.NEWEST_LAST.compare(src, dst);
+        int order = SourceAndDestination.compare(SourceAndDestination.written(src, job),
+                SourceAndDestination.written(dst, null));
         if (order < 0) {
             return new Verdict(TransferOutcome.skipped(NEWER), false);
         }
