@@ -111,6 +111,7 @@ class TwoWayConvergenceTest extends TwoEndpoints {
             differing.addAll(afterEventsB.keySet());
             differing.removeIf(k -> java.util.Objects.equals(afterEventsA.get(k), afterEventsB.get(k)));
             long eventsMs = (System.nanoTime() - opsDone) / 1_000_000;
+            long beforeDiff = S3EventEmitter.writes(REPLICATOR_KEY, "copy") + S3EventEmitter.writes(REPLICATOR_KEY, "delete");
             // The reconciling diff keeps running in two-way mode, in both directions.
             replicator.diff("a-to-b");
             replicator.diff("b-to-a");
@@ -131,12 +132,12 @@ class TwoWayConvergenceTest extends TwoEndpoints {
                             + " transfers %d (%d copies, %d deletes); loop guard drops: principal %.0f, marker %.0f,"
                             + " own delete %.0f, duplicate in flight %.0f; other skips %s; stale events %.0f;"
                             + " identical by events alone: %s (%d ms after the last operation; keys differing then: %s);"
-                            + " converged after the diff: %s, %d ms after the last operation",
+                            + " converged after the diff: %s, %d ms after the last operation (the diff made %d transfers)",
                     principalGuard ? "on" : "off", userOps, (opsDone - started) / 1e9, puts.get(), multipart.get(),
                     deletes.get(), KEYS, contentA.size(), result.transfers, copies, deleted, result.layer1, result.layer2,
                     result.ownDeletes, result.duplicates, skips(replicator),
                     replicator.count(ReplicatorMetrics.OBJECTS, "reason", "stale"), byEvents, eventsMs, differing,
-                    contentA.equals(contentB), convergedMs);
+                    contentA.equals(contentB), convergedMs, result.transfers - beforeDiff);
             System.out.println(summary);
             Files.writeString(Path.of("target", "convergence-guard-" + (principalGuard ? "on" : "off") + ".txt"),
                     summary + "\n");
