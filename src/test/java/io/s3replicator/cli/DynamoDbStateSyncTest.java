@@ -86,8 +86,9 @@ class DynamoDbStateSyncTest extends TwoEndpoints {
         assertThat(jobItems()).extracting(i -> i.get("sourceKey").s())
                 .containsExactlyInAnyOrder("one.txt", "dir/two.txt", "three.txt");
         assertThat(jobItems()).extracting(i -> i.get("runId").s()).containsOnly(jobItems().get(0).get("runId").s());
-        assertThat(dynamo.scan(r -> r.tableName(inFlightTable)).items()).as("every job's entry removed at its end")
-                .isEmpty();
+        // Every job ended: no claim is left, only the done marks that drop late duplicates for a while.
+        assertThat(dynamo.scan(r -> r.tableName(inFlightTable)).items()).as("entries after the sync")
+                .hasSize(3).allSatisfy(item -> assertThat(item.get("owner").s()).isEqualTo("done"));
         assertThat(Files.exists(state.resolve("s3-replicator.mv.db"))).as("no embedded database opened").isFalse();
 
         CliRun second = sync(a, b);
