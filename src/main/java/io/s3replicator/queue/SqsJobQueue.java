@@ -124,8 +124,15 @@ public class SqsJobQueue implements JobQueue {
             attributes.put(PAIR, text(pairId));
         }
         // Sent first, deleted second: a crash in between leaves a duplicate, never a loss.
-        queues.client().sendMessage(b -> b.queueUrl(queues.deadLetterUrl())
-                .messageBody(body == null || body.isEmpty() ? "(empty message)" : body).messageAttributes(attributes));
+        try {
+            queues.client().sendMessage(b -> b.queueUrl(queues.deadLetterUrl())
+                    .messageBody(body == null || body.isEmpty() ? "(empty message)" : body).messageAttributes(attributes));
+        } catch (SdkException e) {
+            // Kept in the job queue instead: it comes back, and the queue's redrive policy moves it aside.
+            LOG.error("could not move a job to the dead-letter queue ({}); it stays in the job queue: {}",
+                    e.getMessage(), reason);
+            return;
+        }
         finished(exchange);
         LOG.warn("moved a job to the dead-letter queue {}: {}", SqsQueues.nameOf(queues.deadLetterUrl()), reason);
     }

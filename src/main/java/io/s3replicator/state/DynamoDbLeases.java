@@ -4,7 +4,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -12,27 +11,15 @@ import java.util.Map;
  * {@code pk = "lease#" + name}, {@code sk = "lease"}, attributes {@code owner} and
  * {@code expiresAt} (epoch seconds). Acquiring is a conditional PutItem.
  */
-public class DynamoDbLeases implements Leases {
-    private final DynamoDbOwnedEntries entries;
-
+public class DynamoDbLeases extends OwnedEntryLeases {
     public DynamoDbLeases(DynamoDbClient client, String table) {
         this(client, table, Clock.systemUTC());
     }
 
     public DynamoDbLeases(DynamoDbClient client, String table, Clock clock) {
-        this.entries = new DynamoDbOwnedEntries(client, table,
+        super(new DynamoDbOwnedEntries(client, table,
                 name -> Map.of(DynamoDbJobStore.PK, AttributeValue.fromS("lease#" + name),
                         DynamoDbJobStore.SK, AttributeValue.fromS("lease")),
-                DynamoDbJobStore.PK, clock);
-    }
-
-    @Override
-    public boolean tryAcquire(String name, String owner, Duration ttl) {
-        return entries.claim(name, owner, ttl.toMillis());
-    }
-
-    @Override
-    public void release(String name, String owner) {
-        entries.deleteIfOwner(name, owner);
+                DynamoDbJobStore.PK, clock));
     }
 }
