@@ -102,6 +102,20 @@ class SqsJobQueueTest extends TwoEndpoints {
     }
 
     @Test
+    void a_poison_message_stays_in_the_job_queue_when_the_dlq_cannot_take_it() throws Exception {
+        Worker w = worker(sqsProperties(5, 2), "w1");
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        String dlqUrl = sqs.getQueueUrl(r -> r.queueName(dlq)).queueUrl();
+        sqs.deleteQueue(r -> r.queueUrl(dlqUrl));
+
+        sqs.sendMessage(r -> r.queueUrl(url).messageBody("{still not json"));
+
+        Thread.sleep(4_000);
+        assertThat(ElasticMq.depth(sqs, queue)).as("not deleted without a DLQ copy").isEqualTo(1);
+        assertThat(w.context().getRouteController().getRouteStatus("transfer").isStarted()).isTrue();
+    }
+
+    @Test
     void a_permanent_failure_goes_to_the_dlq_after_one_attempt() throws Exception {
         String a = Buckets.create(src, "sqs-perm-src");
         String b = Buckets.create(dst, "sqs-perm-dst");
