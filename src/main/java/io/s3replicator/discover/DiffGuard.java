@@ -97,8 +97,11 @@ public class DiffGuard implements AutoCloseable {
         return inFlight == null || inFlight.markQueued(jobIdentity);
     }
 
-    public String owner() {
-        return owner;
+    /** Takes back a mark whose job never reached the queue. */
+    public void unmark(String jobIdentity) {
+        if (inFlight != null) {
+            inFlight.remove(jobIdentity);
+        }
     }
 
     static String leaseName(String pairId) {

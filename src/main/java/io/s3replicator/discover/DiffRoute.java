@@ -20,14 +20,10 @@ public class DiffRoute extends RouteBuilder {
     private final String queueUri;
     private final ExecutorService sendPool;
 
-    /** Jobs are queued one at a time, in key order (the in-memory queue takes them in microseconds). */
-    public DiffRoute(PairDiffer differ, String queueUri) {
-        this(differ, queueUri, null);
-    }
-
     /**
      * @param sendPool threads that queue jobs at once (SQS: each job costs a conditional write and
-     *                 a SendMessage, tens of milliseconds; one thread would pace every worker), or null
+     *                 a SendMessage, tens of milliseconds; one thread would pace every worker), or
+     *                 null to queue one at a time in key order (the in-memory queue takes a job in microseconds)
      */
     public DiffRoute(PairDiffer differ, String queueUri, ExecutorService sendPool) {
         this.differ = differ;
@@ -48,8 +44,13 @@ public class DiffRoute extends RouteBuilder {
         split
                 .filter(method(differ, "notYetQueued"))
                     .process(e -> e.getIn().setBody(JobCodec.toJson(e.getIn().getBody(Job.class))))
-                    // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
-                    .to(ExchangePattern.InOnly, queueUri)
+                    .doTry()
+                        // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
+                        .to(ExchangePattern.InOnly, queueUri)
+                    .doCatch(Exception.class)
+                        // Not queued after all: drop its mark, then fail the diff as before.
+                        .process(differ::notQueued)
+                    .end()
                     // Counted once enqueued: a run is complete when every counted job has an outcome.
                     .process(differ::emitted)
                 .end()

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -29,6 +30,7 @@ public class PairDiffer {
     public static final String RUN_ID = "S3ReplicatorRunId";
     private static final String RUN = "S3ReplicatorRun";
     private static final String LEASED = "S3ReplicatorDiffLease";
+    private static final String QUEUED_MARK = "S3ReplicatorQueuedMark";
     private static final Logger LOG = LoggerFactory.getLogger(PairDiffer.class);
 
     private final PairRegistry pairs;
@@ -37,10 +39,6 @@ public class PairDiffer {
     private final ReplicatorSettings settings;
     private final DiffGuard guard;
     private RunAccounting accounting;
-
-    public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings) {
-        this(pairs, runs, clients, settings, DiffGuard.none());
-    }
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings,
                       DiffGuard guard) {
@@ -75,14 +73,12 @@ public class PairDiffer {
         S3Client destinationClient = clients.client("destination", pair.destination().endpoint());
         var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
                 stats.destinationListed::add);
-        if (pair.features().compareVersions()) {
-            var source = new VersionListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
-            exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination)
-                    .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId())));
-        } else {
-            var source = new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
-            exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination));
-        }
+        // Only a version listing carries version ids, so the check runs only when compareVersions is on.
+        Iterator<ListedObject> source = pair.features().compareVersions()
+                ? new VersionListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add)
+                : new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
+        exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination)
+                .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId())));
     }
 
     /** The destination copy's source-version-id marker names this version (one HEAD). */
@@ -101,11 +97,22 @@ public class PairDiffer {
     /** False for a job this diff must not queue: already queued, in flight or just done (distributed mode). */
     public boolean notYetQueued(Exchange exchange) {
         Job job = exchange.getIn().getBody(Job.class);
-        if (guard.markQueued(JobIdentity.of(pairs.get(job.pairId()), job))) {
+        String identity = JobIdentity.of(pairs.get(job.pairId()), job);
+        if (guard.markQueued(identity)) {
+            exchange.setProperty(QUEUED_MARK, identity);
             return true;
         }
         exchange.getProperty(RUN, RunStats.class).alreadyQueued.increment();
         return false;
+    }
+
+    /** The job could not be queued: take its mark back, or later diffs would skip it until the mark expires. */
+    public void notQueued(Exchange exchange) throws Exception {
+        String identity = exchange.getProperty(QUEUED_MARK, String.class);
+        if (identity != null) {
+            guard.unmark(identity);
+        }
+        throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
     public void emitted(Exchange exchange) {
