@@ -4,16 +4,12 @@ import io.s3replicator.config.ConfigException;
 import io.s3replicator.queue.DeadLetters;
 import io.s3replicator.queue.JobQueues;
 import io.s3replicator.queue.SqsQueues;
-import io.s3replicator.queue.SqsSettings;
+import io.s3replicator.storage.S3Errors;
 import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -51,20 +47,11 @@ public class DlqCommand implements Callable<Integer> {
             DefaultCamelContext context = new DefaultCamelContext();
             try {
                 context.getPropertiesComponent().setLocation("classpath:application.properties");
-                if (properties != null) {
-                    Properties file = new Properties();
-                    try (Reader in = Files.newBufferedReader(properties, StandardCharsets.UTF_8)) {
-                        file.load(in);
-                    } catch (IOException e) {
-                        throw new ConfigException("--properties", properties + " cannot be read: " + e.getMessage());
-                    }
-                    context.getPropertiesComponent().setOverrideProperties(file);
-                }
-                SqsSettings settings = JobQueues.sqsSettings(context.getPropertiesComponent());
+                Properties overrides = properties == null ? new Properties() : ReplicatorMain.load(properties.toString());
                 // Listing and redriving never create queues.
-                return new SqsQueues(new SqsSettings(settings.queue(), settings.deadLetterQueue(), settings.endpoint(),
-                        settings.region(), false, settings.maxReceives(), settings.visibilitySeconds(),
-                        settings.waitSeconds(), settings.retryDelaySeconds()), 4);
+                overrides.setProperty("s3replicator.sqs.create-queues", "false");
+                context.getPropertiesComponent().setOverrideProperties(overrides);
+                return new SqsQueues(JobQueues.sqsSettings(context.getPropertiesComponent()), 4);
             } finally {
                 context.stop();
             }
@@ -93,7 +80,15 @@ public class DlqCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (SqsQueues queues = queues()) {
-                int moved = new DeadLetters(queues).redrive(max);
+                int moved;
+                try {
+                    moved = new DeadLetters(queues).redrive(max);
+                } catch (DeadLetters.RedriveFailed e) {
+                    // What moved has moved (sent, then deleted): say how far it got.
+                    dlq.root.err.printf("s3-replicator: moved %d message%s back to %s, then stopped: %s%n", e.moved(),
+                            e.moved() == 1 ? "" : "s", SqsQueues.nameOf(queues.queueUrl()), S3Errors.describe(e.getCause()));
+                    return ExitCodes.FAILURES;
+                }
                 dlq.root.out.printf("moved %d message%s from %s back to %s%n", moved, moved == 1 ? "" : "s",
                         SqsQueues.nameOf(queues.deadLetterUrl()), SqsQueues.nameOf(queues.queueUrl()));
                 return ExitCodes.OK;

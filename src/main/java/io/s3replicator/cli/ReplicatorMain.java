@@ -28,15 +28,21 @@ public final class ReplicatorMain {
         if (propertiesFile != null) {
             // As overrides, not as a second location: a later location does not replace a key
             // the built-in file already sets (seen with camel.management.port).
-            Properties file = new Properties();
-            try (Reader in = Files.newBufferedReader(Path.of(propertiesFile), StandardCharsets.UTF_8)) {
-                file.load(in);
-            } catch (IOException e) {
-                throw new ConfigException("--properties", propertiesFile + " cannot be read: " + e.getMessage());
-            }
+            Properties file = load(propertiesFile);
             file.stringPropertyNames().forEach(k -> main.addOverrideProperty(k, file.getProperty(k).strip()));
         }
         properties.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /** A --properties file, or a one-line error naming the flag. */
+    static Properties load(String propertiesFile) {
+        Properties file = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(propertiesFile), StandardCharsets.UTF_8)) {
+            file.load(in);
+        } catch (IOException e) {
+            throw new ConfigException("--properties", propertiesFile + " cannot be read: " + e.getMessage());
+        }
+        return file;
     }
 }

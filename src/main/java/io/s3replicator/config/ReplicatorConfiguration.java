@@ -4,7 +4,6 @@ import io.s3replicator.discover.DiffGuard;
 import io.s3replicator.decide.EventDecider;
 import io.s3replicator.decide.EventOrder;
 import io.s3replicator.discover.DiffRoute;
-import io.s3replicator.discover.EventQueueClient;
 import io.s3replicator.discover.EventRoute;
 import io.s3replicator.discover.EventRoutes;
 import io.s3replicator.transfer.JobPlanner;
@@ -15,6 +14,7 @@ import io.s3replicator.observe.Observability;
 import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobQueues;
+import io.s3replicator.queue.SqsQueues;
 import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
@@ -188,8 +188,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private synchronized SqsClient sqsClient(CamelContext context) {
         SqsClient bound = context.getRegistry().lookupByNameAndType(SQS_CLIENT, SqsClient.class);
         if (bound == null) {
-            bound = EventQueueClient.create("default".equals(sqsEndpoint) ? null : sqsEndpoint,
-                    "default".equals(sqsRegion) ? null : sqsRegion);
+            bound = SqsQueues.client("default".equals(sqsEndpoint) ? null : sqsEndpoint,
+                    "default".equals(sqsRegion) ? null : sqsRegion, 16, 20);
             context.getRegistry().bind(SQS_CLIENT, bound);
         }
         return bound;

@@ -100,7 +100,9 @@ public class EventDecider {
         if (metrics != null) {
             metrics.event(pair.id(), "accepted", delete ? "delete" : "create");
         }
-        long time = e.time() != null ? e.time().toEpochMilli() : System.currentTimeMillis();
+        // Without an event time a delete gets the oldest time: "never remove a destination object
+        // newer than the event" then keeps the object, and the diff decides. A create may use now.
+        long time = e.time() != null ? e.time().toEpochMilli() : delete ? 0 : System.currentTimeMillis();
         return new Job(pair.id(), null, delete ? Job.Operation.DELETE : Job.Operation.COPY, e.key(),
                 Math.max(0, e.size()), e.etag(), e.versionId(), e.sequencer(), "EVENT", Job.Reason.EVENT, time);
     }

@@ -5,6 +5,8 @@ import io.s3replicator.decide.EventDecider;
 import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.queue.SqsJobQueue;
+import io.s3replicator.queue.SqsQueues;
 import io.s3replicator.storage.S3Errors;
 import io.s3replicator.storage.WriterIdentity;
 import org.apache.camel.Exchange;
@@ -12,8 +14,8 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,10 +33,6 @@ import java.util.Map;
  * policy to move after its maxReceiveCount.
  */
 public class EventRoute extends RouteBuilder {
-    /** Message attributes on a poison event moved to the events DLQ (as on the job queue's DLQ). */
-    public static final String REASON = "reason";
-    public static final String PAIR = "pair";
-    public static final String FAILED_AT = "failedAt";
     /** camel-aws2-sqs deletes the message on completion when this exchange property is true. */
     static final String DELETE = "CamelAwsSqsDeleteFiltered";
     private static final String JOBS = "S3ReplicatorEventJobs";
@@ -51,6 +49,8 @@ public class EventRoute extends RouteBuilder {
     private final SqsClient sqs;
     private final String clientBean;
     private final Polling polling;
+    /** The events DLQ's URL, looked up on the first poison message. */
+    private volatile String dlqUrl;
 
     /**
      * @param identity   who the replicator writes to the pair's source as (loop guard layer 1), or null
@@ -75,7 +75,7 @@ public class EventRoute extends RouteBuilder {
     /** The aws2-sqs consumer endpoint of a queue given by name or URL. */
     static String consumerUri(String queue, String clientBean, Polling polling) {
         boolean url = queue.startsWith("http://") || queue.startsWith("https://");
-        String name = url ? queue.substring(queue.lastIndexOf('/') + 1) : queue;
+        String name = url ? SqsQueues.nameOf(queue) : queue;
         return "aws2-sqs://" + name + "?amazonSQSClient=#" + clientBean
                 + (url ? "&queueUrl=RAW(" + queue + ")" : "")
                 + "&autoCreateQueue=false"
@@ -92,6 +92,9 @@ public class EventRoute extends RouteBuilder {
     public void configure() {
         from(consumerUri(pair.features().events(), clientBean, polling)).routeId(routeId(pair))
             .onException(PoisonMessageException.class).handled(true).process(this::poison).end()
+            // Anything else (the job queue or the state store unreachable): one line, and the
+            // message stays on the events queue for redelivery.
+            .onException(Exception.class).handled(true).process(this::leaveForRedelivery).end()
             .process(this::decide)
             .split(exchangeProperty(JOBS)).stopOnException()
                 .to(ExchangePattern.InOnly, queueUri)
@@ -115,19 +118,29 @@ public class EventRoute extends RouteBuilder {
                     pair.id(), reason);
             return;
         }
-        String dlqUrl = dlq.startsWith("http://") || dlq.startsWith("https://") ? dlq
-                : sqs.getQueueUrl(b -> b.queueName(dlq)).queueUrl();
-        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(exchange.getIn().getBody(String.class))
-                .messageAttributes(Map.of(
-                        REASON, text(reason),
-                        PAIR, text(pair.id()),
-                        FAILED_AT, text(Instant.now().toString()))));
-        LOG.error("pair {}: event message is not an S3 event, moved to {}: {}", pair.id(), dlq, reason);
+        try {
+            if (dlqUrl == null) {
+                dlqUrl = dlq.startsWith("http://") || dlq.startsWith("https://") ? dlq
+                        : sqs.getQueueUrl(b -> b.queueName(dlq)).queueUrl();
+            }
+            // The same attributes as on the job queue's DLQ, so `dlq list` style tooling reads both.
+            sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(exchange.getIn().getBody(String.class))
+                    .messageAttributes(Map.of(
+                            SqsJobQueue.REASON, SqsJobQueue.attribute(reason),
+                            SqsJobQueue.PAIR, SqsJobQueue.attribute(pair.id()),
+                            SqsJobQueue.FAILED_AT, SqsJobQueue.attribute(Instant.now().toString()))));
+            LOG.error("pair {}: event message is not an S3 event, moved to {}: {}", pair.id(), dlq, reason);
+        } catch (SdkException failure) {
+            LOG.error("pair {}: event message is not an S3 event and could not be moved to {} ({}); left on the events queue: {}",
+                    pair.id(), dlq, S3Errors.describe(failure), reason);
+            return;
+        }
         exchange.setProperty(DELETE, true);
     }
 
-    private static MessageAttributeValue text(String value) {
-        String v = value == null || value.isEmpty() ? "-" : value.length() > 1000 ? value.substring(0, 1000) : value;
-        return MessageAttributeValue.builder().dataType("String").stringValue(v).build();
+    private void leaveForRedelivery(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.warn("pair {}: event message left on the events queue for redelivery: {}", pair.id(), S3Errors.describe(e));
+        LOG.debug("event message failed", e);
     }
 }

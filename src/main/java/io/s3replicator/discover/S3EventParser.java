@@ -97,7 +97,7 @@ public final class S3EventParser {
                 throw new PoisonMessageException("S3 event record lacks eventName, s3.bucket.name or s3.object.key: "
                         + abbreviate(body));
             }
-            out.add(new S3Event(kindOf(name), name, bucket, decode(rawKey, body), size(object.path("size"), body),
+            out.add(new S3Event(kindOf(name), name, bucket, decode(rawKey), size(object.path("size"), body),
                     bare(text(object, "eTag")), nullIfNull(text(object, "versionId")), text(object, "sequencer"),
                     text(r.path("userIdentity"), "principalId"), time(text(r, "eventTime")), envelope));
         }
@@ -125,7 +125,7 @@ public final class S3EventParser {
                     + abbreviate(body));
         }
         return new S3Event(kind, type + (reason != null ? " (" + reason + ")" : ""), bucket,
-                rawKey == null ? null : decode(rawKey, body), size(object.path("size"), body), bare(text(object, "etag")),
+                rawKey == null ? null : decode(rawKey), size(object.path("size"), body), bare(text(object, "etag")),
                 nullIfNull(text(object, "version-id")), text(object, "sequencer"), text(detail, "requester"),
                 time(text(root, "time")), "eventbridge");
     }
@@ -145,7 +145,7 @@ public final class S3EventParser {
         return S3Event.Kind.OTHER;
     }
 
-    private static String decode(String raw, String body) {
+    private static String decode(String raw) {
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -1,9 +1,9 @@
 package io.s3replicator.queue;
 
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,28 +45,49 @@ public class DeadLetters {
         return entries;
     }
 
-    /** Moves up to {@code max} messages back to the job queue, body unchanged; returns how many. */
+    /** Thrown when a redrive stops part-way: how many messages had moved by then. */
+    public static class RedriveFailed extends RuntimeException {
+        private final int moved;
+
+        RedriveFailed(int moved, SdkException cause) {
+            super(cause.getMessage(), cause);
+            this.moved = moved;
+        }
+
+        public int moved() {
+            return moved;
+        }
+    }
+
+    /**
+     * Moves up to {@code max} messages back to the job queue, body unchanged; returns how many.
+     * Ten at a time, each sent then deleted at once: a message is hidden only while it moves, so
+     * a DLQ of any size drains, and its receipt handle is always fresh.
+     */
     public int redrive(int max) {
         int moved = 0;
-        for (Message m : receive(max)) {
-            // Sent first, deleted second: a crash in between duplicates a job (the idempotent
-            // repository and the destination marker absorb it), never loses one.
-            queues.client().sendMessage(b -> b.queueUrl(queues.queueUrl()).messageBody(m.body()));
-            queues.client().deleteMessage(b -> b.queueUrl(queues.deadLetterUrl()).receiptHandle(m.receiptHandle()));
-            moved++;
+        int emptyPolls = 0;
+        while (moved < max && emptyPolls < 2) {
+            int want = Math.min(10, max - moved);
+            try {
+                List<Message> got = queues.client().receiveMessage(b -> b.queueUrl(queues.deadLetterUrl())
+                        .maxNumberOfMessages(want).waitTimeSeconds(1).visibilityTimeout(HOLD_SECONDS)).messages();
+                emptyPolls = got.isEmpty() ? emptyPolls + 1 : 0;
+                for (Message m : got) {
+                    // Sent first, deleted second: a crash in between duplicates a job (the in-flight
+                    // table and the destination marker absorb it), never loses one.
+                    queues.client().sendMessage(b -> b.queueUrl(queues.queueUrl()).messageBody(m.body()));
+                    queues.client().deleteMessage(b -> b.queueUrl(queues.deadLetterUrl()).receiptHandle(m.receiptHandle()));
+                    moved++;
+                }
+            } catch (SdkException e) {
+                throw new RedriveFailed(moved, e);
+            }
         }
         return moved;
     }
 
-    /** Messages the DLQ holds now (approximate, as SQS counts). */
-    public long depth() {
-        Map<QueueAttributeName, String> attributes = queues.client().getQueueAttributes(b -> b
-                .queueUrl(queues.deadLetterUrl()).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                .attributes();
-        return Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
-    }
-
-    /** Receives distinct messages, hidden while we work on them, until {@code max} or the queue looks empty. */
+    /** For listing: distinct messages, hidden while listed, until {@code max} or the queue looks empty. */
     private List<Message> receive(int max) {
         List<Message> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();

@@ -1,6 +1,7 @@
 package io.s3replicator.queue;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.config.S3Uri;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public final class JobQueues {
                 get(p, "s3replicator.sqs.dlq", "s3replicator-jobs-dlq"),
                 get(p, "s3replicator.sqs.endpoint", ""),
                 get(p, "s3replicator.sqs.region", ""),
-                Boolean.parseBoolean(get(p, "s3replicator.sqs.create-queues", "false")),
+                bool(p, "s3replicator.sqs.create-queues"),
                 integer(p, "s3replicator.sqs.max-receives", 5),
                 integer(p, "s3replicator.sqs.visibility-timeout", 300),
                 integer(p, "s3replicator.sqs.wait-seconds", 20),
@@ -54,6 +55,12 @@ public final class JobQueues {
 
     private static String get(PropertiesComponent p, String key, String defaultValue) {
         return p.resolveProperty(key).map(String::strip).orElse(defaultValue);
+    }
+
+    /** A typo such as "ture" is an error naming the property, not a quiet false. */
+    private static boolean bool(PropertiesComponent p, String key) {
+        String value = get(p, key, "");
+        return !value.isEmpty() && S3Uri.bool(key, value);
     }
 
     private static int integer(PropertiesComponent p, String key, int defaultValue) {

@@ -45,10 +45,6 @@ public class SqsJobQueue implements JobQueue {
         this.queues = queues;
     }
 
-    public SqsQueues queues() {
-        return queues;
-    }
-
     @Override
     public String producerUri() {
         return "aws2-sqs://" + SqsQueues.nameOf(queues.queueUrl()) + "?amazonSQSClient=#" + CLIENT_BEAN
@@ -117,11 +113,11 @@ public class SqsJobQueue implements JobQueue {
     public void reject(Exchange exchange, String pairId, String reason) {
         String body = exchange.getIn().getBody(String.class);
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        attributes.put(REASON, text(reason == null ? "unknown" : reason));
-        attributes.put(FAILED_AT, text(Instant.now().toString()));
-        attributes.put(RECEIVES, text(String.valueOf(receiveCount(exchange))));
+        attributes.put(REASON, attribute(reason == null ? "unknown" : reason));
+        attributes.put(FAILED_AT, attribute(Instant.now().toString()));
+        attributes.put(RECEIVES, attribute(String.valueOf(receiveCount(exchange))));
         if (pairId != null) {
-            attributes.put(PAIR, text(pairId));
+            attributes.put(PAIR, attribute(pairId));
         }
         // Sent first, deleted second: a crash in between leaves a duplicate, never a loss.
         try {
@@ -151,7 +147,11 @@ public class SqsJobQueue implements JobQueue {
         }
     }
 
-    private static MessageAttributeValue text(String value) {
+    /** A String message attribute, cut to a size any queue takes; "-" for nothing. */
+    public static MessageAttributeValue attribute(String value) {
+        if (value == null || value.isEmpty()) {
+            value = "-";
+        }
         String v = value.length() <= MAX_ATTRIBUTE_CHARS ? value : value.substring(0, MAX_ATTRIBUTE_CHARS) + "...";
         return MessageAttributeValue.builder().dataType("String").stringValue(v).build();
     }

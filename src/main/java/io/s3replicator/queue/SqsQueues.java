@@ -1,6 +1,7 @@
 package io.s3replicator.queue;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.config.S3Uri;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -9,7 +10,6 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,7 +32,7 @@ public final class SqsQueues implements AutoCloseable {
 
     public SqsQueues(SqsSettings settings, int connections) {
         this.settings = settings;
-        this.client = client(settings, connections);
+        this.client = client(settings.endpoint(), settings.region(), connections, settings.waitSeconds());
         try {
             this.deadLetterUrl = resolve(settings.deadLetterQueue(), "s3replicator.sqs.dlq", Map.of());
             this.queueUrl = resolve(settings.queue(), "s3replicator.sqs.queue", Map.of(
@@ -55,17 +55,23 @@ public final class SqsQueues implements AutoCloseable {
         }
     }
 
-    private static SqsClient client(SqsSettings settings, int connections) {
+    /**
+     * The one way this application builds an SQS client: endpoint override (checked, a bad one
+     * names {@code s3replicator.sqs.endpoint}), region (us-east-1 with an endpoint and no region,
+     * as emulators expect), default credentials, and a socket timeout above the long-poll wait.
+     */
+    public static SqsClient client(String endpoint, String region, int connections, int waitSeconds) {
         SqsClientBuilder builder = SqsClient.builder()
                 // Long polls hold a connection each for up to wait-seconds: room for all of them.
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)
-                        .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(settings.waitSeconds() + 15)));
-        if (!settings.endpoint().isBlank()) {
-            builder.endpointOverride(URI.create(settings.endpoint()));
+                        .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(waitSeconds + 15)));
+        boolean hasEndpoint = endpoint != null && !endpoint.isBlank();
+        if (hasEndpoint) {
+            builder.endpointOverride(S3Uri.endpointUrl("s3replicator.sqs.endpoint", endpoint.strip()));
         }
-        if (!settings.region().isBlank()) {
-            builder.region(Region.of(settings.region()));
-        } else if (!settings.endpoint().isBlank()) {
+        if (region != null && !region.isBlank()) {
+            builder.region(Region.of(region.strip()));
+        } else if (hasEndpoint) {
             builder.region(Region.US_EAST_1);
         }
         return builder.build();

@@ -105,7 +105,7 @@ public class ObjectDeleter {
         if (written == null) {
             return false;
         }
-        boolean precise = dst.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && written.getNano() % 1_000_000_000 != 0;
+        boolean precise = dst.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && written.getNano() != 0;
         return precise ? !written.isBefore(event) : !written.isBefore(event.truncatedTo(ChronoUnit.SECONDS));
     }
 }

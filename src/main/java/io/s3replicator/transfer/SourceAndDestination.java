@@ -59,7 +59,7 @@ final class SourceAndDestination {
         }
         Instant t = originalTime(head);
         boolean precise = head.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && t != null
-                && t.getNano() % 1_000_000_000 != 0;
+                && t.getNano() != 0;
         return new Written(t == null ? Instant.EPOCH : t, precise, original);
     }
 
