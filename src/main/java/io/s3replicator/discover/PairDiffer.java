@@ -96,6 +96,9 @@ public class PairDiffer {
 
     /** False for a job this diff must not queue: already queued, in flight or just done (distributed mode). */
     public boolean notYetQueued(Exchange exchange) {
+        if (exchange.getProperty(RUN, RunStats.class).diffError() != null) {
+            return false; // the run already failed: queue nothing more
+        }
         Job job = exchange.getIn().getBody(Job.class);
         String identity = JobIdentity.of(pairs.get(job.pairId()), job);
         if (guard.markQueued(identity)) {
@@ -123,7 +126,7 @@ public class PairDiffer {
         release(exchange);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
         stats.diffFinished();
-        if (stats.isLeaseHeldElsewhere()) {
+        if (stats.isLeaseHeldElsewhere() || stats.diffError() != null) {
             return;
         }
         if (accounting != null && !stats.isComplete()) {
@@ -139,6 +142,10 @@ public class PairDiffer {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
         String reason = S3Errors.describe(e);
+        if (stats != null && stats.diffError() != null) {
+            // A job of the split failed after another already ended the run (parallel sends): said once.
+            return;
+        }
         if (stats != null) {
             stats.diffFailed(reason);
             LOG.error("pair {}: diff failed after {} jobs: {}", stats.pairId(), stats.emitted(), reason);

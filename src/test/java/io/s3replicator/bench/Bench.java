@@ -79,6 +79,7 @@ public final class Bench {
         int n = 0;
         for (var dataset : datasets.entrySet()) {
             String source = "seed" + n++;
+            a.createBucket(r -> r.bucket(source));
             seed(a, source, dataset.getValue()[0], dataset.getValue()[1]);
             long bytes = (long) dataset.getValue()[0] * dataset.getValue()[1];
             for (String tool : TOOLS) {
@@ -175,8 +176,8 @@ public final class Bench {
         System.out.println("\n(ours/tool < 1: s3-replicator needed less; CPU is the copying process's user+sys, not the emulators'.)");
     }
 
-    private void seed(S3Client s3, String bucket, int count, int size) throws Exception {
-        s3.createBucket(r -> r.bucket(bucket));
+    /** Puts {@code count} distinct objects of {@code size} bytes into an existing bucket; any failed PUT fails the seed. */
+    static void seed(S3Client s3, String bucket, int count, int size) throws Exception {
         byte[] base = new byte[size];
         new Random(7).nextBytes(base);
         ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -5,7 +5,6 @@ import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.S3MockServers;
 import io.s3replicator.testing.WorkerProcess;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -16,10 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +59,7 @@ public final class DistributedBench {
         S3Client src = S3MockServers.client(srcEndpoint);
         S3Client dst = S3MockServers.client(dstEndpoint);
         String sourceBucket = Buckets.create(src, "dist-bench-src");
-        seed(src, sourceBucket, objects, kib);
+        Bench.seed(src, sourceBucket, objects, kib * 1024);
         System.out.printf("seeded %d objects of %d KiB%n", objects, kib);
 
         List<Result> results = new ArrayList<>();
@@ -159,18 +155,5 @@ public final class DistributedBench {
         r.requests().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %-40s %7d  %.2f/object%n", k, v,
                 v / (double) r.objects())));
         return s.toString();
-    }
-
-    static void seed(S3Client s3, String bucket, int count, int kib) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        Random random = new Random(42);
-        for (int i = 0; i < count; i++) {
-            byte[] body = new byte[kib * 1024];
-            random.nextBytes(body);
-            String key = String.format("obj/%05d.bin", i);
-            pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(body)));
-        }
-        pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.MINUTES);
     }
 }

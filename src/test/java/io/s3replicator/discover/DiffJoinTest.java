@@ -1,7 +1,9 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
+import io.s3replicator.decide.IgnoreList;
 import io.s3replicator.decide.KeyFilter;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.queue.Job;
@@ -41,6 +43,20 @@ class DiffJoinTest {
         assertThat(stats.excluded.sum()).isEqualTo(1);
         assertThat(stats.extraAtDestination.sum()).isEqualTo(1);
         assertThat(jobs).allSatisfy(j -> assertThat(j.runId()).isEqualTo("run"));
+    }
+
+    @Test
+    void with_deletes_on_a_destination_only_key_becomes_a_delete_unless_filters_or_the_ignore_list_leave_it_out() {
+        ReplicationPair deleting = new ReplicationPair("p", S3Uri.parse("source", "s3://src"),
+                S3Uri.parse("destination", "s3://dst"), KeyFilter.of(List.of(), List.of("*.tmp")), false,
+                new PairFeatures(null, null, true, false, IgnoreList.of(List.of("src/keep/*")), false, false, true));
+        List<Job> jobs = new ArrayList<>();
+        new DiffJoin(deleting, stats, List.<ListedObject>of().iterator(),
+                List.of(o("gone", 1, "e"), o("keep/x", 1, "e"), o("x.tmp", 1, "e")).iterator()).forEachRemaining(jobs::add);
+
+        assertThat(jobs).extracting(Job::key, Job::operation, Job::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gone", Job.Operation.DELETE,
+                        Job.Reason.EXTRA_AT_DESTINATION));
     }
 
     @Test

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -112,13 +111,7 @@ class EventReplicationTest extends TwoEndpoints {
 
     /** The events queue has no message left, visible or in flight: every event was handled and deleted. */
     void awaitQueueDrained() throws InterruptedException {
-        await("events queue drained", WAIT, () -> {
-            Map<QueueAttributeName, String> q = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-            return "0".equals(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                    && "0".equals(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-        });
+        await("events queue drained", WAIT, () -> ElasticMq.depth(sqs, queueUrl) == 0);
     }
 
     @Test
@@ -154,10 +147,7 @@ class EventReplicationTest extends TwoEndpoints {
         publish(S3Events.direct(delete("a b.txt")));
         await("deleted", WAIT, () -> destination("a b.txt") == null);
         awaitQueueDrained();
-        String jobsUrl = sqs.getQueueUrl(r -> r.queueName(jobs)).queueUrl();
-        await("job queue drained", WAIT, () -> "0".equals(sqs.getQueueAttributes(r -> r.queueUrl(jobsUrl)
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+        await("job queue drained", WAIT, () -> ElasticMq.depth(sqs, jobs) == 0);
     }
 
     @Test

@@ -49,6 +49,14 @@ class S3EventParserTest {
     }
 
     @Test
+    void an_eventbridge_lifecycle_expiration_is_not_a_delete_to_replicate() {
+        String expired = S3Events.eventBridge(PUT.withName("ObjectRemoved:Delete"))
+                .replace("\"reason\":\"DeleteObject\"", "\"reason\":\"Lifecycle Expiration\"");
+        assertThat(expired).contains("Lifecycle Expiration");
+        assertThat(S3EventParser.parse(expired)).extracting(S3Event::kind).containsExactly(S3Event.Kind.OTHER);
+    }
+
+    @Test
     void the_kinds_of_event_names() {
         assertThat(S3EventParser.kindOf("ObjectCreated:CompleteMultipartUpload")).isEqualTo(S3Event.Kind.CREATED);
         assertThat(S3EventParser.kindOf("s3:ObjectCreated:Copy")).isEqualTo(S3Event.Kind.CREATED);

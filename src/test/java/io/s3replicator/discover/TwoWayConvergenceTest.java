@@ -56,6 +56,7 @@ class TwoWayConvergenceTest extends TwoEndpoints {
         Result r = run(false, 2);
         assertThat(r.layer1).as("principal guard off: nothing dropped by principal").isZero();
         assertThat(r.layer2).as("echoes stopped by the source-etag marker").isPositive();
+        assertThat(r.ownDeletes).as("echoes of the replicator's own deletes not applied back").isPositive();
         assertThat(r.transfers).as("transfers").isLessThanOrEqualTo(bound(r.userOps));
     }
 

@@ -127,6 +127,33 @@ class DistributedModeTest extends TwoEndpoints {
         assertThat(FaultInjector.count(b, "PutObject")).isEqualTo(objects);
     }
 
+    @Test
+    void a_diff_that_could_not_queue_its_jobs_leaves_no_marks_behind() throws Exception {
+        String a = Buckets.create(src, "dist-unmark-src");
+        String b = Buckets.create(dst, "dist-unmark-dst");
+        int objects = 20;
+        for (int i = 0; i < objects; i++) {
+            Buckets.put(src, a, "k" + i, "v" + i);
+        }
+        Worker w = startWorkers(1, a, b).get(0);
+        w.context().getRouteController().stopRoute("transfer");
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        sqs.deleteQueue(r -> r.queueUrl(url));
+
+        RunStats failed = w.diff("p");
+        assertThat(failed.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(failed.diffError()).as("the diff failed on the missing queue").isNotNull();
+
+        sqs.createQueue(r -> r.queueName(queue));
+        RunStats again = w.diff("p");
+        // Nothing consumes (transfer stopped): wait for the diff itself to have handled every object.
+        awaitTrue(() -> again.emitted() + again.alreadyQueued.sum() == objects || again.diffError() != null,
+                "second diff done");
+        assertThat(again.diffError()).isNull();
+        assertThat(again.alreadyQueued.sum()).as("no job skipped as already queued").isZero();
+        assertThat(again.emitted()).isEqualTo(objects);
+    }
+
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {

@@ -34,10 +34,6 @@ public final class S3Events {
             return new Event(name, bucket, key, size, etag, value, sequencer, principal, time);
         }
 
-        public Event withPrincipal(String value) {
-            return new Event(name, bucket, key, size, etag, versionId, sequencer, value, time);
-        }
-
         public Event withName(String value) {
             return new Event(value, bucket, key, size, etag, versionId, sequencer, principal, time);
         }
