@@ -143,6 +143,8 @@ class DistributedModeTest extends TwoEndpoints {
         RunStats failed = w.diff("p");
         assertThat(failed.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
         assertThat(failed.diffError()).as("the diff failed on the missing queue").isNotNull();
+        // Sends already under way when the run failed end (and give their marks back) a moment later.
+        awaitTrue(() -> w.context().getInflightRepository().size("diff") == 0, "first diff's exchanges done");
 
         sqs.createQueue(r -> r.queueName(queue));
         RunStats again = w.diff("p");
