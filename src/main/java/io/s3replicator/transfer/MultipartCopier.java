@@ -374,15 +374,9 @@ public class MultipartCopier {
     }
 
     /** The source's current ETag and size after it changed, or null when it is gone. */
+    /** The source object now (its current version), or null if it is gone. */
     public HeadObjectResponse currentSource(ReplicationPair pair, Job job) {
-        try {
-            return source(pair).headObject(b -> b.bucket(pair.source().bucket()).key(job.key()));
-        } catch (S3Exception e) {
-            if (S3Errors.isNotFound(e)) {
-                return null;
-            }
-            throw e;
-        }
+        return SourceAndDestination.head(source(pair), pair.source().bucket(), job.key(), null);
     }
 
     /** MD5 of the concatenated binary part MD5s, "-N": S3's ETag of a multipart object. */

@@ -51,7 +51,8 @@ public class ObjectCopier {
     /** Times a job follows a source that changes under it before giving up. */
     private static final int MAX_SOURCE_CHANGES = 3;
     /** S3's limit for one PutObject / CopyObject. */
-    private static final long MAX_SINGLE_REQUEST = 5L * 1024 * 1024 * 1024;
+    /** S3's limit for one PUT or CopyObject is the largest part size, 5 GiB. */
+    private static final long MAX_SINGLE_REQUEST = PartPlan.MAX_PART_SIZE;
 
     private final S3Clients clients;
 
@@ -89,7 +90,7 @@ public class ObjectCopier {
                     throw e;
                 }
                 // The source changed since discovery: follow it to its new version, never mix versions.
-                HeadObjectResponse now = headOrNull(source, pair.source().bucket(), job.key());
+                HeadObjectResponse now = SourceAndDestination.head(source, pair.source().bucket(), job.key(), null);
                 if (now == null) {
                     return TransferOutcome.skipped("source deleted since it was listed");
                 }
@@ -117,20 +118,9 @@ public class ObjectCopier {
     }
 
     static boolean destinationHolds(S3Client destination, String bucket, String key, long size, String etag) {
-        HeadObjectResponse head = headOrNull(destination, bucket, key);
+        HeadObjectResponse head = SourceAndDestination.head(destination, bucket, key, null);
         return head != null && head.contentLength() == size
                 && (etag.equals(ListedObject.bareEtag(head.eTag())) || etag.equals(head.metadata().get(SOURCE_ETAG_MARKER)));
-    }
-
-    private static HeadObjectResponse headOrNull(S3Client s3, String bucket, String key) {
-        try {
-            return s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
-        } catch (S3Exception e) {
-            if (S3Errors.isNotFound(e)) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     private long relay(S3Client source, S3Client destination, ReplicationPair pair, Job job, String destinationKey,

@@ -1,5 +1,7 @@
 package io.s3replicator.transfer;
 
+import io.s3replicator.config.ReplicatorSettings;
+
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -9,8 +11,8 @@ import java.util.Set;
  * bytes, the last one shorter. Immutable: an upload keeps the plan it started with.
  */
 public record PartPlan(long objectSize, long partSize, int partCount) {
-    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
-    public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+    public static final long MIN_PART_SIZE = ReplicatorSettings.MIN_PART_SIZE;
+    public static final long MAX_PART_SIZE = ReplicatorSettings.MAX_PART_SIZE;
     public static final int MAX_PARTS = 10_000;
 
     /** One part: 1-based number, first byte offset and length. */
