@@ -158,9 +158,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         // DECIDE at the worker: stale events (per-key sequencers), versions, deletes, two-way checks.
         JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
                 new ObjectDeleter(clients, state.ownDeletes(), state.inFlight()), metrics);
-        context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, new ObjectCopier(clients),
-                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
-                .planner(planner));
+        context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
+                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
         // S3 events of pairs with an events queue become jobs on the same job queue as the diff's.
         context.addStartupListener(new EventRoutes(pairs, clients, new EventDecider(metrics, state.ownDeletes()),
                 queue.producerUri(), () -> sqsClient(context), SQS_CLIENT,

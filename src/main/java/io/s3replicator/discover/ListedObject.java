@@ -16,6 +16,11 @@ public record ListedObject(String key, String relativeKey, long size, String eta
     }
 
     /** ETags arrive quoted from S3 and unquoted from some stores; compare them bare. */
+    /** A version id, or null for none: S3 says "null" for objects written before versioning was enabled. */
+    public static String versionOrNull(String versionId) {
+        return versionId == null || versionId.isEmpty() || "null".equals(versionId) ? null : versionId;
+    }
+
     public static String bareEtag(String etag) {
         if (etag == null) {
             return null;

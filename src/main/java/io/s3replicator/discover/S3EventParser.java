@@ -98,7 +98,7 @@ public final class S3EventParser {
                         + abbreviate(body));
             }
             out.add(new S3Event(kindOf(name), name, bucket, decode(rawKey), size(object.path("size"), body),
-                    bare(text(object, "eTag")), nullIfNull(text(object, "versionId")), text(object, "sequencer"),
+                    bare(text(object, "eTag")), ListedObject.versionOrNull(text(object, "versionId")), text(object, "sequencer"),
                     text(r.path("userIdentity"), "principalId"), time(text(r, "eventTime")), envelope));
         }
         return out;
@@ -126,7 +126,7 @@ public final class S3EventParser {
         }
         return new S3Event(kind, type + (reason != null ? " (" + reason + ")" : ""), bucket,
                 rawKey == null ? null : decode(rawKey), size(object.path("size"), body), bare(text(object, "etag")),
-                nullIfNull(text(object, "version-id")), text(object, "sequencer"), text(detail, "requester"),
+                ListedObject.versionOrNull(text(object, "version-id")), text(object, "sequencer"), text(detail, "requester"),
                 time(text(root, "time")), "eventbridge");
     }
 
@@ -189,9 +189,6 @@ public final class S3EventParser {
     }
 
     /** Unversioned buckets may say "null" for the version id. */
-    private static String nullIfNull(String versionId) {
-        return versionId == null || versionId.isEmpty() || "null".equals(versionId) ? null : versionId;
-    }
 
     static String abbreviate(String text) {
         String oneLine = text.replace('\n', ' ').replace('\r', ' ');

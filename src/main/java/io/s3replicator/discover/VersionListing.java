@@ -40,7 +40,7 @@ public class VersionListing implements Iterator<ListedObject> {
                 onListed.accept(1);
                 next = new ListedObject(v.key(), v.key().substring(location.prefix().length()),
                         v.size() == null ? 0 : v.size(), ListedObject.bareEtag(v.eTag()),
-                        v.versionId() == null || "null".equals(v.versionId()) ? null : v.versionId());
+                        ListedObject.versionOrNull(v.versionId()));
             }
         }
         return next != null;

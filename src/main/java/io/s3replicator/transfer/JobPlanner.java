@@ -1,5 +1,6 @@
 package io.s3replicator.transfer;
 
+import io.s3replicator.discover.ListedObject;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.EventOrder;
 import io.s3replicator.observe.ReplicatorMetrics;
@@ -96,11 +97,7 @@ public class JobPlanner {
         if (now == null) {
             return null;
         }
-        String currentVersion = pair.features().getByVersion() ? nullIfNull(now.versionId()) : null;
+        String currentVersion = pair.features().getByVersion() ? ListedObject.versionOrNull(now.versionId()) : null;
         return job.withSource(SourceAndDestination.etag(now), now.contentLength(), currentVersion);
-    }
-
-    private static String nullIfNull(String versionId) {
-        return versionId == null || versionId.isEmpty() || "null".equals(versionId) ? null : versionId;
     }
 }

@@ -218,7 +218,7 @@ public class ObjectCopier {
                                        Instant lastModified) {
         Map<String, String> out = new HashMap<>(metadata);
         out.put(SOURCE_ETAG_MARKER, etag);
-        if (versionId != null && !versionId.isEmpty() && !"null".equals(versionId)) {
+        if (ListedObject.versionOrNull(versionId) != null) {
             out.put(SOURCE_VERSION_MARKER, versionId);
         } else {
             out.remove(SOURCE_VERSION_MARKER);

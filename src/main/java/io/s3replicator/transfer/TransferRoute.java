@@ -43,10 +43,12 @@ public class TransferRoute extends RouteBuilder {
     private final JobRecorder recorder;
     private final InFlightJobs inFlight;
     private final long multipartThreshold;
-    private JobPlanner planner;
+    private final JobPlanner planner;
 
-    public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, ObjectCopier copier, JobRecorder recorder,
-                         InFlightJobs inFlight, long multipartThreshold) {
+    /** @param planner the DECIDE step between the in-flight check and the copy */
+    public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, JobPlanner planner, ObjectCopier copier,
+                         JobRecorder recorder, InFlightJobs inFlight, long multipartThreshold) {
+        this.planner = planner;
         this.multipartThreshold = multipartThreshold;
         this.queue = queue;
         this.concurrency = concurrency;
@@ -54,12 +56,6 @@ public class TransferRoute extends RouteBuilder {
         this.copier = copier;
         this.recorder = recorder;
         this.inFlight = inFlight;
-    }
-
-    /** The DECIDE step between the in-flight check and the copy (required). */
-    public TransferRoute planner(JobPlanner value) {
-        this.planner = value;
-        return this;
     }
 
     @Override
