@@ -63,6 +63,6 @@ public class DynamoDbOwnDeletes implements OwnDeletes {
     }
 
     private static String id(String location, String key) {
-        return "own-delete#" + JdbcKeySequencers.sha256(location + "\n" + key);
+        return "own-delete#" + Sha256.ofText(location + "\n" + key);
     }
 }

@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,14 +31,10 @@ public class JdbcOwnDeletes implements OwnDeletes {
         this.dataSource = dataSource;
         this.ttl = ttl;
         this.clock = clock;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS own_delete (
+        Jdbc.ensureTable(dataSource, "own_delete", """
+                CREATE TABLE own_delete (
                   id CHAR(64) PRIMARY KEY,
                   deleted_at TIMESTAMP NOT NULL)""");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the own_delete table: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -56,13 +51,13 @@ public class JdbcOwnDeletes implements OwnDeletes {
             try {
                 set(c, "INSERT INTO own_delete (deleted_at, id) VALUES (?,?)", at, id);
             } catch (SQLException e) {
-                if (!JdbcKeySequencers.isDuplicate(e)) {
+                if (!Jdbc.isUniqueViolation(e)) {
                     throw e;
                 }
                 set(c, "UPDATE own_delete SET deleted_at = ? WHERE id = ?", at, id);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot record a delete: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot record a delete: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
@@ -79,7 +74,7 @@ public class JdbcOwnDeletes implements OwnDeletes {
             ps.setTimestamp(3, Timestamp.from(earliest));
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read recorded deletes: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read recorded deletes: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
@@ -90,7 +85,7 @@ public class JdbcOwnDeletes implements OwnDeletes {
             ps.setString(1, id(location, key));
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot forget a recorded delete: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot forget a recorded delete: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
@@ -103,6 +98,6 @@ public class JdbcOwnDeletes implements OwnDeletes {
     }
 
     private static String id(String location, String key) {
-        return JdbcKeySequencers.sha256(location + "\n" + key);
+        return Sha256.ofText(location + "\n" + key);
     }
 }
