@@ -62,7 +62,12 @@ public final class StateBackend extends ServiceSupport {
 
     private static StateBackend embedded(StateSettings settings) {
         StateStore store = new StateStore(settings.dir());
-        return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(), settings.inFlightTtl(), store);
+        try {
+            return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(), settings.inFlightTtl(), store);
+        } catch (IllegalStateException e) {
+            store.close();
+            throw new ConfigException(StateSettings.PREFIX + "dir", Jdbc.firstLine(e.getMessage()));
+        }
     }
 
     private static StateBackend jdbc(StateSettings settings) {
