@@ -1,6 +1,7 @@
 package io.s3replicator.state;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.config.S3Uri;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -9,7 +10,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import javax.sql.DataSource;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -124,16 +124,14 @@ public final class StateBackend extends ServiceSupport {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128)
                         .connectionTimeout(Duration.ofSeconds(10)));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(S3Uri.endpointUrl(StateSettings.PREFIX + "dynamodb.endpoint", settings.endpoint()));
+        }
         if (settings.region() != null) {
             builder.region(Region.of(settings.region()));
-        }
-        if (settings.endpoint() != null) {
-            try {
-                builder.endpointOverride(URI.create(settings.endpoint()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(StateSettings.PREFIX + "dynamodb.endpoint", "'" + settings.endpoint()
-                        + "' is not a URI");
-            }
+        } else if (settings.endpoint() != null) {
+            // A local or compatible endpoint needs some region to sign with, as the SQS client does.
+            builder.region(Region.US_EAST_1);
         }
         try {
             return builder.build();
