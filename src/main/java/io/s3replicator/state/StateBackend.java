@@ -2,6 +2,7 @@ package io.s3replicator.state;
 
 import io.s3replicator.config.ConfigException;
 import io.s3replicator.config.S3Uri;
+import io.s3replicator.observe.ReadinessCheck;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -21,12 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * JDBC database, or DynamoDB. A Camel service: stopping it closes what it opened.
  */
 public final class StateBackend extends ServiceSupport {
-    /** Probes the store for readiness; throws when it cannot be reached. */
-    @FunctionalInterface
-    public interface Ping {
-        void check() throws Exception;
-    }
-
     private final StateSettings.Kind kind;
     private final JobStore jobStore;
     private final CheckpointStore checkpoints;
@@ -34,12 +29,12 @@ public final class StateBackend extends ServiceSupport {
     private final Leases leases;
     private final KeySequencers keySequencers;
     private final OwnDeletes ownDeletes;
-    private final Ping ping;
+    private final ReadinessCheck.Probe ping;
     private final AutoCloseable resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
-                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, Ping ping,
+                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, ReadinessCheck.Probe ping,
                          AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
