@@ -3,6 +3,7 @@ package io.s3replicator.state;
 import io.s3replicator.config.ConfigException;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.observe.ReadinessCheck;
+import io.s3replicator.storage.S3Errors;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -132,7 +133,7 @@ public final class StateBackend extends ServiceSupport {
             return builder.build();
         } catch (SdkClientException e) {
             // Typically: no region in the SDK's chain (AWS_REGION, profile, instance metadata).
-            throw new ConfigException(StateSettings.PREFIX + "dynamodb.region", Jdbc.firstLine(e.getMessage())
+            throw new ConfigException(StateSettings.PREFIX + "dynamodb.region", S3Errors.firstLine(e.getMessage())
                     + " (set " + StateSettings.PREFIX + "dynamodb.region or AWS_REGION)");
         }
     }
