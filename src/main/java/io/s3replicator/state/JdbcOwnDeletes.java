@@ -16,15 +16,12 @@ import java.time.Instant;
  * user's later delete) and purged as new ones are written.
  */
 public class JdbcOwnDeletes implements OwnDeletes {
-    /** How far the clocks of S3 and this process may disagree. */
-    static final Duration SKEW = Duration.ofSeconds(30);
-
     private final DataSource dataSource;
     private final Duration ttl;
     private final Clock clock;
 
     public JdbcOwnDeletes(DataSource dataSource) {
-        this(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        this(dataSource, TTL, Clock.systemUTC());
     }
 
     public JdbcOwnDeletes(DataSource dataSource, Duration ttl, Clock clock) {
@@ -63,15 +60,12 @@ public class JdbcOwnDeletes implements OwnDeletes {
 
     @Override
     public boolean consume(String location, String key, Instant eventTime) {
-        Instant now = clock.instant();
-        Instant at = eventTime == null ? now : eventTime;
-        // The echo happened when the replicator deleted: within the clock skew of the record, either way.
-        Instant earliest = at.minus(SKEW).isAfter(now.minus(ttl)) ? at.minus(SKEW) : now.minus(ttl);
+        EchoWindow window = EchoWindow.of(eventTime, clock.instant(), ttl);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM own_delete WHERE id = ? AND deleted_at <= ? AND deleted_at >= ?")) {
             ps.setString(1, id(location, key));
-            ps.setTimestamp(2, Timestamp.from(at.plus(SKEW)));
-            ps.setTimestamp(3, Timestamp.from(earliest));
+            ps.setTimestamp(2, Timestamp.from(window.latest()));
+            ps.setTimestamp(3, Timestamp.from(window.earliest()));
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read recorded deletes: " + Jdbc.firstLine(e.getMessage()), e);

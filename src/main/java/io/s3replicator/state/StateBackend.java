@@ -112,7 +112,7 @@ public final class StateBackend extends ServiceSupport {
                 new DynamoDbLeases(client, jobTable),
                 // Per-key event state expires: it lives in the in-flight table, which has TTL.
                 new DynamoDbKeySequencers(client, settings.inFlightTable(), java.time.Clock.systemUTC()),
-                new DynamoDbOwnDeletes(client, settings.inFlightTable(), Duration.ofHours(1), java.time.Clock.systemUTC()),
+                new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, java.time.Clock.systemUTC()),
                 () -> client.describeTable(b -> b.tableName(jobTable)), client);
     }
 
