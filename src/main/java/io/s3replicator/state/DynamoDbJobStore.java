@@ -30,7 +30,6 @@ public class DynamoDbJobStore implements JobStore {
     static final String SK = "sk";
     static final int SHARDS = 16;
     private static final String COPIED = Outcome.COPIED.name();
-    private static final int MAX_REASON = 2048;
 
     private final DynamoDbClient client;
     private final String table;
@@ -71,8 +70,7 @@ public class DynamoDbJobStore implements JobStore {
         update.setIfPresent("destinationKey", r.destinationKey());
         update.set("operation", s(r.operation()));
         update.set("status", s(r.outcome().name()));
-        update.setOrRemove("reason", r.reason() == null ? null
-                : r.reason().substring(0, Math.min(r.reason().length(), MAX_REASON)));
+        update.setOrRemove("reason", JobStore.storedReason(r.reason()));
         update.set("bytes", n(r.bytes()));
         update.setOrRemove("path", r.path());
         update.set("millis", n(r.millis()));
