@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import static io.s3replicator.state.DynamoDbValues.n;
+import static io.s3replicator.state.DynamoDbValues.s;
+
 /**
  * {@link JobStore} on DynamoDB, in the job-state table (partition key {@code pk}, sort key
  * {@code sk}, both strings):
@@ -173,13 +176,5 @@ public class DynamoDbJobStore implements JobStore {
     private static long num(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null ? 0 : Long.parseLong(v.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }
