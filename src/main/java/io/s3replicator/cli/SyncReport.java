@@ -46,7 +46,8 @@ final class SyncReport {
             out.printf(Locale.ROOT, "  FAILED    %s: %s%n", f[0], f[1]);
         }
         if (s.failed.sum() > s.failures().size()) {
-            out.printf(Locale.ROOT, "  ...       and %d more failures (see the job_result table in the state directory)%n",
+            out.printf(Locale.ROOT, "  ...       and %d more failures (see the job_state table of the state store"
+                    + " set by s3replicator.state.*)%n",
                     s.failed.sum() - s.failures().size());
         }
         if (s.diffError() != null) {

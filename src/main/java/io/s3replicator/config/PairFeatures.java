@@ -30,24 +30,4 @@ public record PairFeatures(String events, String eventsDlq, boolean deletes, boo
     public boolean hasEvents() {
         return events != null && !events.isBlank();
     }
-
-    public PairFeatures withEvents(String queue, String dlq) {
-        return new PairFeatures(queue, dlq, deletes, twoWay, ignore, compareVersions, refreshVersion, getByVersion);
-    }
-
-    public PairFeatures withDeletes(boolean value) {
-        return new PairFeatures(events, eventsDlq, value, twoWay, ignore, compareVersions, refreshVersion, getByVersion);
-    }
-
-    public PairFeatures withTwoWay(boolean value) {
-        return new PairFeatures(events, eventsDlq, deletes, value, ignore, compareVersions, refreshVersion, getByVersion);
-    }
-
-    public PairFeatures withIgnore(IgnoreList value) {
-        return new PairFeatures(events, eventsDlq, deletes, twoWay, value, compareVersions, refreshVersion, getByVersion);
-    }
-
-    public PairFeatures withVersions(boolean compare, boolean refresh, boolean byVersion) {
-        return new PairFeatures(events, eventsDlq, deletes, twoWay, ignore, compare, refresh, byVersion);
-    }
 }

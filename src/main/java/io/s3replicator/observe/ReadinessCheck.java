@@ -1,5 +1,6 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.storage.S3Errors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -40,7 +41,8 @@ public class ReadinessCheck extends AbstractHealthCheck {
                 probe.getValue().check();
                 details.put(probe.getKey(), "UP");
             } catch (Exception e) {
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
+                String why = e.getMessage() == null ? e.getClass().getSimpleName()
+                        : S3Errors.firstLine(e.getMessage());
                 details.put(probe.getKey(), "DOWN: " + why);
                 if (firstDown == null) {
                     firstDown = probe.getKey() + ": " + why;
@@ -53,10 +55,5 @@ public class ReadinessCheck extends AbstractHealthCheck {
         } else {
             builder.message(firstDown).down();
         }
-    }
-
-    private static String firstLine(String text) {
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
     }
 }

@@ -15,7 +15,7 @@ public final class Reasons {
     }
 
     public static String tag(String outcome, String reason) {
-        if ("FAILED".equals(outcome)) {
+        if ("FAILED".equals(outcome) || "RETRYING".equals(outcome)) {
             return failureClass(reason);
         }
         if (reason == null) {

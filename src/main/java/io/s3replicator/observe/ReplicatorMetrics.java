@@ -36,10 +36,6 @@ public class ReplicatorMetrics {
         this.registry = registry;
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     /** One finished job: called once per job by the recorder, whatever its outcome. */
     public void jobFinished(String pairId, String outcome, String reason, long bytes, String path, long millis) {
         String tagReason = Reasons.tag(outcome, reason);

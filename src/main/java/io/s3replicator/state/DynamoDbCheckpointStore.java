@@ -14,6 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static io.s3replicator.state.DynamoDbValues.n;
+import static io.s3replicator.state.DynamoDbValues.s;
+
 /**
  * {@link CheckpointStore} on DynamoDB, in the job-state table. Parts are items of their own
  * (an item may not exceed 400 KB, an upload may have 10,000 parts):
@@ -122,13 +125,5 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
         // In sort-key order: "part#..." before "upload", so the header goes last and a forget cut
         // short can be done again.
         DynamoDbBatches.deleteAll(client, table, keys);
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import static io.s3replicator.state.DynamoDbValues.n;
+import static io.s3replicator.state.DynamoDbValues.s;
+
 /**
  * {@link JobStore} on DynamoDB, in the job-state table (partition key {@code pk}, sort key
  * {@code sk}, both strings):
@@ -30,7 +33,6 @@ public class DynamoDbJobStore implements JobStore {
     static final String SK = "sk";
     static final int SHARDS = 16;
     private static final String COPIED = Outcome.COPIED.name();
-    private static final int MAX_REASON = 2048;
 
     private final DynamoDbClient client;
     private final String table;
@@ -71,8 +73,7 @@ public class DynamoDbJobStore implements JobStore {
         update.setIfPresent("destinationKey", r.destinationKey());
         update.set("operation", s(r.operation()));
         update.set("status", s(r.outcome().name()));
-        update.setOrRemove("reason", r.reason() == null ? null
-                : r.reason().substring(0, Math.min(r.reason().length(), MAX_REASON)));
+        update.setOrRemove("reason", JobStore.storedReason(r.reason()));
         update.set("bytes", n(r.bytes()));
         update.setOrRemove("path", r.path());
         update.set("millis", n(r.millis()));
@@ -175,13 +176,5 @@ public class DynamoDbJobStore implements JobStore {
     private static long num(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null ? 0 : Long.parseLong(v.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -35,7 +35,7 @@ public class DynamoDbKeySequencers implements KeySequencers {
         if (seq == null) {
             return true;
         }
-        String id = "sequencer#" + JdbcKeySequencers.sha256(pairId + "\n" + key);
+        String id = "sequencer#" + Sha256.ofText(pairId + "\n" + key);
         try {
             client.updateItem(b -> b.tableName(table)
                     .key(Map.of(DynamoDbInFlightJobs.ID, AttributeValue.fromS(id)))

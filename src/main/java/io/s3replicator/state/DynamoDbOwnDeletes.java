@@ -38,18 +38,15 @@ public class DynamoDbOwnDeletes implements OwnDeletes {
 
     @Override
     public boolean consume(String location, String key, Instant eventTime) {
-        Instant now = clock.instant();
-        Instant at = eventTime == null ? now : eventTime;
-        Instant earliest = at.minus(JdbcOwnDeletes.SKEW).isAfter(now.minus(ttl)) ? at.minus(JdbcOwnDeletes.SKEW)
-                : now.minus(ttl);
+        EchoWindow window = EchoWindow.of(eventTime, clock.instant(), ttl);
         try {
             client.deleteItem(b -> b.tableName(table)
                     .key(Map.of(DynamoDbInFlightJobs.ID, AttributeValue.fromS(id(location, key))))
                     .conditionExpression("#d BETWEEN :lo AND :hi")
                     .expressionAttributeNames(Map.of("#d", "deletedAt"))
                     .expressionAttributeValues(Map.of(
-                            ":lo", AttributeValue.fromN(String.valueOf(earliest.toEpochMilli())),
-                            ":hi", AttributeValue.fromN(String.valueOf(at.plus(JdbcOwnDeletes.SKEW).toEpochMilli())))));
+                            ":lo", AttributeValue.fromN(String.valueOf(window.earliest().toEpochMilli())),
+                            ":hi", AttributeValue.fromN(String.valueOf(window.latest().toEpochMilli())))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -63,6 +60,6 @@ public class DynamoDbOwnDeletes implements OwnDeletes {
     }
 
     private static String id(String location, String key) {
-        return "own-delete#" + JdbcKeySequencers.sha256(location + "\n" + key);
+        return "own-delete#" + Sha256.ofText(location + "\n" + key);
     }
 }

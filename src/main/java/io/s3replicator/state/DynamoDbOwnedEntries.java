@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
+import static io.s3replicator.state.DynamoDbValues.n;
+import static io.s3replicator.state.DynamoDbValues.s;
+
 /**
  * DynamoDB items with an owner and an expiry, written with conditional writes: the shared
  * mechanics of {@link DynamoDbInFlightJobs} and {@link DynamoDbLeases}.
@@ -128,13 +131,5 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
 
     private static long ceilSeconds(long millis) {
         return (millis + 999) / 1000;
-    }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -1,6 +1,7 @@
 package io.s3replicator.state;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.storage.S3Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -71,10 +72,12 @@ final class DynamoDbTables {
                         + " treated as expired)", table, ttlAttribute);
             }
         } catch (SdkClientException e) {
-            throw new ConfigException(property, "cannot reach DynamoDB (" + where + "): " + Jdbc.firstLine(e.getMessage()));
+            throw new ConfigException(property, "cannot reach DynamoDB (" + where + "): "
+                    + S3Errors.firstLine(e.getMessage()));
         } catch (DynamoDbException e) {
             throw new ConfigException(property, "DynamoDB table '" + table + "' (" + where + "): "
-                    + Jdbc.firstLine(e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage()));
+                    + S3Errors.firstLine(e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage()
+                    : e.getMessage()));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.s3replicator.state;
 
+import io.s3replicator.storage.S3Errors;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,11 +58,8 @@ final class Jdbc {
         }
     }
 
+    /** Database messages often run over lines (H2 appends the SQL): the first one. */
     static String firstLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+        return S3Errors.firstLine(text);
     }
 }

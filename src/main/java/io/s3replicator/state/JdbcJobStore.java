@@ -21,7 +21,6 @@ import java.util.TreeMap;
  */
 public class JdbcJobStore implements JobStore {
     static final String TABLE = "job_state";
-    private static final int MAX_REASON = 2048;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -58,7 +57,7 @@ public class JdbcJobStore implements JobStore {
     public void recordResult(JobResult r) {
         String id = JobStore.jobId(r.runId(), r.pairId(), r.sourceKey(), r.sourceEtag(), r.versionId());
         Timestamp now = Timestamp.from(clock.instant());
-        String reason = r.reason() == null ? null : truncate(r.reason());
+        String reason = JobStore.storedReason(r.reason());
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
                 // A COPIED row keeps its outcome; status is assigned last because some databases
@@ -133,9 +132,5 @@ public class JdbcJobStore implements JobStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read job status: " + Jdbc.firstLine(e.getMessage()), e);
         }
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON);
     }
 }

@@ -1,15 +1,9 @@
 package io.s3replicator.state;
 
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
-import java.sql.Statement;
-import java.util.HexFormat;
 
 /**
  * {@link KeySequencers} in a JDBC database (the embedded H2 by default), in portable SQL: a
@@ -22,16 +16,12 @@ public class JdbcKeySequencers implements KeySequencers {
 
     public JdbcKeySequencers(DataSource dataSource) {
         this.dataSource = dataSource;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS key_sequencer (
+        Jdbc.ensureTable(dataSource, "key_sequencer", """
+                CREATE TABLE key_sequencer (
                   pair_id VARCHAR(255) NOT NULL,
                   key_hash CHAR(64) NOT NULL,
                   sequencer CHAR(64) NOT NULL,
                   PRIMARY KEY (pair_id, key_hash))""");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the key_sequencer table: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -41,7 +31,7 @@ public class JdbcKeySequencers implements KeySequencers {
             // Not a sequencer S3 would send: no ordering can be judged, so the event is applied.
             return true;
         }
-        String hash = sha256(key);
+        String hash = Sha256.ofText(key);
         try (Connection c = dataSource.getConnection()) {
             if (update(c, pairId, hash, seq)) {
                 return true;
@@ -54,14 +44,14 @@ public class JdbcKeySequencers implements KeySequencers {
                 ps.executeUpdate();
                 return true;
             } catch (SQLException e) {
-                if (!isDuplicate(e)) {
+                if (!Jdbc.isUniqueViolation(e)) {
                     throw e;
                 }
                 // Another worker inserted it first, or the row exists with a newer sequencer.
                 return update(c, pairId, hash, seq);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot update the key sequencer: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot update the key sequencer: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
@@ -73,21 +63,6 @@ public class JdbcKeySequencers implements KeySequencers {
             ps.setString(3, hash);
             ps.setString(4, seq);
             return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** SQLSTATE class 23 is integrity constraint violation in every SQL database. */
-    static boolean isDuplicate(SQLException e) {
-        return e instanceof SQLIntegrityConstraintViolationException
-                || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

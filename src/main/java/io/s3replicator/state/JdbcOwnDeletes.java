@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,29 +16,22 @@ import java.time.Instant;
  * user's later delete) and purged as new ones are written.
  */
 public class JdbcOwnDeletes implements OwnDeletes {
-    /** How far the clocks of S3 and this process may disagree. */
-    static final Duration SKEW = Duration.ofSeconds(30);
-
     private final DataSource dataSource;
     private final Duration ttl;
     private final Clock clock;
 
     public JdbcOwnDeletes(DataSource dataSource) {
-        this(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        this(dataSource, TTL, Clock.systemUTC());
     }
 
     public JdbcOwnDeletes(DataSource dataSource, Duration ttl, Clock clock) {
         this.dataSource = dataSource;
         this.ttl = ttl;
         this.clock = clock;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS own_delete (
+        Jdbc.ensureTable(dataSource, "own_delete", """
+                CREATE TABLE own_delete (
                   id CHAR(64) PRIMARY KEY,
                   deleted_at TIMESTAMP NOT NULL)""");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the own_delete table: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -56,30 +48,27 @@ public class JdbcOwnDeletes implements OwnDeletes {
             try {
                 set(c, "INSERT INTO own_delete (deleted_at, id) VALUES (?,?)", at, id);
             } catch (SQLException e) {
-                if (!JdbcKeySequencers.isDuplicate(e)) {
+                if (!Jdbc.isUniqueViolation(e)) {
                     throw e;
                 }
                 set(c, "UPDATE own_delete SET deleted_at = ? WHERE id = ?", at, id);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot record a delete: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot record a delete: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
     @Override
     public boolean consume(String location, String key, Instant eventTime) {
-        Instant now = clock.instant();
-        Instant at = eventTime == null ? now : eventTime;
-        // The echo happened when the replicator deleted: within the clock skew of the record, either way.
-        Instant earliest = at.minus(SKEW).isAfter(now.minus(ttl)) ? at.minus(SKEW) : now.minus(ttl);
+        EchoWindow window = EchoWindow.of(eventTime, clock.instant(), ttl);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM own_delete WHERE id = ? AND deleted_at <= ? AND deleted_at >= ?")) {
             ps.setString(1, id(location, key));
-            ps.setTimestamp(2, Timestamp.from(at.plus(SKEW)));
-            ps.setTimestamp(3, Timestamp.from(earliest));
+            ps.setTimestamp(2, Timestamp.from(window.latest()));
+            ps.setTimestamp(3, Timestamp.from(window.earliest()));
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read recorded deletes: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read recorded deletes: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
@@ -90,7 +79,7 @@ public class JdbcOwnDeletes implements OwnDeletes {
             ps.setString(1, id(location, key));
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot forget a recorded delete: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot forget a recorded delete: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
@@ -103,6 +92,6 @@ public class JdbcOwnDeletes implements OwnDeletes {
     }
 
     private static String id(String location, String key) {
-        return JdbcKeySequencers.sha256(location + "\n" + key);
+        return Sha256.ofText(location + "\n" + key);
     }
 }

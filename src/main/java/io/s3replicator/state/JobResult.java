@@ -14,11 +14,4 @@ public record JobResult(String runId, String pairId, String sourceKey, String de
      * DELETED: the destination object was removed (a delete event or diff delete, pairs with deletes on).
      */
     public enum Outcome { COPIED, SKIPPED, DRY_RUN, FAILED, RETRYING, DELETED }
-
-    /** A result for an unversioned source. */
-    public JobResult(String runId, String pairId, String sourceKey, String destinationKey, String operation,
-                     Outcome outcome, String reason, String sourceEtag, long bytes, String path, long millis) {
-        this(runId, pairId, sourceKey, destinationKey, operation, outcome, reason, sourceEtag, null, bytes, path,
-                millis);
-    }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
 public interface JobStore {
     /** The run id of jobs that came from S3 events rather than a diff run. */
     String EVENTS_RUN = "events";
+    /** Longest reason stored: the rest of a long SDK message adds nothing. */
+    int MAX_REASON = 2048;
 
     void recordResult(JobResult result);
 
@@ -27,6 +29,11 @@ public interface JobStore {
     /** The run a result belongs to: event jobs share one. */
     static String runOf(String runId) {
         return runId == null ? EVENTS_RUN : runId;
+    }
+
+    /** The reason as stored: at most {@link #MAX_REASON} characters; null stays null. */
+    static String storedReason(String reason) {
+        return reason == null || reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON);
     }
 
     /** Fixed-length id of a job's identity. */

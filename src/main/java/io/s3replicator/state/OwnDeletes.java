@@ -1,5 +1,6 @@
 package io.s3replicator.state;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -9,6 +10,11 @@ import java.time.Instant;
  * without this record the echo of a delete could remove an object a user re-created meanwhile.
  */
 public interface OwnDeletes {
+    /** How long a record can be claimed: an echo comes within seconds; an old record must not take a user's delete. */
+    Duration TTL = Duration.ofHours(1);
+    /** How far the clocks of S3 and this process may disagree. */
+    Duration SKEW = Duration.ofSeconds(30);
+
     /** Records that the replicator is about to delete {@code key} in {@code location} (bucket + endpoint). */
     void deleting(String location, String key, Instant at);
 
@@ -20,4 +26,16 @@ public interface OwnDeletes {
 
     /** Forgets a recorded delete that did not happen (the DeleteObject failed). */
     void forget(String location, String key);
+
+    /**
+     * When a recorded delete must have happened for an event at {@code eventTime} (now if null) to
+     * be its echo: within the clock skew of the event either way, and not older than {@code ttl}.
+     */
+    record EchoWindow(Instant earliest, Instant latest) {
+        static EchoWindow of(Instant eventTime, Instant now, Duration ttl) {
+            Instant at = eventTime == null ? now : eventTime;
+            Instant earliest = at.minus(SKEW).isAfter(now.minus(ttl)) ? at.minus(SKEW) : now.minus(ttl);
+            return new EchoWindow(earliest, at.plus(SKEW));
+        }
+    }
 }

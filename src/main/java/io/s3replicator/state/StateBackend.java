@@ -1,6 +1,9 @@
 package io.s3replicator.state;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.config.S3Uri;
+import io.s3replicator.observe.ReadinessCheck;
+import io.s3replicator.storage.S3Errors;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -9,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import javax.sql.DataSource;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -21,12 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * JDBC database, or DynamoDB. A Camel service: stopping it closes what it opened.
  */
 public final class StateBackend extends ServiceSupport {
-    /** Probes the store for readiness; throws when it cannot be reached. */
-    @FunctionalInterface
-    public interface Ping {
-        void check() throws Exception;
-    }
-
     private final StateSettings.Kind kind;
     private final JobStore jobStore;
     private final CheckpointStore checkpoints;
@@ -34,12 +30,12 @@ public final class StateBackend extends ServiceSupport {
     private final Leases leases;
     private final KeySequencers keySequencers;
     private final OwnDeletes ownDeletes;
-    private final Ping ping;
+    private final ReadinessCheck.Probe ping;
     private final AutoCloseable resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
-                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, Ping ping,
+                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, ReadinessCheck.Probe ping,
                          AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
@@ -62,7 +58,12 @@ public final class StateBackend extends ServiceSupport {
 
     private static StateBackend embedded(StateSettings settings) {
         StateStore store = new StateStore(settings.dir());
-        return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(), settings.inFlightTtl(), store);
+        try {
+            return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(), settings.inFlightTtl(), store);
+        } catch (IllegalStateException e) {
+            store.close();
+            throw new ConfigException(StateSettings.PREFIX + "dir", Jdbc.firstLine(e.getMessage()));
+        }
     }
 
     private static StateBackend jdbc(StateSettings settings) {
@@ -111,7 +112,7 @@ public final class StateBackend extends ServiceSupport {
                 new DynamoDbLeases(client, jobTable),
                 // Per-key event state expires: it lives in the in-flight table, which has TTL.
                 new DynamoDbKeySequencers(client, settings.inFlightTable(), java.time.Clock.systemUTC()),
-                new DynamoDbOwnDeletes(client, settings.inFlightTable(), Duration.ofHours(1), java.time.Clock.systemUTC()),
+                new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, java.time.Clock.systemUTC()),
                 () -> client.describeTable(b -> b.tableName(jobTable)), client);
     }
 
@@ -119,22 +120,20 @@ public final class StateBackend extends ServiceSupport {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128)
                         .connectionTimeout(Duration.ofSeconds(10)));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(S3Uri.endpointUrl(StateSettings.PREFIX + "dynamodb.endpoint", settings.endpoint()));
+        }
         if (settings.region() != null) {
             builder.region(Region.of(settings.region()));
-        }
-        if (settings.endpoint() != null) {
-            try {
-                builder.endpointOverride(URI.create(settings.endpoint()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(StateSettings.PREFIX + "dynamodb.endpoint", "'" + settings.endpoint()
-                        + "' is not a URI");
-            }
+        } else if (settings.endpoint() != null) {
+            // A local or compatible endpoint needs some region to sign with, as the SQS client does.
+            builder.region(Region.US_EAST_1);
         }
         try {
             return builder.build();
         } catch (SdkClientException e) {
             // Typically: no region in the SDK's chain (AWS_REGION, profile, instance metadata).
-            throw new ConfigException(StateSettings.PREFIX + "dynamodb.region", Jdbc.firstLine(e.getMessage())
+            throw new ConfigException(StateSettings.PREFIX + "dynamodb.region", S3Errors.firstLine(e.getMessage())
                     + " (set " + StateSettings.PREFIX + "dynamodb.region or AWS_REGION)");
         }
     }

@@ -55,12 +55,6 @@ public record StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser
         }
     }
 
-    /** The embedded default, for tests and tools. */
-    public static StateSettings embedded(Path dir) {
-        return new StateSettings(Kind.EMBEDDED, dir, null, null, null, "s3replicator-job-state",
-                "s3replicator-in-flight", null, null, false, Duration.ofMinutes(10));
-    }
-
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }

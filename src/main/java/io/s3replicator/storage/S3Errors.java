@@ -105,7 +105,8 @@ public final class S3Errors {
         return t;
     }
 
-    private static String firstLine(String text) {
+    /** The text up to its first line break; "" for null. */
+    public static String firstLine(String text) {
         if (text == null) {
             return "";
         }

@@ -259,7 +259,12 @@ public class MultipartCopier {
         String what = "part " + part.number() + "/" + upload.plan.partCount() + " of " + upload.job.key();
         String etag = retry.call(what, () -> upload.pair.serverSideCopy()
                 ? copyPartServerSide(upload, part) : relayPart(upload, part));
-        checkpoints.partDone(upload.uploadId, part.number(), etag);
+        try {
+            checkpoints.partDone(upload.uploadId, part.number(), etag);
+        } catch (RuntimeException e) {
+            // The part is uploaded; ListParts, not this record, tells a resume which parts are there.
+            LOG.debug("cannot record {} as done: {}", what, S3Errors.describe(e));
+        }
         RunStats stats = upload.job.runId() == null ? null : runs.get(upload.job.runId());
         if (stats != null) {
             stats.partBytes.add(part.length());

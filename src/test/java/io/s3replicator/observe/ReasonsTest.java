@@ -20,6 +20,15 @@ class ReasonsTest {
     }
 
     @Test
+    void a_retried_attempt_is_tagged_by_its_failure_class_like_a_failure() {
+        assertThat(Reasons.tag("RETRYING", "503 SlowDown: Please reduce your request rate")).isEqualTo("transient");
+        assertThat(Reasons.tag("RETRYING", "SocketTimeoutException: Read timed out")).isEqualTo("transient");
+        assertThat(Reasons.tag("RETRYING", "412 PreconditionFailed: At least one of the pre-conditions"))
+                .isEqualTo("source_changed");
+        assertThat(Reasons.tag("RETRYING", null)).isEqualTo("other");
+    }
+
+    @Test
     void skips_map_to_a_fixed_vocabulary() {
         assertThat(Reasons.tag("SKIPPED", "destination already holds this version")).isEqualTo("in_step");
         assertThat(Reasons.tag("SKIPPED", "duplicate of a job in flight")).isEqualTo("duplicate");

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,8 +52,20 @@ class DynamoDbEventStateTest extends EventStateContract {
     }
 
     @Test
-    void the_dynamodb_backend_hands_out_these_stores() {
-        assertThat(backend.keySequencers()).isInstanceOf(DynamoDbKeySequencers.class);
-        assertThat(backend.ownDeletes()).isInstanceOf(DynamoDbOwnDeletes.class);
+    void the_dynamodb_backend_serves_sequencers_and_own_deletes_from_its_in_flight_table() {
+        try (DynamoDbLocalKeys keys = DynamoDbLocalKeys.use()) {
+            KeySequencers sequencers = backend.keySequencers();
+            assertThat(sequencers.advance(pair, "k", "0055AED6DCD90281E6")).isTrue();
+            assertThat(sequencers.advance(pair, "k", "0055AED6DCD90281E5")).as("older").isFalse();
+            assertThat(keySequencers().advance(pair, "k", "0055AED6DCD90281E5"))
+                    .as("the backend's sequencer is in the in-flight table").isFalse();
+
+            OwnDeletes deletes = backend.ownDeletes();
+            String bucket = "http://b/" + pair;
+            Instant now = Instant.now();
+            deletes.deleting(bucket, "k", now);
+            assertThat(deletes.consume(bucket, "k", now.plusMillis(300))).as("the echo").isTrue();
+            assertThat(deletes.consume(bucket, "k", now.plusMillis(400))).as("claimed once").isFalse();
+        }
     }
 }

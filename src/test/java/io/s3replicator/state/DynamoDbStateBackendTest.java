@@ -104,6 +104,26 @@ class DynamoDbStateBackendTest {
     }
 
     @Test
+    void an_endpoint_without_a_region_signs_for_us_east_1_and_a_junk_endpoint_names_its_property() throws Exception {
+        String jobTable = unique("jobs");
+        StateSettings noRegion = new StateSettings(StateSettings.Kind.DYNAMODB, Path.of("unused"), null, null, null,
+                jobTable, unique("in-flight"), DynamoDbLocal.endpoint(), null, true, Duration.ofMinutes(10));
+        try (DynamoDbLocalKeys keys = DynamoDbLocalKeys.use(); StateBackend backend = open(noRegion)) {
+            backend.ping();
+        }
+        // DynamoDB Local keeps tables per region: the test client's (us-east-1) sees this one.
+        assertThat(client.listTables().tableNames()).contains(jobTable);
+
+        StateSettings junk = new StateSettings(StateSettings.Kind.DYNAMODB, Path.of("unused"), null, null, null,
+                unique("jobs"), unique("in-flight"), "localhost:8000", "us-east-1", true, Duration.ofMinutes(10));
+        assertThatThrownBy(() -> open(junk))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).field())
+                        .isEqualTo("s3replicator.state.dynamodb.endpoint"))
+                .hasMessageContaining("'localhost:8000' is not an http(s) URL");
+    }
+
+    @Test
     void a_table_with_other_keys_is_refused_with_the_property_named() {
         String wrong = unique("wrong-keys");
         client.createTable(b -> b.tableName(wrong).billingMode(BillingMode.PAY_PER_REQUEST)

@@ -1,11 +1,22 @@
 package io.s3replicator.state;
 
+import io.s3replicator.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The state contract on the embedded default: an H2 file under the state directory. */
 class EmbeddedStateTest extends StateContract {
@@ -41,5 +52,28 @@ class EmbeddedStateTest extends StateContract {
     @Override
     Leases leases() {
         return new JdbcLeases(store.dataSource(), clock);
+    }
+
+    @Test
+    void a_table_that_cannot_be_created_is_one_line_naming_the_dir_and_the_database_is_closed(@TempDir Path other)
+            throws Exception {
+        // The job table can be made, the checkpoint table's index cannot: its name is taken.
+        String url = "jdbc:h2:file:" + other.toAbsolutePath().resolve("s3-replicator");
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE squatter (x INT)");
+            s.execute("CREATE INDEX multipart_upload_key ON squatter(x)");
+        }
+        StateSettings settings = new StateSettings(StateSettings.Kind.EMBEDDED, other, null, null, null, "t", "t",
+                null, null, false, Duration.ofMinutes(10));
+        assertThatThrownBy(() -> StateBackend.open(settings))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("s3replicator.state.dir"))
+                .hasMessageContaining("multipart_upload")
+                .hasMessageNotContaining("\n");
+        // H2 holds a lock on its file while the database is open: it was closed.
+        try (FileChannel file = FileChannel.open(other.resolve("s3-replicator.mv.db"), StandardOpenOption.WRITE);
+             FileLock lock = file.tryLock()) {
+            assertThat(lock).isNotNull();
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -72,6 +73,23 @@ class JdbcStateTest extends StateContract {
         assertThat(backend.leases().tryAcquire("l-" + unique, "me", TTL)).isTrue();
         assertThat(backend.checkpoints().uploadsFor("b", "k-" + unique)).isEmpty();
         assertThat(backend.clearInFlightAtStart()).as("other workers' entries are real").isFalse();
+    }
+
+    @Test
+    void the_jdbc_backend_serves_sequencers_and_own_deletes_from_its_database() {
+        String pair = "p-" + unique;
+        KeySequencers sequencers = backend.keySequencers();
+        assertThat(sequencers.advance(pair, "k", "0055AED6DCD90281E6")).isTrue();
+        assertThat(sequencers.advance(pair, "k", "0055AED6DCD90281E5")).as("older").isFalse();
+        assertThat(new JdbcKeySequencers(pool).advance(pair, "k", "0055AED6DCD90281E5"))
+                .as("the backend's sequencer is in its database").isFalse();
+
+        OwnDeletes deletes = backend.ownDeletes();
+        String bucket = "http://b/" + pair;
+        Instant now = Instant.now();
+        deletes.deleting(bucket, "k", now);
+        assertThat(deletes.consume(bucket, "k", now.plusMillis(300))).as("the echo").isTrue();
+        assertThat(deletes.consume(bucket, "k", now.plusMillis(400))).as("claimed once").isFalse();
     }
 
     @Test

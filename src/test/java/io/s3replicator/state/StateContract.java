@@ -323,16 +323,26 @@ abstract class StateContract {
     @Test
     void the_process_holding_an_entry_keeps_it_alive_and_stops_after_removing_it() {
         OwnedInFlightJobs jobs = inFlight(TTL);
+        // No done window: a finished job's entry is deleted, so another worker can take the key.
+        jobs.windows(Duration.ofHours(1), Duration.ZERO);
         String key = "job-" + unique;
-        String other = "other-" + unique;
+        String removed = "removed-" + unique;
+        String done = "done-" + unique;
         assertThat(jobs.add(exchange(), key)).isTrue();
-        assertThat(jobs.add(exchange(), other)).isTrue();
-        assertThat(jobs.remove(other)).isTrue();
+        assertThat(jobs.add(exchange(), removed)).isTrue();
+        assertThat(jobs.add(exchange(), done)).isTrue();
+        assertThat(jobs.remove(removed)).isTrue();
+        jobs.done(done);
+        // A second worker takes both keys; only it may keep its entries alive.
+        OwnedInFlightJobs second = inFlight(TTL);
+        assertThat(second.add(exchange(), removed)).isTrue();
+        assertThat(second.add(exchange(), done)).isTrue();
         clock.advance(Duration.ofSeconds(50));
         jobs.renewHeld();
         clock.advance(Duration.ofSeconds(20));
-        assertThat(jobs.contains(key)).isTrue();
-        assertThat(jobs.contains(other)).as("a removed entry is not brought back").isFalse();
+        assertThat(jobs.contains(key)).as("held and renewed").isTrue();
+        assertThat(jobs.contains(removed)).as("removed here: this process no longer renews the key").isFalse();
+        assertThat(jobs.contains(done)).as("done here: this process no longer renews the key").isFalse();
     }
 
     @Test

@@ -133,6 +133,13 @@ class CredentialSourcesTest {
             AwsCredentials kept = provider.resolveCredentials();
             assertThat(kept.accessKeyId()).isEqualTo("AKIDPERIOD2");
             assertThat(provider.toString()).doesNotContain("period-secret");
+
+            // Fixed: read again 30 s after the failure, not a whole refresh period (10 min) later.
+            aws.putSecret("periodic", secret("AKIDPERIOD3", "period-secret-three"));
+            clock.advance(Duration.ofSeconds(29));
+            assertThat(provider.resolveCredentials().accessKeyId()).as("before the retry").isEqualTo("AKIDPERIOD2");
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(provider.resolveCredentials().accessKeyId()).as("after the retry").isEqualTo("AKIDPERIOD3");
         }
     }
 
