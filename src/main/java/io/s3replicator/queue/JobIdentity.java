@@ -1,11 +1,8 @@
 package io.s3replicator.queue;
 
 import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.state.Sha256;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The identity of a job for the in-flight repository, shared by the diff (which marks jobs it
@@ -38,14 +35,8 @@ public final class JobIdentity {
     }
 
     private static String of(ReplicationPair pair, String sourceKey, String etag, String versionId, String run) {
-        String identity = String.join("\n", pair.destination().endpoint().describe(), pair.destination().bucket(),
-                pair.destinationKey(sourceKey), String.valueOf(etag), String.valueOf(versionId))
-                + (run == null ? "" : "\nrun " + run);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // Length-prefixed parts: S3 keys may hold newlines, so a plain join could make two jobs one.
+        return Sha256.hex(pair.destination().endpoint().describe(), pair.destination().bucket(),
+                pair.destinationKey(sourceKey), etag, versionId, run);
     }
 }

@@ -192,8 +192,8 @@ public class MultipartCopier {
             }
             throw e;
         }
-        LOG.info("resuming upload of {}: {} of {} parts already at the destination ({} recorded)", job.key(),
-                present.size(), plan.partCount(), checkpoints.partsRecorded(checkpoint.uploadId()));
+        LOG.info("resuming upload of {}: {} of {} parts already at the destination", job.key(), present.size(),
+                plan.partCount());
         Layout layout = plan.partCount() == sourceParts(etag) ? Layout.SOURCE_INFERRED : Layout.OWN;
         return new Upload(pair, job, etag, destinationKey, checkpoint.uploadId(), plan, layout, present, sourceKms);
     }
