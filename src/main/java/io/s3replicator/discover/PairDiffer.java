@@ -11,7 +11,7 @@ import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
-import io.s3replicator.transfer.ObjectCopier;
+import io.s3replicator.transfer.ReplicaMarkers;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -85,7 +85,8 @@ public class PairDiffer {
     private static boolean sameVersion(S3Client destination, ReplicationPair pair, ListedObject d, String versionId) {
         try {
             var head = destination.headObject(b -> b.bucket(pair.destination().bucket()).key(d.key()));
-            return versionId.equals(head.metadata().get(ObjectCopier.SOURCE_VERSION_MARKER));
+            ReplicaMarkers.Trusted markers = ReplicaMarkers.read(head.metadata(), pair.destination().bucket(), d.key());
+            return markers != null && versionId.equals(markers.sourceVersion());
         } catch (S3Exception e) {
             if (S3Errors.isNotFound(e)) {
                 return false;

@@ -8,7 +8,7 @@ import io.s3replicator.discover.ListedObject;
 import io.s3replicator.queue.Job;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
-import io.s3replicator.transfer.ObjectCopier;
+import io.s3replicator.transfer.ReplicaMarkers;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -125,8 +125,9 @@ public class PairVerifier {
         if (head.contentLength() == null || head.contentLength() != job.size()) {
             return "size differs";
         }
-        if (job.etag() != null && (job.etag().equals(ListedObject.bareEtag(head.eTag()))
-                || job.etag().equals(head.metadata().get(ObjectCopier.SOURCE_ETAG_MARKER)))) {
+        if (job.etag() != null && (job.etag().equalsIgnoreCase(ListedObject.bareEtag(head.eTag()))
+                || job.etag().equalsIgnoreCase(ReplicaMarkers.sourceEtag(head.metadata(),
+                        pair.destination().bucket(), destinationKey)))) {
             return null;
         }
         return "content differs (ETag)";

@@ -25,6 +25,15 @@ public final class Reasons {
         if (r.contains("already holds")) {
             return "in_step";
         }
+        if (r.contains("written while the copy ran")) {
+            return "destination_changed";
+        }
+        if (r.contains("newer version of the source")) {
+            return "newer_version";
+        }
+        if (r.contains("not written by this pair")) {
+            return "not_owned";
+        }
         if (r.contains("duplicate")) {
             return "duplicate";
         }

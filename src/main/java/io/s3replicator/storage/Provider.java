@@ -58,6 +58,15 @@ public enum Provider {
         return title;
     }
 
+    /**
+     * Whether the store honours {@code If-Match} / {@code If-None-Match} on PutObject, CopyObject and
+     * CompleteMultipartUpload (AWS S3 since 2024; MinIO). Elsewhere the replicator sends no condition
+     * and a write that lands while a copy runs can be overwritten (README, correctness).
+     */
+    public boolean conditionalWrites() {
+        return this == AWS || this == MINIO || this == CUSTOM;
+    }
+
     public static Provider parse(String field, String text) {
         for (Provider p : values()) {
             if (p.id().equals(text.toLowerCase(Locale.ROOT))) {

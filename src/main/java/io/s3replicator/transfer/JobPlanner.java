@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * is left in {@link TransferRoute#OUTCOME}; a job left without one is copied.
  */
 public class JobPlanner {
+    public static final String NEWER_VERSION_EXISTS = "a newer version of the source object exists: its own job"
+            + " or the next diff copies it, never this older one after it";
     private final S3Clients clients;
     private final EventOrder order;
     private final ObjectDeleter deleter;
@@ -49,6 +51,9 @@ public class JobPlanner {
         if (job.operation() == Job.Operation.DELETE) {
             return deleter.delete(pair, job);
         }
+        if (newerVersionExists(pair, job)) {
+            return TransferOutcome.skipped(NEWER_VERSION_EXISTS);
+        }
         Job versioned = versions(pair, job);
         if (versioned == null) {
             return TransferOutcome.skipped("source deleted since it was listed");
@@ -56,12 +61,12 @@ public class JobPlanner {
         exchange.setProperty(TransferRoute.JOB, versioned);
         if (pair.features().twoWay()) {
             TwoWayCheck.Verdict verdict = twoWay.check(pair, versioned);
-            if (verdict != null) {
-                if (verdict.loopGuard()) {
-                    loopGuard(pair, "marker");
-                }
-                return verdict.outcome();
+            if (verdict.loopGuard()) {
+                loopGuard(pair, "marker");
             }
+            // The copy's final write is conditional on what the check saw, not on a later look.
+            exchange.setProperty(TransferRoute.DESTINATION_SEEN, verdict.destination());
+            return verdict.outcome();
         }
         return null;
     }
@@ -69,6 +74,8 @@ public class JobPlanner {
     /** Layer 3 of the loop guard: the in-flight repository dropped a duplicate job. */
     public void duplicate(Exchange exchange) {
         ReplicationPair pair = exchange.getProperty(TransferRoute.PAIR, ReplicationPair.class);
+        // A duplicate event still advances its key's sequencer: a late older event must find it stale.
+        order.isStale(exchange.getProperty(TransferRoute.JOB, Job.class));
         loopGuard(pair, "duplicate");
     }
 
@@ -76,6 +83,21 @@ public class JobPlanner {
         if (metrics != null) {
             metrics.loopGuard(pair.id(), layer);
         }
+    }
+
+    /**
+     * A job that reads one exact version (getByVersion, an event's version id) copies it only while
+     * it is the source's latest: otherwise an old version could land after a newer one. Deleted
+     * since (the latest is a delete marker) is left to {@link #versions}.
+     */
+    private boolean newerVersionExists(ReplicationPair pair, Job job) {
+        if (job.versionId() == null || !pair.features().getByVersion() || pair.features().refreshVersion()
+                || job.etag() == null) {
+            return false;
+        }
+        S3Client source = clients.client("source", pair.source().endpoint());
+        HeadObjectResponse latest = SourceAndDestination.head(source, pair.source().bucket(), job.key(), null);
+        return latest != null && !job.versionId().equals(ListedObject.versionOrNull(latest.versionId()));
     }
 
     /**

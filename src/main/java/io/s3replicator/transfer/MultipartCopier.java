@@ -77,10 +77,13 @@ public class MultipartCopier {
         final SortedMap<Integer, String> resumed;
         /** An SSE-KMS source's ETag is not made of MD5s: nothing to compare the destination's with. */
         final boolean sourceKms;
+        /** What the destination held at the plan: CompleteMultipartUpload is conditional on it. */
+        final DestinationPrecondition expected;
 
         Upload(ReplicationPair pair, Job job, String sourceEtag, String destinationKey, String uploadId, PartPlan plan,
-               Layout layout, SortedMap<Integer, String> resumed, boolean sourceKms) {
+               Layout layout, SortedMap<Integer, String> resumed, boolean sourceKms, DestinationPrecondition expected) {
             this.sourceKms = sourceKms;
+            this.expected = expected;
             this.pair = pair;
             this.job = job;
             this.sourceEtag = sourceEtag;
@@ -101,7 +104,7 @@ public class MultipartCopier {
     }
 
     /** Either an outcome with nothing to copy (skip, dry run) or an upload whose missing parts must move. */
-    public record Start(TransferOutcome outcome, Upload upload) {
+    public record Start(TransferOutcome outcome, Upload upload, DestinationPrecondition expected) {
     }
 
     private final S3Clients clients;
@@ -123,14 +126,19 @@ public class MultipartCopier {
      * Skips what the destination already holds, aborts uploads for older source versions, and
      * resumes this version's upload (ListParts decides which parts are there) or creates one.
      */
-    public Start begin(ReplicationPair pair, Job job, String etag, boolean firstAttempt) {
+    /**
+     * @param seen what the destination held when the job was planned, or null to look now (first
+     *             attempt) ; completion is conditional on it
+     */
+    public Start begin(ReplicationPair pair, Job job, String etag, DestinationPrecondition seen) {
         S3Client source = source(pair);
         S3Client destination = destination(pair);
         String bucket = pair.destination().bucket();
         String destinationKey = pair.destinationKey(job.key());
-        if (firstAttempt && ObjectCopier.mayAlreadyHold(job)
-                && ObjectCopier.destinationHolds(destination, bucket, destinationKey, job.size(), etag)) {
-            return new Start(TransferOutcome.skipped(TransferOutcome.IN_STEP), null);
+        DestinationPrecondition expected = seen != null ? seen
+                : ObjectCopier.lookAtDestination(destination, pair, job, destinationKey, etag);
+        if (expected == null) {
+            return new Start(TransferOutcome.skipped(TransferOutcome.IN_STEP), null, null);
         }
         HeadObjectResponse head;
         try {
@@ -138,14 +146,14 @@ public class MultipartCopier {
                     .versionId(job.versionId()).ifMatch(quoted(etag)).build());
         } catch (S3Exception e) {
             if (S3Errors.isNotFound(e)) {
-                return new Start(TransferOutcome.skipped("source deleted since it was listed"), null);
+                return new Start(TransferOutcome.skipped("source deleted since it was listed"), null, expected);
             }
             throw S3Errors.isPreconditionFailed(e) ? new SourceChangedException(job.key()) : e;
         }
         long size = head.contentLength();
         if (pair.dryRun()) {
             return new Start(TransferOutcome.dryRun(size, pair.serverSideCopy()
-                    ? MULTIPART_SERVER_SIDE : MULTIPART_RELAY), null);
+                    ? MULTIPART_SERVER_SIDE : MULTIPART_RELAY), null, expected);
         }
         for (CheckpointStore.Upload stale : checkpoints.uploadsFor(bucket, destinationKey)) {
             if (!stale.sourceEtag().equals(etag)) {
@@ -156,9 +164,9 @@ public class MultipartCopier {
         var checkpoint = checkpoints.find(bucket, destinationKey, etag);
         if (checkpoint.isPresent()) {
             Upload resumed = resume(pair, job, etag, destinationKey, size, checkpoint.get(),
-                    isKms(head.serverSideEncryption()));
+                    isKms(head.serverSideEncryption()), expected);
             if (resumed != null) {
-                return new Start(null, resumed);
+                return new Start(null, resumed, expected);
             }
         }
         Layout[] layout = new Layout[1];
@@ -169,12 +177,12 @@ public class MultipartCopier {
         LOG.info("multipart {} of {} ({}): {} parts of {} ({} layout)", pair.serverSideCopy() ? "server-side" : "relay",
                 job.key(), Units.bytes(size), plan.partCount(), Units.bytes(plan.partSize()), layout[0]);
         return new Start(null, new Upload(pair, job, etag, destinationKey, uploadId, plan, layout[0], new TreeMap<>(),
-                isKms(head.serverSideEncryption())));
+                isKms(head.serverSideEncryption()), expected), expected);
     }
 
     /** Continues a checkpointed upload with its original part size; null when the store forgot it. */
     private Upload resume(ReplicationPair pair, Job job, String etag, String destinationKey, long size,
-                          CheckpointStore.Upload checkpoint, boolean sourceKms) {
+                          CheckpointStore.Upload checkpoint, boolean sourceKms, DestinationPrecondition expected) {
         PartPlan plan = PartPlan.withPartSize(size, checkpoint.partSize());
         SortedMap<Integer, String> present = new TreeMap<>();
         try {
@@ -195,7 +203,8 @@ public class MultipartCopier {
         LOG.info("resuming upload of {}: {} of {} parts already at the destination", job.key(), present.size(),
                 plan.partCount());
         Layout layout = plan.partCount() == sourceParts(etag) ? Layout.SOURCE_INFERRED : Layout.OWN;
-        return new Upload(pair, job, etag, destinationKey, checkpoint.uploadId(), plan, layout, present, sourceKms);
+        return new Upload(pair, job, etag, destinationKey, checkpoint.uploadId(), plan, layout, present, sourceKms,
+                expected);
     }
 
     /** Reuse the source's uniform part size when it is multipart, so both ETags come out equal. */
@@ -232,8 +241,8 @@ public class MultipartCopier {
     /** A multipart upload carries no metadata by itself: everything is set here. */
     private static CreateMultipartUploadRequest create(S3Client source, ReplicationPair pair, Job job,
                                                        String destinationKey, String etag, HeadObjectResponse head) {
-        Map<String, String> metadata = ObjectCopier.markers(head.metadata(), job, etag, head.versionId(),
-                head.lastModified());
+        Map<String, String> metadata = ObjectCopier.markers(pair, job, destinationKey, head.metadata(), etag,
+                head.versionId(), head.lastModified());
         CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
                 .bucket(pair.destination().bucket()).key(destinationKey)
                 .contentType(head.contentType())
@@ -332,10 +341,23 @@ public class MultipartCopier {
         }
         S3Client destination = destination(u.pair);
         String bucket = u.pair.destination().bucket();
-        CompleteMultipartUploadResponse done = destination.completeMultipartUpload(b -> b.bucket(bucket)
-                .key(u.destinationKey).uploadId(u.uploadId).multipartUpload(m -> m.parts(parts.entrySet().stream()
-                        .map(e -> CompletedPart.builder().partNumber(e.getKey()).eTag(quoted(e.getValue())).build())
-                        .toList())));
+        CompleteMultipartUploadResponse done;
+        try {
+            done = destination.completeMultipartUpload(b -> b.bucket(bucket)
+                    .key(u.destinationKey).uploadId(u.uploadId)
+                    .ifMatch(u.expected.ifMatch(u.pair)).ifNoneMatch(u.expected.ifNoneMatch(u.pair))
+                    .multipartUpload(m -> m.parts(parts.entrySet().stream()
+                            .map(e -> CompletedPart.builder().partNumber(e.getKey()).eTag(quoted(e.getValue())).build())
+                            .toList())));
+        } catch (S3Exception e) {
+            if (!S3Errors.isPreconditionFailed(e)) {
+                throw e;
+            }
+            // Someone wrote the destination after the plan: theirs is newer and stays; our upload goes.
+            abort(u);
+            return ObjectCopier.afterDestinationChanged(destination, u.pair, u.destinationKey, u.plan.objectSize(),
+                    u.sourceEtag);
+        }
         checkpoints.forget(u.uploadId);
         String written = ListedObject.bareEtag(done.eTag());
         HeadObjectResponse head = destination.headObject(b -> b.bucket(bucket).key(u.destinationKey));

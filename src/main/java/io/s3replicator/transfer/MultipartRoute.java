@@ -68,8 +68,12 @@ public class MultipartRoute extends RouteBuilder {
     private void begin(Exchange exchange) {
         ReplicationPair pair = exchange.getProperty(TransferRoute.PAIR, ReplicationPair.class);
         Job job = exchange.getProperty(TransferRoute.JOB, Job.class);
-        int attempt = exchange.getProperty(ATTEMPT, Integer.class);
-        MultipartCopier.Start start = copier.begin(pair, job, exchange.getProperty(ETAG, String.class), attempt == 0);
+        // The destination is looked at once per job: a later attempt keeps the first plan's condition.
+        MultipartCopier.Start start = copier.begin(pair, job, exchange.getProperty(ETAG, String.class),
+                exchange.getProperty(TransferRoute.DESTINATION_SEEN, DestinationPrecondition.class));
+        if (start.expected() != null) {
+            exchange.setProperty(TransferRoute.DESTINATION_SEEN, start.expected());
+        }
         if (start.outcome() != null) {
             exchange.setProperty(TransferRoute.OUTCOME, start.outcome());
             return;

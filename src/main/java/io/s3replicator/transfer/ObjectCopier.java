@@ -27,7 +27,6 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -38,19 +37,9 @@ import java.util.regex.Pattern;
  * the source ETag seen at discovery, and verified.
  */
 public class ObjectCopier {
-    /** User metadata the replicator writes on every copy: the source ETag it came from. */
-    public static final String SOURCE_ETAG_MARKER = "source-etag";
-    /** User metadata: the source version id a copy was made from, when the source is versioned. */
-    public static final String SOURCE_VERSION_MARKER = "source-version-id";
-    /**
-     * User metadata: when the original object was written (ISO-8601). A copy of a copy keeps the
-     * original's; two-way sync compares these, not the copies' own last-modified times.
-     */
-    public static final String SOURCE_MTIME_MARKER = "source-mtime";
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
     /** Times a job follows a source that changes under it before giving up. */
     private static final int MAX_SOURCE_CHANGES = 3;
-    /** S3's limit for one PutObject / CopyObject. */
     /** S3's limit for one PUT or CopyObject is the largest part size, 5 GiB. */
     private static final long MAX_SINGLE_REQUEST = PartPlan.MAX_PART_SIZE;
 
@@ -60,13 +49,18 @@ public class ObjectCopier {
         this.clients = clients;
     }
 
-    public TransferOutcome transfer(ReplicationPair pair, Job job) {
+    /**
+     * @param seen what the destination held when the job was planned (the two-way check looked), or
+     *             null to look now; the final write is conditional on it
+     */
+    public TransferOutcome transfer(ReplicationPair pair, Job job, DestinationPrecondition seen) {
         S3Client source = clients.client("source", pair.source().endpoint());
         S3Client destination = clients.client("destination", pair.destination().endpoint());
         String destinationKey = pair.destinationKey(job.key());
 
-        if (mayAlreadyHold(job)
-                && destinationHolds(destination, pair.destination().bucket(), destinationKey, job.size(), job.etag())) {
+        DestinationPrecondition expected = seen != null ? seen
+                : lookAtDestination(destination, pair, job, destinationKey, job.etag());
+        if (expected == null) {
             return TransferOutcome.skipped(TransferOutcome.IN_STEP);
         }
         String path = pair.serverSideCopy() ? TransferOutcome.SERVER_SIDE : TransferOutcome.RELAY;
@@ -79,9 +73,11 @@ public class ObjectCopier {
             }
             try {
                 long copied = pair.serverSideCopy()
-                        ? copyServerSide(destination, pair, job, destinationKey, etag)
-                        : relay(source, destination, pair, job, destinationKey, etag);
+                        ? copyServerSide(source, destination, pair, job, destinationKey, etag, expected)
+                        : relay(source, destination, pair, job, destinationKey, etag, expected);
                 return TransferOutcome.copied(copied, path);
+            } catch (DestinationChangedException e) {
+                return afterDestinationChanged(destination, pair, destinationKey, size, etag);
             } catch (S3Exception e) {
                 if (S3Errors.isNotFound(e) && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
                     return TransferOutcome.skipped("source deleted since it was listed");
@@ -101,12 +97,40 @@ public class ObjectCopier {
         throw new TransferException("source changed " + MAX_SOURCE_CHANGES + " times during the copy; will retry on the next diff");
     }
 
+    /**
+     * The conditional final write was refused: someone wrote the destination after the plan, so
+     * what is there now is newer than the version this job carries and stays. Not a failure.
+     */
+    static TransferOutcome afterDestinationChanged(S3Client destination, ReplicationPair pair, String destinationKey,
+                                                   long size, String etag) {
+        HeadObjectResponse now = SourceAndDestination.head(destination, pair.destination().bucket(), destinationKey, null);
+        return TransferOutcome.skipped(holds(now, pair.destination().bucket(), destinationKey, size, etag)
+                ? TransferOutcome.IN_STEP : TransferOutcome.DESTINATION_CHANGED);
+    }
+
     /** The route sends large objects to multipart; one that grew past a single request's limit waits. */
     private static void requireSinglePart(long size) {
         if (size > MAX_SINGLE_REQUEST) {
             throw new TransferException("source grew to " + Units.bytes(size)
                     + " during the copy, above the single-request limit; the next diff copies it as multipart");
         }
+    }
+
+    /**
+     * What the final write is conditional on: absent for a key the diff saw missing (no request),
+     * else the destination's ETag now. Null when the destination already holds this version.
+     */
+    static DestinationPrecondition lookAtDestination(S3Client destination, ReplicationPair pair, Job job,
+                                                     String destinationKey, String etag) {
+        if (job.reason() == Job.Reason.MISSING) {
+            return DestinationPrecondition.ABSENT;
+        }
+        String bucket = pair.destination().bucket();
+        HeadObjectResponse head = SourceAndDestination.head(destination, bucket, destinationKey, null);
+        if (mayAlreadyHold(job) && holds(head, bucket, destinationKey, job.size(), etag)) {
+            return null;
+        }
+        return DestinationPrecondition.of(head);
     }
 
     /**
@@ -117,14 +141,18 @@ public class ObjectCopier {
         return job.reason() != Job.Reason.MISSING && job.reason() != Job.Reason.VERSION_DIFFERS;
     }
 
-    static boolean destinationHolds(S3Client destination, String bucket, String key, long size, String etag) {
-        HeadObjectResponse head = SourceAndDestination.head(destination, bucket, key, null);
+    /**
+     * Whether the destination object is this source version: the same size, and the same ETag or
+     * a source-etag marker written at this very location that names it.
+     */
+    static boolean holds(HeadObjectResponse head, String bucket, String key, long size, String etag) {
         return head != null && head.contentLength() == size
-                && (etag.equals(ListedObject.bareEtag(head.eTag())) || etag.equals(head.metadata().get(SOURCE_ETAG_MARKER)));
+                && (etag.equalsIgnoreCase(ListedObject.bareEtag(head.eTag()))
+                    || etag.equalsIgnoreCase(ReplicaMarkers.sourceEtag(head.metadata(), bucket, key)));
     }
 
     private long relay(S3Client source, S3Client destination, ReplicationPair pair, Job job, String destinationKey,
-                       String etag) {
+                       String etag, DestinationPrecondition expected) {
         GetObjectRequest get = GetObjectRequest.builder()
                 .bucket(pair.source().bucket()).key(job.key()).versionId(job.versionId())
                 .ifMatch(quoted(etag))
@@ -139,7 +167,10 @@ public class ObjectCopier {
                     .contentLanguage(meta.contentLanguage())
                     .contentDisposition(meta.contentDisposition())
                     .cacheControl(meta.cacheControl())
-                    .metadata(markers(meta.metadata(), job, etag, meta.versionId(), meta.lastModified()));
+                    .ifMatch(expected.ifMatch(pair))
+                    .ifNoneMatch(expected.ifNoneMatch(pair))
+                    .metadata(markers(pair, job, destinationKey, meta.metadata(), etag, meta.versionId(),
+                            meta.lastModified()));
             if (meta.expiresString() != null) {
                 put.overrideConfiguration(o -> o.putHeader("Expires", meta.expiresString()));
             }
@@ -154,25 +185,30 @@ public class ObjectCopier {
             try (RefetchingBody content = new RefetchingBody(body, () -> source.getObject(get))) {
                 written = destination.putObject(put.build(), RequestBody.fromContentProvider(content,
                         meta.contentLength(), meta.contentType() != null ? meta.contentType() : "binary/octet-stream"));
+            } catch (S3Exception e) {
+                throw S3Errors.isPreconditionFailed(e) ? new DestinationChangedException() : e;
             }
-            // An SSE-KMS source's ETag is not the MD5 of its bytes: nothing to compare it with.
-            verify(destination, pair, destinationKey, etag, written.eTag(),
-                    meta.serverSideEncryption() == ServerSideEncryption.AWS_KMS ? meta.serverSideEncryption()
-                            : written.serverSideEncryption());
+            verify(destination, pair, destinationKey, etag, Encryption.of(meta.serverSideEncryption(),
+                    meta.sseCustomerAlgorithm()), written.eTag(), Encryption.of(written.serverSideEncryption(),
+                    written.sseCustomerAlgorithm()));
             return meta.contentLength();
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + job.key() + " from the source failed", e);
         }
     }
 
-    private long copyServerSide(S3Client s3, ReplicationPair pair, Job job, String destinationKey, String etag) {
-        HeadObjectResponse head = s3.headObject(HeadObjectRequest.builder()
+    private long copyServerSide(S3Client source, S3Client destination, ReplicationPair pair, Job job,
+                                String destinationKey, String etag, DestinationPrecondition expected) {
+        // The source's own client: in its own region (a bucket answers 301 to requests signed for another).
+        HeadObjectResponse head = source.headObject(HeadObjectRequest.builder()
                 .bucket(pair.source().bucket()).key(job.key()).versionId(job.versionId()).ifMatch(quoted(etag)).build());
-        // REPLACE so the source-etag marker is written; everything else is carried over explicitly.
+        // REPLACE so the markers are written; everything else is carried over explicitly.
         CopyObjectRequest.Builder copy = CopyObjectRequest.builder()
                 .sourceBucket(pair.source().bucket()).sourceKey(job.key()).sourceVersionId(job.versionId())
                 .destinationBucket(pair.destination().bucket()).destinationKey(destinationKey)
                 .copySourceIfMatch(quoted(etag))
+                .ifMatch(expected.ifMatch(pair))
+                .ifNoneMatch(expected.ifNoneMatch(pair))
                 .metadataDirective(MetadataDirective.REPLACE)
                 .taggingDirective(TaggingDirective.COPY)
                 .contentType(head.contentType())
@@ -180,27 +216,48 @@ public class ObjectCopier {
                 .contentLanguage(head.contentLanguage())
                 .contentDisposition(head.contentDisposition())
                 .cacheControl(head.cacheControl())
-                .metadata(markers(head.metadata(), job, etag, head.versionId(), head.lastModified()));
+                .metadata(markers(pair, job, destinationKey, head.metadata(), etag, head.versionId(),
+                        head.lastModified()));
         if (head.expiresString() != null) {
             copy.overrideConfiguration(o -> o.putHeader("Expires", head.expiresString()));
         }
-        CopyObjectResponse written = s3.copyObject(copy.build());
-        verify(s3, pair, destinationKey, etag, written.copyObjectResult().eTag(), written.serverSideEncryption());
+        CopyObjectResponse written;
+        try {
+            written = destination.copyObject(copy.build());
+        } catch (S3Exception e) {
+            // One 412 for two conditions: the source's (copy-source-if-match) or the destination's.
+            if (S3Errors.isPreconditionFailed(e)) {
+                HeadObjectResponse now = SourceAndDestination.head(source, pair.source().bucket(), job.key(),
+                        job.versionId());
+                if (now != null && etag.equalsIgnoreCase(ListedObject.bareEtag(now.eTag()))) {
+                    throw new DestinationChangedException();
+                }
+            }
+            throw e;
+        }
+        verify(destination, pair, destinationKey, etag, Encryption.of(head.serverSideEncryption(),
+                head.sseCustomerAlgorithm()), written.copyObjectResult().eTag(),
+                Encryption.of(written.serverSideEncryption(), written.sseCustomerAlgorithm()));
         return head.contentLength();
     }
 
     /**
-     * A plain (single-part, non-KMS) source ETag is the MD5 of the bytes, so the destination's
-     * must equal it. On mismatch the written object is removed, because its marker would
+     * A source ETag that is a plain MD5 of the bytes (single-part, not SSE-KMS or SSE-C) is compared
+     * with the destination's, when the destination's is one too; anything else is not comparable
+     * (the store validated the body's Content-MD5 / checksum on upload) and is never a failure. On a
+     * mismatch of comparable ETags the written object is removed, because its marker would
      * otherwise vouch for bytes that are wrong.
      */
-    private static void verify(S3Client destination, ReplicationPair pair, String destinationKey, String sourceEtag,
-                               String writtenEtag, ServerSideEncryption encryption) {
-        if (!PLAIN_MD5.matcher(sourceEtag).matches() || encryption == ServerSideEncryption.AWS_KMS
-                || encryption == ServerSideEncryption.AWS_KMS_DSSE) {
+    static void verify(S3Client destination, ReplicationPair pair, String destinationKey, String sourceEtag,
+                       Encryption sourceEncryption, String writtenEtag, Encryption destinationEncryption) {
+        if (!PLAIN_MD5.matcher(sourceEtag).matches() || !sourceEncryption.etagIsMd5()
+                || !destinationEncryption.etagIsMd5()) {
             return;
         }
         String written = ListedObject.bareEtag(writtenEtag);
+        if (written == null || !PLAIN_MD5.matcher(written).matches()) {
+            return;
+        }
         if (!sourceEtag.equalsIgnoreCase(written)) {
             destination.deleteObject(b -> b.bucket(pair.destination().bucket()).key(destinationKey));
             throw new TransferException("integrity check failed: destination ETag " + written
@@ -209,41 +266,23 @@ public class ObjectCopier {
     }
 
     /**
-     * The source's user metadata plus the markers: the source ETag, the source version id (when
-     * versioned) and the original's write time. That time is the event's (millisecond precise) when
-     * the copy is exactly the version an event announced, else the source's last-modified; a
-     * source that is itself a copy passes its own original's time on.
+     * The metadata of the copy: the source's own plus this pair's markers. The original's write
+     * time is the event's (millisecond precise) when the copy is exactly the version an event
+     * announced, else the source's last-modified.
      */
-    static Map<String, String> markers(Map<String, String> metadata, Job job, String etag, String versionId,
+    static Map<String, String> markers(ReplicationPair pair, Job job, String destinationKey,
+                                       Map<String, String> metadata, String etag, String versionId,
                                        Instant lastModified) {
-        Map<String, String> out = new HashMap<>(metadata);
-        out.put(SOURCE_ETAG_MARKER, etag);
-        if (ListedObject.versionOrNull(versionId) != null) {
-            out.put(SOURCE_VERSION_MARKER, versionId);
-        } else {
-            out.remove(SOURCE_VERSION_MARKER);
-        }
-        if (!out.containsKey(SOURCE_MTIME_MARKER)) {
-            Instant written = "EVENT".equals(job.origin()) && etag.equals(job.etag()) && job.firstSeen() > 0
-                    ? Instant.ofEpochMilli(job.firstSeen()) : lastModified;
-            if (written != null) {
-                out.put(SOURCE_MTIME_MARKER, written.toString());
-            }
-        }
-        return out;
+        Instant written = "EVENT".equals(job.origin()) && etag.equals(job.etag()) && job.firstSeen() > 0
+                ? Instant.ofEpochMilli(job.firstSeen()) : lastModified;
+        return ReplicaMarkers.forCopy(pair, metadata, job.key(), destinationKey, etag, versionId, written);
     }
 
-    /** When the original of this object was written: its source-mtime marker, else its own last-modified. */
-    public static Instant originalTime(Map<String, String> metadata, Instant lastModified) {
-        String marker = metadata.get(SOURCE_MTIME_MARKER);
-        if (marker != null) {
-            try {
-                return Instant.parse(marker);
-            } catch (java.time.format.DateTimeParseException e) {
-                // not ours after all: fall back to the object's own time
-            }
+    /** The final conditional write was refused (412): the destination changed since the plan. */
+    static final class DestinationChangedException extends RuntimeException {
+        DestinationChangedException() {
+            super("destination changed since the plan", null, false, false);
         }
-        return lastModified;
     }
 
     private static String quoted(String etag) {

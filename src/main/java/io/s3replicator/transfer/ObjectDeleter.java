@@ -23,12 +23,13 @@ import java.time.temporal.ChronoUnit;
  *       as newer) must be before the event's time;</li>
  *   <li>anything while the source holds the key again (re-created after the delete: its create
  *       event or the next diff copies it);</li>
- *   <li>for diff deletes, an object the replicator did not write (no source-etag marker).</li>
+ *   <li>for diff deletes, an object this pair did not write at that key ({@link ReplicaMarkers}).</li>
  * </ul>
  * In a two-way pair the delete is recorded first ({@link OwnDeletes}), so its echo on the other
  * side is recognised.
  */
 public class ObjectDeleter {
+    public static final String NOT_WRITTEN_BY_PAIR = "destination object was not written by this pair: not deleted";
     private final S3Clients clients;
     private final OwnDeletes ownDeletes;
     private final InFlightJobs inFlight;
@@ -54,14 +55,17 @@ public class ObjectDeleter {
         if (dst == null) {
             return TransferOutcome.skipped("already absent at the destination");
         }
-        if (job.reason() == Job.Reason.EXTRA_AT_DESTINATION && SourceAndDestination.marker(dst) == null) {
-            return TransferOutcome.skipped("destination object was not written by the replicator: not deleted");
+        ReplicaMarkers.Trusted markers = SourceAndDestination.markers(dst, bucket, destinationKey);
+        if (job.reason() == Job.Reason.EXTRA_AT_DESTINATION
+                && (markers == null || !markers.pairTag().equals(ReplicaMarkers.pairTag(pair)))) {
+            // Markers copied with a user's copy of a replica (written at another key or by another pair) do not count.
+            return TransferOutcome.skipped(NOT_WRITTEN_BY_PAIR);
         }
         S3Client source = clients.client("source", pair.source().endpoint());
         if (SourceAndDestination.head(source, pair.source().bucket(), job.key(), null) != null) {
             return TransferOutcome.skipped("source exists again: not deleted");
         }
-        if (newerThan(dst, Instant.ofEpochMilli(job.firstSeen()))) {
+        if (newerThan(markers, dst, Instant.ofEpochMilli(job.firstSeen()))) {
             return TransferOutcome.skipped("destination is newer than the delete: not deleted");
         }
         if (pair.dryRun()) {
@@ -79,7 +83,7 @@ public class ObjectDeleter {
             }
             throw e;
         }
-        forgetCopy(pair, job.key(), dst);
+        forgetCopy(pair, job.key(), markers);
         return TransferOutcome.deleted(null);
     }
 
@@ -87,25 +91,23 @@ public class ObjectDeleter {
      * The job that copied the deleted object left a done mark (late duplicates are dropped for a
      * while); the object being gone, the same version copied again must not be dropped.
      */
-    private void forgetCopy(ReplicationPair pair, String sourceKey, HeadObjectResponse deleted) {
-        String etag = SourceAndDestination.marker(deleted);
-        if (etag == null || inFlight == null) {
+    private void forgetCopy(ReplicationPair pair, String sourceKey, ReplicaMarkers.Trusted deleted) {
+        if (deleted == null || inFlight == null) {
             return;
         }
-        inFlight.remove(JobIdentity.of(pair, sourceKey, etag, null));
-        String version = deleted.metadata().get(ObjectCopier.SOURCE_VERSION_MARKER);
-        if (version != null) {
-            inFlight.remove(JobIdentity.of(pair, sourceKey, etag, version));
+        inFlight.remove(JobIdentity.of(pair, sourceKey, deleted.sourceEtag(), null));
+        if (deleted.sourceVersion() != null) {
+            inFlight.remove(JobIdentity.of(pair, sourceKey, deleted.sourceEtag(), deleted.sourceVersion()));
         }
     }
 
     /** Ties count as newer: when in doubt, keep the object. */
-    static boolean newerThan(HeadObjectResponse dst, Instant event) {
-        Instant written = SourceAndDestination.originalTime(dst);
+    static boolean newerThan(ReplicaMarkers.Trusted markers, HeadObjectResponse dst, Instant event) {
+        boolean precise = markers != null && markers.preciseTime();
+        Instant written = markers != null && markers.originalTime() != null ? markers.originalTime() : dst.lastModified();
         if (written == null) {
             return false;
         }
-        boolean precise = dst.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && written.getNano() != 0;
         return precise ? !written.isBefore(event) : !written.isBefore(event.truncatedTo(ChronoUnit.SECONDS));
     }
 }

@@ -32,13 +32,9 @@ final class SourceAndDestination {
         return ListedObject.bareEtag(head.eTag());
     }
 
-    static String marker(HeadObjectResponse head) {
-        return head.metadata().get(ObjectCopier.SOURCE_ETAG_MARKER);
-    }
-
-    /** When the original of this object was written (marker, else last-modified), millisecond precise when known. */
-    static Instant originalTime(HeadObjectResponse head) {
-        return ObjectCopier.originalTime(head.metadata(), head.lastModified());
+    /** The markers of the object at {@code bucket}/{@code key} when the replicator wrote them there, else null. */
+    static ReplicaMarkers.Trusted markers(HeadObjectResponse head, String bucket, String key) {
+        return ReplicaMarkers.read(head.metadata(), bucket, key);
     }
 
     /** When an object's original was written, and whether that time has more than whole seconds. */
@@ -47,20 +43,22 @@ final class SourceAndDestination {
 
     /**
      * The original write time of an object as a two-way pair sees it: the event's time (milliseconds)
-     * when the job is the event of exactly this version, else the source-mtime marker of a copy
-     * (milliseconds when the copy was made from an event), else its own last-modified (seconds).
+     * when the job is the event of exactly this version, else the trusted source-mtime marker of a
+     * copy (milliseconds when the copy was made from an event), else its own last-modified (seconds).
      * The ETag is the original's (a copy ranks equal to its original).
      */
-    static Written written(HeadObjectResponse head, io.s3replicator.queue.Job eventJob) {
-        String original = marker(head) != null ? marker(head) : etag(head);
+    static Written written(HeadObjectResponse head, String bucket, String key, io.s3replicator.queue.Job eventJob) {
+        ReplicaMarkers.Trusted markers = markers(head, bucket, key);
+        String original = markers != null ? markers.sourceEtag() : etag(head);
         if (eventJob != null && "EVENT".equals(eventJob.origin()) && eventJob.firstSeen() > 0
-                && java.util.Objects.equals(eventJob.etag(), etag(head)) && marker(head) == null) {
+                && java.util.Objects.equals(eventJob.etag(), etag(head)) && markers == null) {
             return new Written(Instant.ofEpochMilli(eventJob.firstSeen()), true, original);
         }
-        Instant t = originalTime(head);
-        boolean precise = head.metadata().containsKey(ObjectCopier.SOURCE_MTIME_MARKER) && t != null
-                && t.getNano() != 0;
-        return new Written(t == null ? Instant.EPOCH : t, precise, original);
+        if (markers != null && markers.originalTime() != null) {
+            return new Written(markers.originalTime(), markers.preciseTime(), original);
+        }
+        Instant t = head.lastModified();
+        return new Written(t == null ? Instant.EPOCH : t, false, original);
     }
 
     /**

@@ -13,6 +13,9 @@ public record TransferOutcome(Outcome outcome, String reason, long bytes, String
 
     /** The skip that means the destination holds the source version (the copiers' and the two-way check's). */
     public static final String IN_STEP = "destination already holds this version";
+    /** The conditional final write found the destination changed since the plan: the newer write is kept. */
+    public static final String DESTINATION_CHANGED = "destination written while the copy ran: kept (newer than"
+            + " this job's version); the next diff or event decides";
 
     public static boolean isInStep(String reason) {
         return IN_STEP.equals(reason);

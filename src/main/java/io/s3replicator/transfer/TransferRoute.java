@@ -31,9 +31,13 @@ public class TransferRoute extends RouteBuilder {
     static final String PAIR = "S3ReplicatorPair";
     static final String IDEMPOTENT_KEY = "S3ReplicatorIdempotentKey";
     static final String KEY_OWNER = "S3ReplicatorKeyOwner";
+    /** The destination key this job holds in {@link DestinationKeyLocks}. */
+    static final String KEY_LOCK = "S3ReplicatorKeyLock";
     static final String STARTED = "S3ReplicatorStarted";
     /** The {@link TransferOutcome} of the job, set by whichever path copied it. */
     static final String OUTCOME = "S3ReplicatorOutcome";
+    /** The {@link DestinationPrecondition} the plan saw, when it looked at the destination. */
+    static final String DESTINATION_SEEN = "S3ReplicatorDestinationSeen";
     private static final Logger LOG = LoggerFactory.getLogger(TransferRoute.class);
 
     private final JobQueue queue;
@@ -44,6 +48,7 @@ public class TransferRoute extends RouteBuilder {
     private final InFlightJobs inFlight;
     private final long multipartThreshold;
     private final JobPlanner planner;
+    private final DestinationKeyLocks keyLocks = new DestinationKeyLocks();
 
     /** @param planner the DECIDE step between the in-flight check and the copy */
     public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, JobPlanner planner, ObjectCopier copier,
@@ -71,6 +76,8 @@ public class TransferRoute extends RouteBuilder {
                     .process(queue::finished)
                 .otherwise()
                     .setProperty(KEY_OWNER, constant(true))
+                    // One job per destination key at a time; released when the job's outcome is recorded.
+                    .process(this::lockDestinationKey)
                     // DECIDE (stale events, versions, deletes, two-way); may settle the job with an outcome.
                     .process(e -> planner.plan(e))
                     .choice()
@@ -95,6 +102,15 @@ public class TransferRoute extends RouteBuilder {
         exchange.setProperty(IDEMPOTENT_KEY, JobIdentity.of(pair, job));
     }
 
+    private void lockDestinationKey(Exchange exchange) throws InterruptedException {
+        ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
+        Job job = exchange.getProperty(JOB, Job.class);
+        String key = pair.destination().endpoint().describe() + "\n" + pair.destination().bucket() + "\n"
+                + pair.destinationKey(job.key());
+        keyLocks.acquire(key);
+        exchange.setProperty(KEY_LOCK, key);
+    }
+
     /** Copies above the threshold go multipart; the size seen at discovery decides. */
     public boolean needsMultipart(Exchange exchange) {
         Job job = exchange.getProperty(JOB, Job.class);
@@ -109,7 +125,8 @@ public class TransferRoute extends RouteBuilder {
     private void transfer(Exchange exchange) {
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         Job job = exchange.getProperty(JOB, Job.class);
-        exchange.setProperty(OUTCOME, copier.transfer(pair, job));
+        exchange.setProperty(OUTCOME, copier.transfer(pair, job,
+                exchange.getProperty(DESTINATION_SEEN, DestinationPrecondition.class)));
     }
 
     private void recordOutcome(Exchange exchange) {
@@ -154,6 +171,11 @@ public class TransferRoute extends RouteBuilder {
         try {
             recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis);
         } finally {
+            String lockedKey = exchange.getProperty(KEY_LOCK, String.class);
+            if (lockedKey != null) {
+                exchange.removeProperty(KEY_LOCK);
+                keyLocks.release(lockedKey);
+            }
             if (Boolean.TRUE.equals(exchange.getProperty(KEY_OWNER))) {
                 String key = exchange.getProperty(IDEMPOTENT_KEY, String.class);
                 if (outcome == Outcome.COPIED || (outcome == Outcome.SKIPPED && TransferOutcome.isInStep(reason))) {

@@ -3,6 +3,8 @@ package io.s3replicator.cli;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.storage.S3Location;
+import io.s3replicator.transfer.ReplicaMarkers;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -215,7 +217,10 @@ class SyncCommandTest extends TwoEndpoints {
         String sourceEtag = src.headObject(r -> r.bucket(a).key("k.txt")).eTag().replace("\"", "");
         // Same size, other bytes (so another ETag), but marked as a copy of this source version,
         // as a copy of a multipart source would be.
-        dst.putObject(r -> r.bucket(b).key("k.txt").metadata(Map.of("source-etag", sourceEtag)),
+        String writtenHere = ReplicaMarkers.location(ReplicaMarkers.pairTag(new S3Location(a, "", null),
+                new S3Location(b, "", null)), b, "k.txt");
+        dst.putObject(r -> r.bucket(b).key("k.txt").metadata(Map.of("source-etag", sourceEtag,
+                        "replica-location", writtenHere)),
                 RequestBody.fromString("SAME"));
 
         CliRun run = sync("s3://" + a, "s3://" + b);

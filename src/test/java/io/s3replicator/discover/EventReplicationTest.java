@@ -262,16 +262,53 @@ class EventReplicationTest extends TwoEndpoints {
     }
 
     @Test
-    void a_versioned_source_is_copied_by_the_version_id_the_event_names() throws Exception {
+    void a_versioned_source_is_copied_by_the_version_id_the_event_names_while_it_is_the_latest() throws Exception {
         start(true);
         Event v1 = put("k.txt", "version 1");
-        put("k.txt", "version 2");
         publish(S3Events.direct(v1));
         await("copied", WAIT, () -> destination("k.txt") != null);
         assertThat(destination("k.txt")).isEqualTo("version 1");
         HeadObjectResponse head = dst.headObject(h -> h.bucket(b).key("copy/k.txt"));
         assertThat(head.metadata()).containsEntry("source-version-id", v1.versionId())
                 .containsEntry("source-etag", v1.etag());
+    }
+
+    @Test
+    void an_event_for_a_version_older_than_the_latest_never_lands_after_it() throws Exception {
+        start(true);
+        Event v1 = put("k.txt", "version 1");
+        Event v2 = put("k.txt", "version 2");
+        // Only version 1's event has arrived so far (no sequencer of version 2 to compare with).
+        publish(S3Events.direct(v1));
+        await("skipped", WAIT, () -> skipped("newer_version") == 1);
+        assertThat(destination("k.txt")).isNull();
+        publish(S3Events.direct(v2));
+        await("copied", WAIT, () -> "version 2".equals(destination("k.txt")));
+        assertThat(dst.headObject(h -> h.bucket(b).key("copy/k.txt")).metadata())
+                .containsEntry("source-version-id", v2.versionId());
+    }
+
+    @Test
+    void a_small_newer_version_arriving_while_a_large_older_one_copies_is_the_one_that_stays() throws Exception {
+        start(Map.of("s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024),
+                "s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024),
+                "s3replicator.transfer.parts-in-flight", "1"), true);
+        byte[] large = new byte[12 * 1024 * 1024];
+        new java.util.Random(3).nextBytes(large);
+        var r1 = src.putObject(p -> p.bucket(a).key("k.bin"), RequestBody.fromBytes(large));
+        Event v1 = Event.created(a, "k.bin", large.length, r1.eTag().replace("\"", ""), seq()).withVersion(r1.versionId());
+        // Version 2 is written, and its event delivered, while version 1's multipart copy is under way.
+        io.s3replicator.testing.FaultInjector.afterFirstPart(b, () -> publish(S3Events.direct(put("k.bin", "version 2"))));
+        io.s3replicator.testing.FaultInjector.slowParts(b, 1500);
+        try {
+            publish(S3Events.direct(v1));
+            // Both versions' jobs end copied (one after the other); then the destination must hold version 2.
+            await("both jobs ended", WAIT, () -> replicator.count(ReplicatorMetrics.OBJECTS, "pair", "ev",
+                    "outcome", "COPIED") == 2);
+            assertThat(destination("k.bin")).isEqualTo("version 2");
+        } finally {
+            io.s3replicator.testing.FaultInjector.reset(b);
+        }
     }
 
     @Test

@@ -3,8 +3,11 @@ package io.s3replicator.discover;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.testing.Buckets;
+import io.s3replicator.testing.PairsYaml;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.storage.S3Location;
+import io.s3replicator.transfer.ReplicaMarkers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.s3replicator.testing.PairsYaml.pair;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The diff's part in two-way sync, deletes, versions and the ignore list. */
@@ -26,22 +30,6 @@ class TwoWayDiffTest extends TwoEndpoints {
         if (replicator != null) {
             replicator.close();
         }
-    }
-
-    static String pair(String id, String from, String fromEndpoint, String to, String toEndpoint, String... params) {
-        StringBuilder extra = new StringBuilder();
-        for (int i = 0; i < params.length; i += 2) {
-            extra.append("      - {name: ").append(params[i]).append(", value: \"").append(params[i + 1]).append("\"}\n");
-        }
-        return """
-                - templatedRoute:
-                    routeTemplateRef: replication-pair
-                    routeId: %s
-                    parameters:
-                      - {name: source, value: "s3://%s?endpoint=%s"}
-                      - {name: destination, value: "s3://%s?endpoint=%s"}
-                      - {name: schedule, value: "0 0 0 1 1 ? 2099"}
-                """.formatted(id, from, fromEndpoint, to, toEndpoint) + extra;
     }
 
     RunStats diff(String pairId) throws InterruptedException {
@@ -104,8 +92,10 @@ class TwoWayDiffTest extends TwoEndpoints {
         String etagA = src.headObject(h -> h.bucket(a).key("k")).eTag().replace("\"", "");
         // The replicator's copy at B: another ETag (as a single-request copy of a multipart original has),
         // its marker names A's ETag, and its recorded time is later than A's own last-modified.
+        String writtenByAToB = ReplicaMarkers.location(ReplicaMarkers.pairTag(new S3Location(a, "", null),
+                new S3Location(b, "", null)), b, "k");
         put(dst, b, "k", "copy at B, other ETag", Map.of("source-etag", etagA,
-                "source-mtime", Instant.now().plusSeconds(3600).toString()));
+                "source-mtime", Instant.now().plusSeconds(3600).toString(), "replica-location", writtenByAToB));
         replicator = RunningReplicator.start(state, pair("b-to-a", b, dstEndpoint, a, srcEndpoint, "twoWay", "true"),
                 Map.of());
 
@@ -132,7 +122,7 @@ class TwoWayDiffTest extends TwoEndpoints {
 
         assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrder("k2", "foreign");
         assertThat(run.deleted.sum()).isEqualTo(1);
-        assertThat(run.skippedByReason()).containsKey("destination object was not written by the replicator: not deleted");
+        assertThat(run.skippedByReason()).containsKey(io.s3replicator.transfer.ObjectDeleter.NOT_WRITTEN_BY_PAIR);
     }
 
     @Test

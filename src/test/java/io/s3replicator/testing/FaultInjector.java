@@ -34,12 +34,15 @@ public class FaultInjector implements ExecutionInterceptor {
     /** bucket -> part number -> uploads left that the store reports as received damaged. */
     private static final ConcurrentHashMap<String, ConcurrentHashMap<Integer, AtomicInteger>> CORRUPT = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Runnable> AFTER_FIRST_PART = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Runnable> BEFORE_NEXT_PUT = new ConcurrentHashMap<>();
     /** bucket -> HTTP status every PutObject into it fails with, until reset. */
     private static final ConcurrentHashMap<String, Integer> FAIL_PUTS = new ConcurrentHashMap<>();
     /** A worker process started with -Ds3replicator.test.part-delay-ms=N sends each part N ms late: a slow copy to kill mid-way. */
     private static final long PART_DELAY_MS = Long.getLong("s3replicator.test.part-delay-ms", 0);
     /** bucket -> milliseconds every PutObject into it takes before it is sent. */
     private static final ConcurrentHashMap<String, Long> SLOW_PUTS = new ConcurrentHashMap<>();
+    /** bucket -> milliseconds every UploadPart / UploadPartCopy into it takes before it is sent. */
+    private static final ConcurrentHashMap<String, Long> SLOW_PARTS = new ConcurrentHashMap<>();
 
     public static void reset(String bucket) {
         CALLS.removeIf(c -> bucket.equals(c.bucket()));
@@ -48,8 +51,10 @@ public class FaultInjector implements ExecutionInterceptor {
         SLOW_DOWN.remove(bucket);
         CORRUPT.remove(bucket);
         AFTER_FIRST_PART.remove(bucket);
+        BEFORE_NEXT_PUT.remove(bucket);
         FAIL_PUTS.remove(bucket);
         SLOW_PUTS.remove(bucket);
+        SLOW_PARTS.remove(bucket);
     }
 
     /** Every PutObject into {@code bucket} fails with {@code status} (503 SlowDown, 403 AccessDenied) until reset. */
@@ -64,6 +69,11 @@ public class FaultInjector implements ExecutionInterceptor {
     /** Every PutObject into {@code bucket} waits {@code millis} before it is sent: a slow job. */
     public static void slowPuts(String bucket, long millis) {
         SLOW_PUTS.put(bucket, millis);
+    }
+
+    /** Every part uploaded into {@code bucket} waits {@code millis} before it is sent: a slow multipart copy. */
+    public static void slowParts(String bucket, long millis) {
+        SLOW_PARTS.put(bucket, millis);
     }
 
     /** Like a worker dying: after {@code parts} UploadParts into {@code bucket}, every further one is refused unsent. */
@@ -83,6 +93,14 @@ public class FaultInjector implements ExecutionInterceptor {
     /** Runs {@code action} once, right after the first part (UploadPart or UploadPartCopy) into {@code bucket} succeeded. */
     public static void afterFirstPart(String bucket, Runnable action) {
         AFTER_FIRST_PART.put(bucket, action);
+    }
+
+    /**
+     * Runs {@code action} once, just before the next PutObject into {@code bucket} is sent: a write
+     * that lands between a copy's plan and its final request. The action's own requests pass.
+     */
+    public static void beforeNextPut(String bucket, Runnable action) {
+        BEFORE_NEXT_PUT.put(bucket, action);
     }
 
     public static List<Call> calls(String bucket, String operation) {
@@ -119,6 +137,10 @@ public class FaultInjector implements ExecutionInterceptor {
         int part = partNumber(context.request());
         CALLS.add(new Call(operation, bucket, part));
         if ("PutObject".equals(operation)) {
+            Runnable before = BEFORE_NEXT_PUT.remove(bucket);
+            if (before != null) {
+                before.run();
+            }
             Long slow = SLOW_PUTS.get(bucket);
             if (slow != null) {
                 try {
@@ -136,9 +158,10 @@ public class FaultInjector implements ExecutionInterceptor {
         if (!"UploadPart".equals(operation) && !"UploadPartCopy".equals(operation)) {
             return;
         }
-        if (PART_DELAY_MS > 0) {
+        long partDelay = Math.max(PART_DELAY_MS, SLOW_PARTS.getOrDefault(bucket, 0L));
+        if (partDelay > 0) {
             try {
-                Thread.sleep(PART_DELAY_MS);
+                Thread.sleep(partDelay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,0 +1,33 @@
+package io.s3replicator.transfer;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One job per destination key at a time in this process: a second job for a key that is being
+ * written waits until the first has ended, so two versions never copy side by side (the slower,
+ * older one landing last) and no job aborts the multipart upload of another live job. Jobs of
+ * other keys are not held up. A monitor over the set of busy keys: the waits are short next to
+ * the copies they wait for.
+ */
+public final class DestinationKeyLocks {
+    private final Set<String> busy = new HashSet<>();
+
+    /** Waits until no other job of this process writes {@code key}, then holds it. */
+    public synchronized void acquire(String key) throws InterruptedException {
+        while (busy.contains(key)) {
+            wait();
+        }
+        busy.add(key);
+    }
+
+    public synchronized void release(String key) {
+        if (busy.remove(key)) {
+            notifyAll();
+        }
+    }
+
+    synchronized int held() {
+        return busy.size();
+    }
+}

@@ -1,0 +1,271 @@
+package io.s3replicator.testing;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The store-behaviour fixture: an SDK interceptor (loaded by every client in the test JVM, see
+ * software/amazon/awssdk/global/handlers/execution.interceptors) that makes S3Mock behave, per
+ * bucket a test arms, like a store S3Mock is not. Unarmed buckets pass through untouched.
+ *
+ * <ul>
+ *   <li>{@link #conditionalWrites}: AWS S3's conditional writes on PutObject, CompleteMultipartUpload
+ *       and CopyObject ({@code If-Match} on the current ETag, {@code If-None-Match: *} for an absent key,
+ *       else 412 PreconditionFailed; AWS documentation, "How to prevent object overwrites with
+ *       conditional writes"). S3Mock 4.12 honours them on PutObject itself, not on the other two.</li>
+ *   <li>{@link #ignoreConditionalWrites}: a store that ignores both headers on every write, as many
+ *       S3-compatible stores do.</li>
+ *   <li>{@link #kmsEtags}: objects encrypted with SSE-KMS. AWS documents that their ETag "is not an
+ *       MD5 digest of their object data" (S3 API reference, Object, ETag): responses of the armed
+ *       bucket report {@code x-amz-server-side-encryption: aws:kms} and an ETag that is not the MD5
+ *       of the bytes; conditions sent back with that ETag are translated, as the real store
+ *       accepts its own ETags.</li>
+ * </ul>
+ *
+ * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
+ * object stored at the upload's key, where AWS S3 leaves it alone.
+ */
+public class StoreBehaviour implements ExecutionInterceptor {
+    private static final Set<String> CONDITIONAL = ConcurrentHashMap.newKeySet();
+    private static final Set<String> IGNORES_CONDITIONS = ConcurrentHashMap.newKeySet();
+    private static final Set<String> KMS = ConcurrentHashMap.newKeySet();
+    /** KMS-style ETag -> the emulator's real one. */
+    private static final Map<String, String> KMS_TO_REAL = new ConcurrentHashMap<>();
+    private static final Map<String, S3Client> PLAIN_CLIENTS = new ConcurrentHashMap<>();
+
+    public static void conditionalWrites(String bucket) {
+        CONDITIONAL.add(bucket);
+    }
+
+    public static void ignoreConditionalWrites(String bucket) {
+        IGNORES_CONDITIONS.add(bucket);
+    }
+
+    public static void kmsEtags(String bucket) {
+        KMS.add(bucket);
+    }
+
+    public static void reset(String bucket) {
+        CONDITIONAL.remove(bucket);
+        IGNORES_CONDITIONS.remove(bucket);
+        KMS.remove(bucket);
+    }
+
+    /** The ETag the armed bucket reports for an object whose emulator ETag is {@code real} (quoted or not). */
+    public static String kmsEtag(String real) {
+        String bare = real.replace("\"", "");
+        try {
+            String fake = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                    .digest(("kms:" + bare).getBytes(StandardCharsets.UTF_8)));
+            KMS_TO_REAL.put(fake, bare);
+            return fake;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        SdkRequest request = context.request();
+        if (request instanceof GetObjectRequest r && armed(KMS, r.bucket()) && r.ifMatch() != null) {
+            return r.toBuilder().ifMatch(real(r.ifMatch())).build();
+        }
+        if (request instanceof HeadObjectRequest r && armed(KMS, r.bucket()) && r.ifMatch() != null) {
+            return r.toBuilder().ifMatch(real(r.ifMatch())).build();
+        }
+        if (request instanceof CopyObjectRequest r && armed(KMS, sourceBucket(r)) && r.copySourceIfMatch() != null) {
+            return r.toBuilder().copySourceIfMatch(real(r.copySourceIfMatch())).build();
+        }
+        if (request instanceof UploadPartCopyRequest r && armed(KMS, r.sourceBucket() != null ? r.sourceBucket()
+                : bucketOfCopySource(r.copySource()))
+                && r.copySourceIfMatch() != null) {
+            return r.toBuilder().copySourceIfMatch(real(r.copySourceIfMatch())).build();
+        }
+        return request;
+    }
+
+    private static final software.amazon.awssdk.core.interceptor.ExecutionAttribute<Runnable> RESTORE =
+            new software.amazon.awssdk.core.interceptor.ExecutionAttribute<>("StoreBehaviourRestore");
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (!(context.request() instanceof software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest r)
+                || !armed(CONDITIONAL, r.bucket())) {
+            return;
+        }
+        // Bucket names are unique across both emulators: the one that has the bucket answers.
+        for (String endpoint : new String[] {S3MockServers.sourceEndpoint(), S3MockServers.destinationEndpoint()}) {
+            S3Client s3 = PLAIN_CLIENTS.computeIfAbsent(endpoint, S3MockServers::client);
+            try {
+                var object = s3.getObjectAsBytes(b -> b.bucket(r.bucket()).key(r.key()));
+                var meta = object.response();
+                attributes.putAttribute(RESTORE, () -> s3.putObject(p -> p.bucket(r.bucket()).key(r.key())
+                                .contentType(meta.contentType()).metadata(meta.metadata()),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(object.asByteArray())));
+                return;
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        Runnable restore = attributes.getAttribute(RESTORE);
+        if (restore != null) {
+            restore.run();
+        }
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        SdkRequest request = context.request();
+        String ifMatch;
+        String ifNoneMatch;
+        String bucket;
+        String key;
+        if (request instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest r) {
+            bucket = r.bucket();
+            key = r.key();
+            ifMatch = r.ifMatch();
+            ifNoneMatch = r.ifNoneMatch();
+        } else if (request instanceof CompleteMultipartUploadRequest r) {
+            bucket = r.bucket();
+            key = r.key();
+            ifMatch = r.ifMatch();
+            ifNoneMatch = r.ifNoneMatch();
+        } else if (request instanceof CopyObjectRequest r) {
+            bucket = r.destinationBucket();
+            key = r.destinationKey();
+            ifMatch = r.ifMatch();
+            ifNoneMatch = r.ifNoneMatch();
+        } else {
+            return;
+        }
+        if (!armed(CONDITIONAL, bucket) || (ifMatch == null && ifNoneMatch == null)) {
+            return;
+        }
+        String current = currentEtag(context.httpRequest(), bucket, key);
+        boolean refused = ifNoneMatch != null ? current != null
+                : current == null || !ifMatch.replace("\"", "").equals(current);
+        if (refused) {
+            throw (S3Exception) S3Exception.builder().statusCode(412).message("At least one of the pre-conditions you"
+                            + " specified did not hold (store-behaviour fixture)")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailed")
+                            .errorMessage("At least one of the pre-conditions you specified did not hold").build())
+                    .build();
+        }
+    }
+
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        String bucket = bucket(context.request());
+        if (!armed(IGNORES_CONDITIONS, bucket)) {
+            return context.httpRequest();
+        }
+        SdkRequest r = context.request();
+        boolean write = r instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest
+                || r instanceof CompleteMultipartUploadRequest || r instanceof CopyObjectRequest;
+        return write ? context.httpRequest().toBuilder().removeHeader("If-Match").removeHeader("If-None-Match").build()
+                : context.httpRequest();
+    }
+
+    @Override
+    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        SdkRequest request = context.request();
+        SdkResponse response = context.response();
+        String bucket = request.getValueForField("Bucket", String.class).orElse(null);
+        if (!armed(KMS, bucket)) {
+            return response;
+        }
+        if (response instanceof HeadObjectResponse r) {
+            return r.toBuilder().eTag(quoted(kmsEtag(r.eTag()))).serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                    .build();
+        }
+        if (response instanceof GetObjectResponse r) {
+            return r.toBuilder().eTag(quoted(kmsEtag(r.eTag()))).serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                    .build();
+        }
+        if (response instanceof ListObjectsV2Response r) {
+            return r.toBuilder().contents(r.contents().stream()
+                    .map(o -> o.toBuilder().eTag(quoted(kmsEtag(o.eTag()))).build()).toList()).build();
+        }
+        if (response instanceof CopyObjectResponse r && r.copyObjectResult() != null) {
+            return r.toBuilder().serverSideEncryption(ServerSideEncryption.AWS_KMS).copyObjectResult(
+                    r.copyObjectResult().toBuilder().eTag(quoted(kmsEtag(r.copyObjectResult().eTag()))).build()).build();
+        }
+        return response;
+    }
+
+    private static boolean armed(Set<String> behaviour, String bucket) {
+        return bucket != null && behaviour.contains(bucket);
+    }
+
+    /** The SDK turns sourceBucket / sourceKey into the x-amz-copy-source header value before interceptors run. */
+    private static String sourceBucket(CopyObjectRequest r) {
+        return r.sourceBucket() != null ? r.sourceBucket() : bucketOfCopySource(r.copySource());
+    }
+
+    private static String bucketOfCopySource(String copySource) {
+        if (copySource == null) {
+            return null;
+        }
+        String decoded = java.net.URLDecoder.decode(copySource, StandardCharsets.UTF_8);
+        int slash = decoded.indexOf('/', decoded.startsWith("/") ? 1 : 0);
+        return slash < 0 ? decoded : decoded.substring(decoded.startsWith("/") ? 1 : 0, slash);
+    }
+
+    private static String real(String etag) {
+        String bare = etag.replace("\"", "");
+        return quoted(KMS_TO_REAL.getOrDefault(bare, bare));
+    }
+
+    private static String quoted(String etag) {
+        return "\"" + etag.replace("\"", "") + "\"";
+    }
+
+    /** The key's ETag as the store has it now, or null when absent, asked with a client of the same endpoint. */
+    private static String currentEtag(SdkHttpRequest http, String bucket, String key) {
+        String endpoint = http.protocol() + "://" + http.host() + ":" + http.port();
+        S3Client s3 = PLAIN_CLIENTS.computeIfAbsent(endpoint, S3MockServers::client);
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).eTag().replace("\"", "");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static String bucket(SdkRequest request) {
+        return request.getValueForField("Bucket", String.class)
+                .or(() -> request.getValueForField("DestinationBucket", String.class)).orElse(null);
+    }
+}
