@@ -20,7 +20,6 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.Tagging;
 import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
@@ -34,7 +33,8 @@ import java.util.regex.Pattern;
  * TRANSFER for objects up to the multipart threshold ({@link MultipartRoute} takes the rest): decides whether the destination
  * already holds the source version, then copies it server-side (CopyObject) or relays it
  * (streamed GET -> PUT, never the whole body in memory), with metadata and tags, pinned to
- * the source ETag seen at discovery, and verified.
+ * the source ETag seen at discovery, written on condition that the destination is still what the
+ * plan saw ({@link DestinationPrecondition}), and verified.
  */
 public class ObjectCopier {
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");

@@ -3,15 +3,13 @@ package io.s3replicator.discover;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.RunningReplicator;
-import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.PairTest;
 import io.s3replicator.transfer.ObjectDeleter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.s3replicator.testing.PairsYaml.pair;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,22 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * user's copy of a replica inherits its markers, as {@code aws s3 cp} and rclone keep metadata:
  * such a copy is an ordinary user object, never deleted as an orphan nor skipped as an echo.
  */
-class ReplicaOwnershipTest extends TwoEndpoints {
-    RunningReplicator replicator;
-
-    @AfterEach
-    void stop() {
-        if (replicator != null) {
-            replicator.close();
-        }
-    }
-
-    RunStats diff(String pairId) throws InterruptedException {
-        RunStats run = replicator.diff(pairId);
-        assertThat(run.awaitCompletion(30, TimeUnit.SECONDS)).as("diff of " + pairId + " complete").isTrue();
-        return run;
-    }
-
+class ReplicaOwnershipTest extends PairTest {
     /** What {@code aws s3 cp s3://B/from s3://B/to} does: a server-side copy keeping the metadata. */
     static void userCopy(S3Client s3, String fromBucket, String from, String toBucket, String to) {
         s3.copyObject(c -> c.sourceBucket(fromBucket).sourceKey(from).destinationBucket(toBucket).destinationKey(to)

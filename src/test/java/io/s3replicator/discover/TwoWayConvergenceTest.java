@@ -2,6 +2,7 @@ package io.s3replicator.discover;
 
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.testing.Buckets;
+import io.s3replicator.testing.PairsYaml;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.S3EventEmitter;
@@ -87,8 +88,11 @@ class TwoWayConvergenceTest extends TwoEndpoints {
                 S3MockServers.client(dstEndpoint)));
         S3EventEmitter.resetCounts();
         String identity = principalGuard ? "AIDAREPLICATOR" : "none";
-        String pairs = pair("a-to-b", a, srcEndpoint, b, dstEndpoint, qa, identity)
-                + pair("b-to-a", b, dstEndpoint, a, srcEndpoint, qb, identity);
+        // The identity option rides on the source URI's query, after the endpoint.
+        String pairs = PairsYaml.pair("a-to-b", a, srcEndpoint + "&identity=" + identity, b, dstEndpoint,
+                "events", qa, "deletes", "true", "twoWay", "true")
+                + PairsYaml.pair("b-to-a", b, dstEndpoint + "&identity=" + identity, a, srcEndpoint,
+                "events", qb, "deletes", "true", "twoWay", "true");
         try (RunningReplicator replicator = RunningReplicator.start(state, pairs, Map.of())) {
             Random random = new Random(seed);
             long seedA = random.nextLong();
@@ -155,22 +159,6 @@ class TwoWayConvergenceTest extends TwoEndpoints {
         r.meters().find(ReplicatorMetrics.OBJECTS).tag("outcome", "SKIPPED").counters().forEach(c ->
                 out.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum));
         return out.toString();
-    }
-
-    static String pair(String id, String from, String fromEndpoint, String to, String toEndpoint, String queue,
-                       String identity) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: replication-pair
-                    routeId: %s
-                    parameters:
-                      - {name: source, value: "s3://%s?endpoint=%s&identity=%s"}
-                      - {name: destination, value: "s3://%s?endpoint=%s"}
-                      - {name: schedule, value: "0 0 0 1 1 ? 2099"}
-                      - {name: events, value: "%s"}
-                      - {name: deletes, value: "true"}
-                      - {name: twoWay, value: "true"}
-                """.formatted(id, from, fromEndpoint, identity, to, toEndpoint, queue);
     }
 
     /** One user writing and deleting random keys of one side. */

@@ -3,12 +3,10 @@ package io.s3replicator.discover;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.testing.Buckets;
-import io.s3replicator.testing.PairsYaml;
 import io.s3replicator.testing.RunningReplicator;
-import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.PairTest;
 import io.s3replicator.storage.S3Location;
 import io.s3replicator.transfer.ReplicaMarkers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -16,28 +14,12 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.s3replicator.testing.PairsYaml.pair;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The diff's part in two-way sync, deletes, versions and the ignore list. */
-class TwoWayDiffTest extends TwoEndpoints {
-    RunningReplicator replicator;
-
-    @AfterEach
-    void stop() {
-        if (replicator != null) {
-            replicator.close();
-        }
-    }
-
-    RunStats diff(String pairId) throws InterruptedException {
-        RunStats run = replicator.diff(pairId);
-        assertThat(run.awaitCompletion(30, TimeUnit.SECONDS)).as("diff of " + pairId + " complete").isTrue();
-        return run;
-    }
-
+class TwoWayDiffTest extends PairTest {
     String text(software.amazon.awssdk.services.s3.S3Client s3, String bucket, String key) {
         return new String(Buckets.get(s3, bucket, key));
     }

@@ -5,7 +5,7 @@ import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.StoreBehaviour;
-import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.PairTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static io.s3replicator.testing.PairsYaml.pair;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,18 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * write of a copy is conditional on what the destination held at the plan, so a user's write that
  * lands while the copy runs survives, and the job ends skipped, never failed.
  */
-class ConditionalWriteTest extends TwoEndpoints {
+class ConditionalWriteTest extends PairTest {
     private static final Map<String, String> SMALL_PARTS = Map.of(
             "s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024),
             "s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024));
     private final List<String> armed = new ArrayList<>();
-    RunningReplicator replicator;
 
     @AfterEach
-    void stop() {
-        if (replicator != null) {
-            replicator.close();
-        }
+    void disarm() {
         armed.forEach(b -> {
             StoreBehaviour.reset(b);
             FaultInjector.reset(b);
@@ -47,12 +42,6 @@ class ConditionalWriteTest extends TwoEndpoints {
         armed.add(bucket);
         StoreBehaviour.conditionalWrites(bucket);
         return bucket;
-    }
-
-    RunStats diff(String pairId) throws InterruptedException {
-        RunStats run = replicator.diff(pairId);
-        assertThat(run.awaitCompletion(60, TimeUnit.SECONDS)).as("diff of " + pairId + " complete").isTrue();
-        return run;
     }
 
     static byte[] bytes(int size, long seed) {
