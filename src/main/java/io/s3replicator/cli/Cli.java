@@ -24,7 +24,7 @@ public final class Cli {
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
-            err.println("s3-replicator: " + ex.getMessage() + " (see '"
+            err.println("s3-replicator: " + firstLine(ex.getMessage()) + suggestion(ex) + " (see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help')");
             if (debug) {
                 ex.printStackTrace(err);
@@ -45,6 +45,14 @@ public final class Cli {
             return ExitCodes.USAGE;
         }
         return cli.execute(args);
+    }
+
+    /** picocli's nearest option or command to a misspelt one ('--dry-rn'), as "; did you mean '--dry-run'?". */
+    private static String suggestion(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            return "; did you mean '" + u.getSuggestions().get(0) + "'?";
+        }
+        return "";
     }
 
     /** The most useful single line for a failure: a ConfigException anywhere in the chain wins. */

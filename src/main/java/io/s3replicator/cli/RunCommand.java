@@ -14,9 +14,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Keep replication pairs in step: load the pairs from *.camel.yaml routes files and diff",
-            "each on its Quartz schedule, until stopped (SIGTERM / Ctrl-C)."})
+@Command(name = "run", sortOptions = false,
+        description = {"Keep the replication pairs of a routes directory in step.",
+            "Each templatedRoute of the replication-pair template in the *.camel.yaml files of --routes is one"
+                + " pair, diffed on its Quartz schedule (and copied on S3 events where it names an events queue)"
+                + " until stopped (SIGTERM, Ctrl-C). Every parameter is checked at start-up; the README lists them."},
+        footer = {
+            "  s3-replicator run --routes routes",
+            "  s3-replicator run --routes /etc/s3r/routes --properties prod.properties",
+            "  # routes/pairs.camel.yaml, one pair diffed hourly:",
+            "  - templatedRoute:",
+            "      routeTemplateRef: replication-pair",
+            "      routeId: logs-to-archive",
+            "      parameters:",
+            "        - {name: source, value: \"s3://src/logs\"}",
+            "        - {name: destination, value: \"s3://dst/logs?storageClass=STANDARD_IA\"}",
+            "        - {name: schedule, value: \"0 0 * * * ?\"}"})
 public class RunCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
