@@ -16,13 +16,19 @@ public final class Cli {
 
     public static int execute(PrintStream out, PrintStream err, String... args) {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        if (debug) {
+            Logging.printStatus(err);
+        }
         CommandLine cli = new CommandLine(new RootCommand(out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
-            err.println("s3-replicator: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
-                    + " --help')");
+            err.println("s3-replicator: " + firstLine(ex.getMessage()) + suggestion(ex) + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
+            if (debug) {
+                ex.printStackTrace(err);
+            }
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
@@ -32,7 +38,21 @@ public final class Cli {
             }
             return ExitCodes.USAGE;
         });
+        try {
+            Logging.checkFormat();
+        } catch (ConfigException e) {
+            err.println("s3-replicator: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         return cli.execute(args);
+    }
+
+    /** picocli's nearest option or command to a misspelt one ('--dry-rn'), as "; did you mean '--dry-run'?". */
+    private static String suggestion(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            return "; did you mean '" + u.getSuggestions().get(0) + "'?";
+        }
+        return "";
     }
 
     /** The most useful single line for a failure: a ConfigException anywhere in the chain wins. */

@@ -15,17 +15,21 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
-@Command(name = "dlq", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The distributed mode's dead-letter queue (s3replicator.sqs.dlq): list the jobs in it with",
-            "the reason each failed, or send them back to the job queue (s3replicator.sqs.queue)."},
-        subcommands = {DlqCommand.ListDead.class, DlqCommand.Redrive.class})
+@Command(name = "dlq", sortOptions = false,
+        description = {"List or redrive the jobs in the distributed mode's dead-letter queue.",
+            "The queues are the workers' own (s3replicator.sqs.dlq and s3replicator.sqs.queue), read from"
+                + " the same properties file and environment variables."},
+        subcommands = {DlqCommand.ListDead.class, DlqCommand.Redrive.class},
+        footer = {
+            "  s3-replicator dlq list --properties worker.properties",
+            "  s3-replicator dlq redrive --properties worker.properties --max 10"})
 public class DlqCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
     @Override
     public Integer call() {
-        root.err.println("s3-replicator dlq: a subcommand is required: list or redrive");
+        root.err.println("s3-replicator: a subcommand is required: list or redrive (see 's3-replicator dlq --help')");
         return ExitCodes.USAGE;
     }
 
@@ -58,7 +62,10 @@ public class DlqCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "Print up to --max dead jobs: message id, when it failed, receives, pair, reason, job.")
+    @Command(name = "list", sortOptions = false,
+            description = {"Print the dead jobs with the reason each failed.",
+                "One entry per job, at most --max: message id, when it failed, receives, pair, reason, the job."},
+            footer = "  s3-replicator dlq list --properties worker.properties --max 20")
     static class ListDead extends Base {
         @Override
         public Integer call() {
@@ -75,7 +82,10 @@ public class DlqCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "redrive", description = "Send up to --max dead jobs back to the job queue, unchanged, and remove them from the DLQ.")
+    @Command(name = "redrive", sortOptions = false,
+            description = {"Send dead jobs back to the job queue and remove them from the DLQ.",
+                "At most --max jobs, unchanged; fix what made them fail first."},
+            footer = "  s3-replicator dlq redrive --properties worker.properties --max 100")
     static class Redrive extends Base {
         @Override
         public Integer call() {

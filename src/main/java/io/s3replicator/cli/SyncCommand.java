@@ -20,9 +20,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "sync", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Copy what is missing or changed from SOURCE to DESTINATION once, then print a summary.",
-            "Exit 0 when everything is in step, 1 when any object failed, 2 on bad input."})
+@Command(name = "sync", sortOptions = false,
+        description = {"Copy what is missing or changed from SOURCE to DESTINATION once.",
+            "Lists both sides, copies the differences, prints progress on stderr and a summary on stdout.",
+            "Exit 0 when everything is in step, 1 when any object failed, 2 on bad input (nothing done)."},
+        footer = {
+            "  # Copy a prefix to another account, with the AWS profile 'backup' there:",
+            "  s3-replicator sync s3://src/logs s3://dst/logs --dest-profile backup",
+            "  # List and compare only; say what would be copied:",
+            "  s3-replicator sync s3://src s3://dst --dry-run",
+            "  # From Alibaba Cloud OSS, keys in OSS_ACCESS_KEY_ID, OSS_SECRET_ACCESS_KEY:",
+            "  s3-replicator sync s3://src s3://dst --source-provider oss \\",
+            "      --source-region cn-hangzhou --source-credentials env:OSS",
+            "  # To MinIO, only the .csv files:",
+            "  s3-replicator sync s3://src s3://dst --dest-provider minio \\",
+            "      --dest-endpoint http://minio:9000 --include '*.csv'"})
 public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     RootCommand root;

@@ -18,10 +18,16 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Compare SOURCE and DESTINATION without changing either: name every object missing at the",
-            "destination, extra at the destination, or different. Takes the same arguments as sync.",
-            "Exit 0 when they are identical, 1 when they differ, 2 on bad input or when a side cannot be listed."})
+@Command(name = "verify", sortOptions = false,
+        description = {"Compare SOURCE and DESTINATION and name every difference.",
+            "Changes neither side. Names every object missing at the destination, extra there, or different."
+                + " Takes the same arguments as sync.",
+            "Exit 0 when they are identical, 1 when they differ, 2 on bad input or when a side cannot be listed."},
+        footer = {
+            "  # Check a copy after a sync:",
+            "  s3-replicator verify s3://src/logs s3://dst/logs --dest-profile backup",
+            "  # The differences as one JSON document, for a script:",
+            "  s3-replicator verify s3://src s3://dst --json > differences.json"})
 public class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;

@@ -9,13 +9,22 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.RouteTemplateParameterDefinition;
+import org.apache.camel.util.StringHelper;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns every route created from the {@value #TEMPLATE_ID} template (YAML
@@ -38,22 +47,105 @@ public class PairLoader implements StartupListener {
 
     @Override
     public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
-        for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
+        // Every pair's parameters first (no I/O), then the buckets: a typo anywhere in the routes
+        // files is reported before any endpoint is contacted.
+        List<Loaded> loaded = load(context);
+        for (Loaded l : loaded) {
+            try {
+                checkBuckets(l.pair(), clients);
+            } catch (ConfigException e) {
+                throw new ConfigException(l.pair().id() + "." + e.field(), e.problem(), e);
+            }
+        }
+        for (Loaded l : loaded) {
+            pairs.register(l.pair());
+            LOG.info("pair {}: {} -> {}, schedule '{}'{}", l.pair().id(), l.pair().source(), l.pair().destination(),
+                    l.schedule(), describe(l.pair().features()));
+        }
+    }
+
+    /** A pair read from a templated route, with the schedule its route was created with. */
+    record Loaded(ReplicationPair pair, String schedule) {
+    }
+
+    /** Every route created from the template, as a validated pair; a bad or unknown parameter throws. */
+    static List<Loaded> load(CamelContext context) {
+        ModelCamelContext model = (ModelCamelContext) context;
+        RouteTemplateDefinition template = model.getRouteTemplateDefinition(TEMPLATE_ID);
+        List<String> names = template == null || template.getTemplateParameters() == null ? List.of()
+                : template.getTemplateParameters().stream().map(RouteTemplateParameterDefinition::getName).toList();
+        List<Loaded> loaded = new ArrayList<>();
+        for (RouteDefinition route : model.getRouteDefinitions()) {
             Map<String, Object> params = route.getTemplateParameters();
             // The model keeps no template id on the route; the template's own input endpoint marks it.
             if (route.isCreatedFromTemplate() && params != null && route.getInput() != null
                     && route.getInput().getEndpointUri().startsWith(TEMPLATE_INPUT)) {
+                checkNames(route.getRouteId(), names, params.keySet());
                 // Parameter values may be placeholders ({{SOURCE}} from the environment, in the container).
                 Map<String, Object> resolved = new java.util.HashMap<>();
                 params.forEach((k, v) -> resolved.put(k, v instanceof String text
                         ? context.resolvePropertyPlaceholders(text) : v));
-                ReplicationPair pair = fromTemplate(route.getRouteId(), resolved);
-                checkBuckets(pair, clients);
-                pairs.register(pair);
-                LOG.info("pair {}: {} -> {}, schedule '{}'{}", pair.id(), pair.source(), pair.destination(),
-                        resolved.get("schedule"), describe(pair.features()));
+                loaded.add(new Loaded(fromTemplate(route.getRouteId(), resolved), text(resolved, "schedule")));
             }
         }
+        return loaded;
+    }
+
+    /**
+     * Camel passes any parameter a templated route names to the template, declared or not, so a
+     * misspelt one ({@code schedul}, {@code twoway}) would silently leave its default in place.
+     * Only the template's declared names (and the kebab-case forms Camel also accepts) are allowed.
+     */
+    static void checkNames(String routeId, List<String> declared, Collection<String> given) {
+        if (declared.isEmpty()) {
+            return;
+        }
+        Set<String> valid = new HashSet<>();
+        for (String name : declared) {
+            valid.add(name);
+            valid.add(StringHelper.camelCaseToDash(name));
+        }
+        for (String name : new TreeSet<>(given)) {
+            if (!valid.contains(name)) {
+                String closest = closest(name, declared);
+                throw new ConfigException(routeId + "." + name, closest != null
+                        ? "unknown parameter; did you mean '" + closest + "'?"
+                        : "unknown parameter; the parameters are " + String.join(", ", declared));
+            }
+        }
+    }
+
+    /** The declared name nearest to a misspelt one (edit distance, ignoring case), or null if none is near. */
+    static String closest(String name, List<String> declared) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : declared) {
+            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 4) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     @Override
