@@ -97,6 +97,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int eventsBatch;
     @PropertyInject(value = "s3replicator.events.consumers", defaultValue = "1")
     private int eventsConsumers;
+    @PropertyInject(value = "s3replicator.transfer.retries", defaultValue = "3")
+    private int transferRetries;
+    @PropertyInject(value = "s3replicator.transfer.retry-delay", defaultValue = "1")
+    private long transferRetryDelaySeconds;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -159,11 +163,14 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
                 new ObjectDeleter(clients, state.ownDeletes(), state.inFlight()), metrics);
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
-                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold()));
+                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
+                .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),
+                        Duration.ofSeconds(Math.max(0, transferRetryDelaySeconds)))));
         // S3 events of pairs with an events queue become jobs on the same job queue as the diff's.
         context.addStartupListener(new EventRoutes(pairs, clients, new EventDecider(metrics, state.ownDeletes()),
                 queue.producerUri(), () -> sqsClient(context), SQS_CLIENT,
-                new EventRoute.Polling(eventsWaitSeconds, eventsBatch, eventsConsumers)));
+                new EventRoute.Polling(eventsWaitSeconds, eventsBatch, eventsConsumers, !queue.redelivers(),
+                        settings.concurrency())));
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());

@@ -4,6 +4,7 @@ import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.EventDecider;
 import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobCodec;
+import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.PoisonMessageException;
 import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.queue.SqsQueues;
@@ -11,7 +12,9 @@ import io.s3replicator.storage.S3Errors;
 import io.s3replicator.storage.WriterIdentity;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,13 +23,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * DISCOVER from S3 events: one route per pair with an {@code events} queue. It long-polls the
  * queue (camel-aws2-sqs, small batches), reads each message in any of its envelopes
  * ({@link S3EventParser}), decides which records become jobs ({@link EventDecider}) and sends
- * them to the job queue, fire and forget like the diff. The message is deleted from the
- * events queue only once all its jobs are enqueued: a failure leaves it for redelivery.
+ * them to the job queue. The message is deleted from the events queue only once its jobs are
+ * durable: sent, when the job queue is SQS; ended, when it is the in-memory queue of one machine.
+ * A failure leaves it for redelivery.
  *
  * <p>A message that is not an S3 event (poison) is moved to the pair's {@code eventsDlq} with
  * the reason as a message attribute, or, without one, left on the queue for its own redrive
@@ -36,10 +41,31 @@ public class EventRoute extends RouteBuilder {
     /** camel-aws2-sqs deletes the message on completion when this exchange property is true. */
     static final String DELETE = "CamelAwsSqsDeleteFiltered";
     private static final String JOBS = "S3ReplicatorEventJobs";
+    /** Set by any job of the message that asks for another attempt: the message is then kept. */
+    private static final String RETRY = "S3ReplicatorEventRetry";
     private static final Logger LOG = LoggerFactory.getLogger(EventRoute.class);
 
-    /** How the route reads its queue. */
-    public record Polling(int waitSeconds, int batch, int consumers) {
+    /**
+     * How the route reads its queue.
+     *
+     * @param waitForJobs       the job queue is in memory (embedded): keep each event message, its
+     *                          visibility extended, until every job it asked for has ended, so a
+     *                          crash leaves it for redelivery; a durable job queue (SQS) only needs
+     *                          the jobs sent
+     * @param threads           with waitForJobs, messages in hand at once (their jobs wait in the job queue)
+     * @param visibilitySeconds with waitForJobs, the events queue's own visibility timeout: a message in
+     *                          hand is extended by it again and again while its jobs run, and comes
+     *                          back at most that long after a crash
+     */
+    public record Polling(int waitSeconds, int batch, int consumers, boolean waitForJobs, int threads,
+                          int visibilitySeconds) {
+        public Polling(int waitSeconds, int batch, int consumers, boolean waitForJobs, int threads) {
+            this(waitSeconds, batch, consumers, waitForJobs, threads, 0);
+        }
+
+        Polling withVisibility(int seconds) {
+            return new Polling(waitSeconds, batch, consumers, waitForJobs, threads, seconds);
+        }
     }
 
     private final ReplicationPair pair;
@@ -85,21 +111,52 @@ public class EventRoute extends RouteBuilder {
                 + "&maxMessagesPerPoll=" + polling.batch()
                 + "&concurrentConsumers=" + polling.consumers()
                 + "&messageAttributeNames=All"
-                + "&greedy=true&delay=0";
+                + "&greedy=true&delay=0"
+                + (polling.waitForJobs()
+                    ? "&extendMessageVisibility=true&visibilityTimeout=" + polling.visibilitySeconds() : "");
     }
 
     @Override
     public void configure() {
-        from(consumerUri(pair.features().events(), clientBean, polling)).routeId(routeId(pair))
-            .onException(PoisonMessageException.class).handled(true).process(this::poison).end()
-            // Anything else (the job queue or the state store unreachable): one line, and the
-            // message stays on the events queue for redelivery.
-            .onException(Exception.class).handled(true).process(this::leaveForRedelivery).end()
+        RouteDefinition route = from(consumerUri(pair.features().events(), clientBean, polling)).routeId(routeId(pair));
+        route.onException(PoisonMessageException.class).handled(true).process(this::poison).end();
+        // Anything else (the job queue or the state store unreachable): one line, and the
+        // message stays on the events queue for redelivery.
+        route.onException(Exception.class).handled(true).process(this::leaveForRedelivery).end();
+        if (!polling.waitForJobs()) {
+            // A durable job queue (SQS): the message is done once its jobs are sent.
+            route.process(this::decide)
+                .split(exchangeProperty(JOBS)).stopOnException()
+                    .to(ExchangePattern.InOnly, queueUri)
+                .end()
+                .setProperty(DELETE, constant(true));
+            return;
+        }
+        // An in-memory job queue: the message is deleted only once each of its jobs has ended, and
+        // kept (visible again after its visibility runs out) when one failed for a reason another
+        // attempt may cure. The pool lets the consumer go on polling while jobs run.
+        route.threads(polling.threads(), polling.threads())
             .process(this::decide)
+            .process(e -> e.setProperty(RETRY, new AtomicBoolean()))
             .split(exchangeProperty(JOBS)).stopOnException()
-                .to(ExchangePattern.InOnly, queueUri)
+                // Waits for the job's outcome however long the copy takes (timeout=0).
+                .to(ExchangePattern.InOut, waitingUri(queueUri))
+                .filter(header(JobQueue.RETRY_LATER).isEqualTo(true))
+                    .process(e -> e.getProperty(RETRY, AtomicBoolean.class).set(true))
+                .end()
             .end()
-            .setProperty(DELETE, constant(true));
+            .choice()
+                .when(e -> !e.getProperty(RETRY, AtomicBoolean.class).get())
+                    .setProperty(DELETE, constant(true))
+                .otherwise()
+                    .log(LoggingLevel.WARN, LOG, "pair " + pair.id()
+                            + ": a job of an event message failed; the message is left for redelivery")
+            .end();
+    }
+
+    /** The job queue endpoint as a producer that waits for the job's outcome with no timeout. */
+    static String waitingUri(String queueUri) {
+        return queueUri + (queueUri.contains("?") ? "&" : "?") + "timeout=0";
     }
 
     private void decide(Exchange exchange) {

@@ -24,6 +24,8 @@ import java.util.function.Supplier;
  */
 public class EventRoutes implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(EventRoutes.class);
+    /** SQS's own default, for a queue that does not say. */
+    private static final int DEFAULT_VISIBILITY_SECONDS = 30;
 
     private final PairRegistry pairs;
     private final S3Clients clients;
@@ -45,12 +47,18 @@ public class EventRoutes implements StartupListener {
         this.polling = polling;
     }
 
-    /** A queue that does not exist (or cannot be read) stops start-up with one line naming the parameter. */
-    static void check(SqsClient sqs, String field, String queue) {
+    /**
+     * A queue that does not exist (or cannot be read) stops start-up with one line naming the parameter.
+     *
+     * @return the queue's visibility timeout in seconds
+     */
+    static int check(SqsClient sqs, String field, String queue) {
         try {
             String url = queue.startsWith("http://") || queue.startsWith("https://") ? queue
                     : sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-            sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN));
+            String visibility = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN,
+                    QueueAttributeName.VISIBILITY_TIMEOUT)).attributes().get(QueueAttributeName.VISIBILITY_TIMEOUT);
+            return visibility == null ? DEFAULT_VISIBILITY_SECONDS : Math.max(1, Integer.parseInt(visibility));
         } catch (QueueDoesNotExistException e) {
             throw new ConfigException(field, "SQS queue '" + queue + "' does not exist");
         } catch (SdkException e) {
@@ -73,11 +81,12 @@ public class EventRoutes implements StartupListener {
             // Loop guard layer 1 needs to know who the replicator writes to this source as; only two-way pairs use it.
             WriterIdentity identity = pair.features().twoWay() ? clients.identity("source", pair.source().endpoint()) : null;
             SqsClient client = sqs.get();
-            check(client, pair.id() + ".events", pair.features().events());
+            int visibility = check(client, pair.id() + ".events", pair.features().events());
             if (pair.features().eventsDlq() != null) {
                 check(client, pair.id() + ".eventsDlq", pair.features().eventsDlq());
             }
-            context.addRoutes(new EventRoute(pair, identity, decider, queueUri, client, clientBean, polling));
+            context.addRoutes(new EventRoute(pair, identity, decider, queueUri, client, clientBean,
+                    polling.withVisibility(visibility)));
             LOG.info("pair {}: reading S3 events from {}{}", pair.id(), pair.features().events(),
                     identity == null ? "" : " (dropping events caused by " + identity.principalId() + ")");
         }

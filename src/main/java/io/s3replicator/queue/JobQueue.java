@@ -9,6 +9,12 @@ import org.apache.camel.Exchange;
  * transient failure, and moves it to the DLQ (with the reason) when it can never succeed.
  */
 public interface JobQueue {
+    /**
+     * Header the transfer route leaves on a job's exchange when the job ended failed for a reason
+     * another attempt may cure (embedded mode): a sender that waited for the job (an S3 event
+     * message) keeps its message for redelivery.
+     */
+    String RETRY_LATER = "S3ReplicatorRetryLater";
 
     /** Camel endpoint the diff (and the event route) send jobs to. */
     String producerUri();

@@ -12,9 +12,12 @@ import io.s3replicator.storage.S3Errors;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 import io.s3replicator.state.InFlightJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 
 /**
@@ -49,6 +52,7 @@ public class TransferRoute extends RouteBuilder {
     private final long multipartThreshold;
     private final JobPlanner planner;
     private final DestinationKeyLocks keyLocks = new DestinationKeyLocks();
+    private Redelivery redelivery = Redelivery.NONE;
 
     /** @param planner the DECIDE step between the in-flight check and the copy */
     public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, JobPlanner planner, ObjectCopier copier,
@@ -63,9 +67,31 @@ public class TransferRoute extends RouteBuilder {
         this.inFlight = inFlight;
     }
 
+    /** Embedded mode's redelivery of a transiently failed job: attempts after the first, and the first delay. */
+    public record Redelivery(int attempts, Duration firstDelay) {
+        public static final Redelivery NONE = new Redelivery(0, Duration.ZERO);
+    }
+
+    /** @param redelivery Camel redelivery for transient failures when the queue does not redeliver (embedded) */
+    public TransferRoute withRedelivery(Redelivery redelivery) {
+        this.redelivery = redelivery;
+        return this;
+    }
+
     @Override
     public void configure() {
-        from(queue.consumerUri(concurrency)).routeId("transfer")
+        RouteDefinition route = from(queue.consumerUri(concurrency)).routeId("transfer");
+        if (!queue.redelivers() && redelivery.attempts() > 0) {
+            // One machine, no queue redelivery: Camel's redelivery retries the failed step (copy,
+            // multipart resume, plan) with exponential backoff; SQS redelivers in distributed mode.
+            route.onException(Exception.class).onWhen(e -> Failures.isTransient(cause(e.getException())))
+                    .maximumRedeliveries(redelivery.attempts())
+                    .redeliveryDelay(redelivery.firstDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2)
+                    .useCollisionAvoidance().maximumRedeliveryDelay(60_000)
+                    .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.DEBUG)
+                    .handled(true).process(this::recordFailure).end();
+        }
+        route
             .onException(Exception.class).handled(true).process(this::recordFailure).end()
             .process(this::parse)
             .idempotentConsumer(exchangeProperty(IDEMPOTENT_KEY), inFlight).eager(true).skipDuplicate(false)
@@ -140,11 +166,7 @@ public class TransferRoute extends RouteBuilder {
      * recorded as FAILED and, in distributed mode, kept in the DLQ with its reason.
      */
     private void recordFailure(Exchange exchange) {
-        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        // A failed part arrives wrapped by the split: the part's own failure is the reason.
-        while (e instanceof CamelExchangeException && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         String reason = S3Errors.describe(e);
         if (exchange.getProperty(PAIR) == null) {
             // Poison: unparsable, or a pair this process does not serve. Nothing to record it against.
@@ -161,7 +183,18 @@ public class TransferRoute extends RouteBuilder {
             return;
         }
         record(exchange, Outcome.FAILED, reason, 0, null);
+        if (Failures.isTransient(e)) {
+            exchange.getIn().setHeader(JobQueue.RETRY_LATER, true);
+        }
         queue.reject(exchange, exchange.getProperty(JOB, Job.class).pairId(), reason);
+    }
+
+    /** A failed part arrives wrapped by the split: the part's own failure is the reason. */
+    private static Throwable cause(Throwable e) {
+        while (e instanceof CamelExchangeException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path) {
