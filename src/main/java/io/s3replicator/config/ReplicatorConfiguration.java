@@ -6,6 +6,8 @@ import io.s3replicator.decide.EventOrder;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.EventRoute;
 import io.s3replicator.discover.EventRoutes;
+import io.s3replicator.transfer.AbandonedUploads;
+import io.s3replicator.transfer.DestinationKeyLocks;
 import io.s3replicator.transfer.JobPlanner;
 import io.s3replicator.transfer.ObjectDeleter;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -34,6 +36,7 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
@@ -97,6 +100,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int eventsBatch;
     @PropertyInject(value = "s3replicator.events.consumers", defaultValue = "1")
     private int eventsConsumers;
+    @PropertyInject(value = "s3replicator.transfer.abandoned-upload-age", defaultValue = "86400")
+    private long abandonedUploadAgeSeconds;
     @PropertyInject(value = "s3replicator.transfer.retries", defaultValue = "3")
     private int transferRetries;
     @PropertyInject(value = "s3replicator.transfer.retry-delay", defaultValue = "1")
@@ -159,11 +164,17 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         ExecutorService sendPool = queue.redelivers()
                 ? context.getExecutorServiceManager().newFixedThreadPool(this, "diff-send", sendThreads) : null;
         context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool));
+        // One job per destination key at a time; the sweep of abandoned uploads leaves keys being written alone.
+        DestinationKeyLocks keyLocks = new DestinationKeyLocks();
+        AbandonedUploads abandoned = new AbandonedUploads(clients, state.checkpoints(), keyLocks,
+                Duration.ofSeconds(abandonedUploadAgeSeconds), Clock.systemUTC());
+        differ.afterEachDiff(abandoned::sweep);
         // DECIDE at the worker: stale events (per-key sequencers), versions, deletes, two-way checks.
         JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
                 new ObjectDeleter(clients, state.ownDeletes(), state.inFlight()), metrics);
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
+                .withKeyLocks(keyLocks)
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),
                         Duration.ofSeconds(Math.max(0, transferRetryDelaySeconds)))));
         // S3 events of pairs with an events queue become jobs on the same job queue as the diff's.

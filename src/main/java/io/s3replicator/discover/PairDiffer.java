@@ -39,6 +39,7 @@ public class PairDiffer {
     private final ReplicatorSettings settings;
     private final DiffGuard guard;
     private RunAccounting accounting;
+    private java.util.function.Consumer<ReplicationPair> afterDiff = pair -> { };
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings,
                       DiffGuard guard) {
@@ -47,6 +48,11 @@ public class PairDiffer {
         this.clients = clients;
         this.settings = settings;
         this.guard = guard;
+    }
+
+    /** Housekeeping after each diff this process ran (the sweep of abandoned uploads). */
+    public void afterEachDiff(java.util.function.Consumer<ReplicationPair> action) {
+        this.afterDiff = action;
     }
 
     /** Distributed mode: run completion and counts come from the shared state store. */
@@ -136,6 +142,7 @@ public class PairDiffer {
         LOG.info("pair {}: diff listed {} source and {} destination objects: {} jobs, {} in step, {} excluded, {} already queued",
                 stats.pairId(), stats.sourceListed.sum(), stats.destinationListed.sum(), stats.emitted(),
                 stats.inStep.sum(), stats.excluded.sum(), stats.alreadyQueued.sum());
+        afterDiff.accept(pairs.get(stats.pairId()));
     }
 
     public void failed(Exchange exchange) {

@@ -1,5 +1,7 @@
 package io.s3replicator.transfer;
 
+import io.s3replicator.config.ReplicationPair;
+
 import java.util.HashSet;
 import java.util.Set;
 
@@ -12,6 +14,16 @@ import java.util.Set;
  */
 public final class DestinationKeyLocks {
     private final Set<String> busy = new HashSet<>();
+
+    /** The lock name of a pair's destination key (endpoint, bucket and key). */
+    public static String keyOf(ReplicationPair pair, String destinationKey) {
+        return pair.destination().endpoint().describe() + "\n" + pair.destination().bucket() + "\n" + destinationKey;
+    }
+
+    /** Whether a job of this process is writing the key now. */
+    public synchronized boolean isHeld(String key) {
+        return busy.contains(key);
+    }
 
     /** Waits until no other job of this process writes {@code key}, then holds it. */
     public synchronized void acquire(String key) throws InterruptedException {
@@ -27,7 +39,4 @@ public final class DestinationKeyLocks {
         }
     }
 
-    synchronized int held() {
-        return busy.size();
-    }
 }

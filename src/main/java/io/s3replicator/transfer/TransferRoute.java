@@ -51,7 +51,7 @@ public class TransferRoute extends RouteBuilder {
     private final InFlightJobs inFlight;
     private final long multipartThreshold;
     private final JobPlanner planner;
-    private final DestinationKeyLocks keyLocks = new DestinationKeyLocks();
+    private DestinationKeyLocks keyLocks = new DestinationKeyLocks();
     private Redelivery redelivery = Redelivery.NONE;
 
     /** @param planner the DECIDE step between the in-flight check and the copy */
@@ -70,6 +70,12 @@ public class TransferRoute extends RouteBuilder {
     /** Embedded mode's redelivery of a transiently failed job: attempts after the first, and the first delay. */
     public record Redelivery(int attempts, Duration firstDelay) {
         public static final Redelivery NONE = new Redelivery(0, Duration.ZERO);
+    }
+
+    /** @param locks the process's destination key locks, shared with whatever must not touch a key being written */
+    public TransferRoute withKeyLocks(DestinationKeyLocks locks) {
+        this.keyLocks = locks;
+        return this;
     }
 
     /** @param redelivery Camel redelivery for transient failures when the queue does not redeliver (embedded) */
@@ -131,8 +137,7 @@ public class TransferRoute extends RouteBuilder {
     private void lockDestinationKey(Exchange exchange) throws InterruptedException {
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         Job job = exchange.getProperty(JOB, Job.class);
-        String key = pair.destination().endpoint().describe() + "\n" + pair.destination().bucket() + "\n"
-                + pair.destinationKey(job.key());
+        String key = DestinationKeyLocks.keyOf(pair, pair.destinationKey(job.key()));
         keyLocks.acquire(key);
         exchange.setProperty(KEY_LOCK, key);
     }
