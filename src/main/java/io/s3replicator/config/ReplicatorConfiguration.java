@@ -82,7 +82,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private boolean createTables;
     @PropertyInject(value = "s3replicator.state.in-flight-ttl", defaultValue = "600")
     private long inFlightTtlSeconds;
-    @PropertyInject(value = "s3replicator.state.queued-ttl", defaultValue = "21600")
+    @PropertyInject(value = "s3replicator.state.queued-ttl", defaultValue = "0")
     private long queuedTtlSeconds;
     @PropertyInject(value = "s3replicator.state.done-window", defaultValue = "600")
     private long doneWindowSeconds;
@@ -123,7 +123,11 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 createTables, Duration.ofSeconds(inFlightTtlSeconds)));
         context.addService(state);
         context.addService(state.inFlight());
-        state.inFlight().windows(Duration.ofSeconds(queuedTtlSeconds), Duration.ofSeconds(doneWindowSeconds));
+        // A queued mark lives as long as its message can (the job queue's retention), unless set:
+        // a backfill slower than the mark must not queue everything a second time.
+        Duration queuedTtl = queuedTtlSeconds > 0 ? Duration.ofSeconds(queuedTtlSeconds)
+                : queue.messageLifetime() != null ? queue.messageLifetime() : Duration.ofHours(6);
+        state.inFlight().windows(queuedTtl, Duration.ofSeconds(doneWindowSeconds));
         if (state.clearInFlightAtStart()) {
             context.addService(new ServiceSupport() {
                 @Override

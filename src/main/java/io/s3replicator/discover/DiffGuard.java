@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * shared state store (held, and renewed in the background, while the diff runs), and a
  * "queued" mark per job, so a diff never enqueues a job that is already queued, in flight or
  * just done. It never waits for the queue to drain: a stuck message cannot stall a pair.
- * On one machine ({@link #none()}) both are off: one process, one diff at a time anyway.
+ * On one machine ({@link #none()}) both are off; in both modes a process never runs two diffs
+ * of one pair at once.
  */
 public class DiffGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiffGuard.class);
@@ -30,6 +32,8 @@ public class DiffGuard implements AutoCloseable {
     private final Duration leaseTtl;
     private final String owner;
     private final Map<String, ScheduledFuture<?>> held = new ConcurrentHashMap<>();
+    /** Pairs this process is diffing now. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService renewal;
 
     public DiffGuard(Leases leases, InFlightJobs inFlight, Duration leaseTtl) {
@@ -52,11 +56,24 @@ public class DiffGuard implements AutoCloseable {
 
     /** True if this process may diff the pair now (and then holds its lease until {@link #release}). */
     public boolean acquire(String pairId) {
+        // A lease is re-entrant for its holder: without this, a schedule shorter than a diff would
+        // start the pair's next diff in this very process while the last one still runs.
+        if (!running.add(pairId)) {
+            return false;
+        }
         if (leases == null) {
             return true;
         }
         String name = leaseName(pairId);
-        if (!leases.tryAcquire(name, owner, leaseTtl)) {
+        boolean acquired;
+        try {
+            acquired = leases.tryAcquire(name, owner, leaseTtl);
+        } catch (RuntimeException e) {
+            running.remove(pairId);
+            throw e;
+        }
+        if (!acquired) {
+            running.remove(pairId);
             return false;
         }
         long period = Math.max(1, leaseTtl.toMillis() / 3);
@@ -77,6 +94,7 @@ public class DiffGuard implements AutoCloseable {
     }
 
     public void release(String pairId) {
+        running.remove(pairId);
         if (leases == null) {
             return;
         }

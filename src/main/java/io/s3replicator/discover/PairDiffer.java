@@ -68,7 +68,8 @@ public class PairDiffer {
         stats.onComplete(() -> LOG.info("pair {}: run {} complete: {}", stats.pairId(), stats.runId(), describe(stats)));
         exchange.getIn().setHeader(RUN_ID, stats.runId());
         if (!guard.acquire(pair.id())) {
-            LOG.info("pair {}: diff not started: another replica holds the diff lease; its jobs are queued once", pair.id());
+            LOG.info("pair {}: diff not started: a diff of this pair is still running (here, or on another replica"
+                    + " holding the diff lease); its jobs are queued once", pair.id());
             stats.leaseHeldElsewhere();
             exchange.getIn().setBody(Collections.emptyIterator());
             return;

@@ -44,6 +44,10 @@ public record Job(String pairId, String runId, Operation operation, String key, 
      * The same job reading another source version (refreshed before the copy, or unpinned from a
      * version). For another ETag the event's time no longer says when that version was written.
      */
+    public Job withReason(Reason newReason) {
+        return new Job(pairId, runId, operation, key, size, etag, versionId, sequencer, origin, newReason, firstSeen);
+    }
+
     public Job withSource(String newEtag, long newSize, String newVersionId) {
         boolean same = newEtag != null && newEtag.equals(etag);
         return new Job(pairId, runId, operation, key, newSize, newEtag, newVersionId, sequencer, origin, reason,

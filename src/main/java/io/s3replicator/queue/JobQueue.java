@@ -45,4 +45,17 @@ public interface JobQueue {
 
     /** True when a failed job is retried through the queue (redelivery), false when it ends at once. */
     boolean redelivers();
+
+    /**
+     * True when this message was received before (SQS at-least-once: a worker died, or its
+     * visibility ran out): the job may already be done, so the destination is looked at first.
+     */
+    default boolean isRedelivery(Exchange exchange) {
+        return false;
+    }
+
+    /** How long a message can wait in the queue (SQS retention), or null when that is unbounded or moot. */
+    default java.time.Duration messageLifetime() {
+        return null;
+    }
 }

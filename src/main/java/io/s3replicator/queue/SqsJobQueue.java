@@ -82,6 +82,16 @@ public class SqsJobQueue implements JobQueue {
     }
 
     @Override
+    public boolean isRedelivery(Exchange exchange) {
+        return receiveCount(exchange) > 1;
+    }
+
+    @Override
+    public java.time.Duration messageLifetime() {
+        return queues.retention();
+    }
+
+    @Override
     public boolean canRetry(Exchange exchange) {
         return receiveCount(exchange) < queues.maxReceives();
     }

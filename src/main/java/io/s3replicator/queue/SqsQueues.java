@@ -29,6 +29,7 @@ public final class SqsQueues implements AutoCloseable {
     private final String deadLetterUrl;
     private final int maxReceives;
     private final boolean redrivePolicy;
+    private final Duration retention;
 
     public SqsQueues(SqsSettings settings, int connections) {
         this.settings = settings;
@@ -39,8 +40,13 @@ public final class SqsQueues implements AutoCloseable {
                     QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(settings.visibilitySeconds()),
                     QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(deadLetterUrl)
                             + "\",\"maxReceiveCount\":\"" + settings.maxReceives() + "\"}"));
-            String policy = client.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.REDRIVE_POLICY))
-                    .attributes().get(QueueAttributeName.REDRIVE_POLICY);
+            Map<QueueAttributeName, String> attributes = client.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.REDRIVE_POLICY, QueueAttributeName.MESSAGE_RETENTION_PERIOD))
+                    .attributes();
+            String policy = attributes.get(QueueAttributeName.REDRIVE_POLICY);
+            String retained = attributes.get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
+            // SQS keeps a message 4 days unless the queue says otherwise.
+            this.retention = Duration.ofSeconds(retained == null ? 345_600 : Long.parseLong(retained));
             Matcher m = policy == null ? null : MAX_RECEIVE.matcher(policy);
             this.redrivePolicy = m != null && m.find();
             // The queue's own policy is the truth: we move a job aside one receive before SQS would,
@@ -129,6 +135,11 @@ public final class SqsQueues implements AutoCloseable {
     }
 
     /** Receives after which a failing job goes to the DLQ. */
+    /** How long the job queue keeps a message (its MessageRetentionPeriod). */
+    public Duration retention() {
+        return retention;
+    }
+
     public int maxReceives() {
         return maxReceives;
     }

@@ -128,6 +128,10 @@ public class TransferRoute extends RouteBuilder {
     private void parse(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
         Job job = JobCodec.fromJson(exchange.getIn().getBody(String.class));
+        if (job.reason() == Job.Reason.MISSING && queue.isRedelivery(exchange)) {
+            // Received before: the first delivery may have copied it. Look before moving any bytes.
+            job = job.withReason(Job.Reason.MAYBE_MISSING);
+        }
         exchange.setProperty(JOB, job);
         ReplicationPair pair = pairs.get(job.pairId());
         exchange.setProperty(PAIR, pair);

@@ -59,6 +59,33 @@ class SqsJobQueueTest extends TwoEndpoints {
     }
 
     @Test
+    void a_redelivered_job_the_diff_saw_missing_looks_at_the_destination_before_moving_bytes() throws Exception {
+        String a = Buckets.create(src, "redeliver-src");
+        String b = Buckets.create(dst, "redeliver-dst");
+        Buckets.put(src, a, "k", "copied by the first delivery");
+        String etag = src.headObject(h -> h.bucket(a).key("k")).eTag().replace("\"", "");
+        String body = "copied by the first delivery";
+        Worker w = worker(sqsProperties(5, 30), "w1");
+        w.register("p", a, b);
+        w.context().getRouteController().stopRoute("transfer");
+        String url = sqs.getQueueUrl(q -> q.queueName(queue)).queueUrl();
+        // The first delivery copied the object, and its worker died before deleting the message.
+        sqs.sendMessage(m -> m.queueUrl(url).messageBody(JobCodec.toJson(new Job("p", null, Job.Operation.COPY, "k",
+                body.length(), etag, null, null, "DIFF", Job.Reason.MISSING, 0))));
+        dst.putObject(p -> p.bucket(b).key("k"), software.amazon.awssdk.core.sync.RequestBody.fromString(body));
+        var first = sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(5)).messages();
+        assertThat(first).hasSize(1);
+        sqs.changeMessageVisibility(c -> c.queueUrl(url).receiptHandle(first.get(0).receiptHandle()).visibilityTimeout(0));
+        FaultInjector.reset(b);
+        w.context().getRouteController().startRoute("transfer");
+
+        await(() -> ElasticMq.depth(sqs, queue) == 0, "job ended and its message deleted");
+
+        assertThat(FaultInjector.count(b, "HeadObject")).as("looked first").isEqualTo(1);
+        assertThat(FaultInjector.count(b, "PutObject")).as("no bytes moved again").isZero();
+    }
+
+    @Test
     void jobs_travel_through_sqs_and_each_message_is_deleted_when_its_job_ended() throws Exception {
         String a = Buckets.create(src, "sqs-src");
         String b = Buckets.create(dst, "sqs-dst");
