@@ -64,9 +64,13 @@ class CrossRegionTest extends TwoEndpoints {
     }
 
     private CliRun sync(String a, String b) {
+        return sync(a, b, "us-west-2");
+    }
+
+    private CliRun sync(String a, String b, String destinationRegion) {
         return CliRun.of("sync", "s3://" + a, "s3://" + b,
                 "--source-provider", "aws", "--source-region", "us-east-1", "--source-endpoint", srcEndpoint,
-                "--dest-provider", "aws", "--dest-region", "us-west-2", "--dest-endpoint", srcEndpoint,
+                "--dest-provider", "aws", "--dest-region", destinationRegion, "--dest-endpoint", srcEndpoint,
                 "--path-style", "--multipart-threshold", "5MiB", "--part-size", "5MiB",
                 "--state-dir", state.toString(), "--progress", "0");
     }
@@ -119,5 +123,18 @@ class CrossRegionTest extends TwoEndpoints {
         CliRun second = sync(a, b);
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.count("copied")).as("in step").isZero();
+    }
+
+    @Test
+    void a_side_configured_for_another_region_stops_at_start_up_naming_the_bucket_region() {
+        String a = bucket("east-src", "us-east-1");
+        String b = bucket("west-dst", "us-west-2");
+        Buckets.put(virginia, a, "k", "v");
+
+        CliRun run = sync(a, b, "eu-west-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("s3-replicator: destination: s3://" + b + "/ at " + srcEndpoint
+                + ": the bucket is in region us-west-2 (set the destination region to us-west-2)");
     }
 }
