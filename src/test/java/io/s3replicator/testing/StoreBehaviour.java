@@ -94,6 +94,11 @@ public class StoreBehaviour implements ExecutionInterceptor {
     private static final Map<String, Integer> NO_TAGGING = new ConcurrentHashMap<>();
     private static final Pattern SCOPE_REGION = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/s3/aws4_request");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * "bucket operation" -> requests the fixture refused (redirected, tagging refused). Counted here
+     * because the SDK runs global interceptors in no set order: FaultInjector may never see them.
+     */
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> REFUSED = new ConcurrentHashMap<>();
 
     public static void conditionalWrites(String bucket) {
         CONDITIONAL.add(bucket);
@@ -132,6 +137,19 @@ public class StoreBehaviour implements ExecutionInterceptor {
         REGIONS.remove(bucket);
         TAGGING_COUNT.remove(bucket);
         NO_TAGGING.remove(bucket);
+        REFUSED.keySet().removeIf(k -> k.startsWith(bucket + " "));
+    }
+
+    /** How many {@code operation} requests to {@code bucket} the fixture refused (301, no tagging). */
+    public static int refused(String bucket, String operation) {
+        var n = REFUSED.get(bucket + " " + operation);
+        return n == null ? 0 : n.get();
+    }
+
+    private static void countRefusal(String bucket, ExecutionAttributes attributes) {
+        REFUSED.computeIfAbsent(bucket + " " + attributes.getAttribute(
+                software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME),
+                k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
     /** The ETag the armed bucket reports for an object whose emulator ETag is {@code real} (quoted or not). */
@@ -204,13 +222,13 @@ public class StoreBehaviour implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        refuseOtherRegions(context.request(), context.httpRequest());
-        refuseTagging(context.request());
+        refuseOtherRegions(context.request(), context.httpRequest(), attributes);
+        refuseTagging(context.request(), attributes);
         refuseUnmetConditions(context);
     }
 
     /** Signed after the SDK's signing stage: the Authorization header holds the credential scope. */
-    private static void refuseOtherRegions(SdkRequest request, SdkHttpRequest http) {
+    private static void refuseOtherRegions(SdkRequest request, SdkHttpRequest http, ExecutionAttributes attributes) {
         String bucket = bucket(request);
         String home = bucket == null ? null : REGIONS.get(bucket);
         if (home == null) {
@@ -221,6 +239,7 @@ public class StoreBehaviour implements ExecutionInterceptor {
         if (home.equals(signed)) {
             return;
         }
+        countRefusal(bucket, attributes);
         boolean head = request instanceof HeadObjectRequest || request instanceof HeadBucketRequest;
         SdkHttpResponse response = SdkHttpResponse.builder().statusCode(301).statusText("Moved Permanently")
                 .putHeader("x-amz-bucket-region", home).build();
@@ -234,14 +253,16 @@ public class StoreBehaviour implements ExecutionInterceptor {
                 .awsErrorDetails(details.build()).build();
     }
 
-    private static void refuseTagging(SdkRequest request) {
+    private static void refuseTagging(SdkRequest request, ExecutionAttributes attributes) {
         if (!(request instanceof GetObjectTaggingRequest || request instanceof PutObjectTaggingRequest)) {
             return;
         }
-        Integer status = NO_TAGGING.get(bucket(request));
+        String bucket = bucket(request);
+        Integer status = NO_TAGGING.get(bucket);
         if (status == null) {
             return;
         }
+        countRefusal(bucket, attributes);
         String code = status == 501 ? "NotImplemented" : "AccessDenied";
         String message = status == 501 ? "A header you provided implies functionality that is not implemented"
                 : "Access Denied";

@@ -67,6 +67,7 @@ class StoreBehaviourTest extends TwoEndpoints {
         assertThat(head.awsErrorDetails().errorCode()).isNull();
         assertThat(head.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region"))
                 .hasValue("us-west-2");
+        assertThat(StoreBehaviour.refused(oregon, "HeadObject")).isEqualTo(1);
 
         assertThat(new String(signedFor(srcEndpoint, "us-west-2", false)
                 .getObjectAsBytes(b -> b.bucket(oregon).key("k")).asByteArray())).isEqualTo("v");
@@ -167,6 +168,7 @@ class StoreBehaviourTest extends TwoEndpoints {
                 () -> src.getObjectTagging(g -> g.bucket(b).key("k")));
         assertThat(notImplemented.statusCode()).isEqualTo(501);
         assertThat(notImplemented.awsErrorDetails().errorCode()).isEqualTo("NotImplemented");
+        assertThat(StoreBehaviour.refused(b, "GetObjectTagging")).isEqualTo(1);
 
         StoreBehaviour.noTagging(b, 403);
         S3Exception denied = catchThrowableOfType(S3Exception.class, () -> src.putObjectTagging(p -> p.bucket(b)

@@ -116,6 +116,11 @@ class CrossRegionTest extends TwoEndpoints {
                 .filteredOn(s -> "S3".equals(s.service()))
                 .allSatisfy(s -> assertThat(s.signingRegion()).as(s.operation() + " " + s.url())
                         .isEqualTo(bucketOf(s.url()).equals(a) ? "us-east-1" : "us-west-2"));
+        for (String operation : List.of("HeadObject", "GetObjectTagging", "CopyObject", "CreateMultipartUpload",
+                "UploadPartCopy", "CompleteMultipartUpload", "ListObjectsV2", "HeadBucket")) {
+            assertThat(StoreBehaviour.refused(a, operation) + StoreBehaviour.refused(b, operation))
+                    .as("no %s redirected", operation).isZero();
+        }
         assertThat(sent).filteredOn(s -> "UploadPartCopy".equals(s.operation())).isNotEmpty();
         assertThat(sent).filteredOn(s -> "PutObject".equals(s.operation())
                 || "UploadPart".equals(s.operation())).as("nothing relayed").isEmpty();
