@@ -104,6 +104,22 @@ class TagCopyTest extends TwoEndpoints {
     }
 
     @Test
+    void a_gcs_side_has_no_object_tags_so_none_are_asked_for_or_sent() {
+        String a = source("gcs-tags-src");
+        String b = destination("gcs-tags-dst");
+        seed(a);
+
+        CliRun run = CliRun.of("sync", "s3://" + a, "s3://" + b, "--source-provider", "custom",
+                "--source-endpoint", srcEndpoint, "--dest-provider", "gcs", "--dest-endpoint", dstEndpoint,
+                "--state-dir", state.toString(), "--progress", "0");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.count("copied")).isEqualTo(4);
+        assertThat(FaultInjector.count(a, "GetObjectTagging")).isZero();
+        assertThat(dst.getObjectTagging(t -> t.bucket(b).key("tagged.txt")).tagSet()).isEmpty();
+    }
+
+    @Test
     void a_source_without_tagging_is_copied_without_tags_with_one_warning() {
         copiedWithoutTagsWithOneWarning(501, "NotImplemented");
     }
