@@ -67,6 +67,28 @@ public enum Provider {
         return this == AWS || this == MINIO || this == CUSTOM;
     }
 
+    /**
+     * Whether the store has object tags (GetObjectTagging, {@code x-amz-tagging} on writes). Google's XML
+     * API has none: its {@code tagging} parameter is for bucket labels and it lists no tagging header
+     * ("HTTP headers and query string parameters for XML API"), so tags are neither read nor written
+     * there. Elsewhere tags are copied; a store or a credential that refuses them (501 NotImplemented,
+     * 403 AccessDenied) costs the tags of that pair and one warning ({@link SourceTags}).
+     */
+    public boolean tagging() {
+        return this != GCS;
+    }
+
+    /**
+     * Whether GET and HEAD say when an object has tags: AWS S3 sends {@code x-amz-tagging-count}, "the
+     * number of tags, if any, on the object, when you have the relevant permission to read object tags"
+     * (S3 API reference, GetObject / HeadObject), so no header means no tags to copy (or none this
+     * credential could read) and no GetObjectTagging is sent. Other stores may not send the header at
+     * all (S3Mock does not), so their objects are asked for their tags one by one.
+     */
+    public boolean taggingCountHeader() {
+        return this == AWS;
+    }
+
     public static Provider parse(String field, String text) {
         for (Provider p : values()) {
             if (p.id().equals(text.toLowerCase(Locale.ROOT))) {

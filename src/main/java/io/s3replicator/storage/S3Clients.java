@@ -55,6 +55,7 @@ public class S3Clients implements AutoCloseable {
     private final int maxConnections;
     private final UnaryOperator<String> env;
     private final List<ExecutionInterceptor> extraInterceptors;
+    private final SourceTags sourceTags = new SourceTags(this);
 
     /** One side's client and the credentials behind it (closed with it). */
     private record Side(S3Client client, AwsCredentialsProvider credentials, Provider.Resolved resolved,
@@ -85,6 +86,11 @@ public class S3Clients implements AutoCloseable {
     /** The credentials provider one side's client signs with (the same cached instance). */
     public AwsCredentialsProvider credentials(String side, EndpointSpec spec) {
         return side(side, spec).credentials;
+    }
+
+    /** Which tags copies carry, and which sources refused to give them (shared by every copier). */
+    public SourceTags sourceTags() {
+        return sourceTags;
     }
 
     /** The preset resolution one side's client was built with. */

@@ -53,7 +53,9 @@ public final class S3Errors {
                         + " (check the " + side + " credentials and bucket policy)";
             }
             if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
-                return where + ": the bucket is in another region (set the " + side + " region)";
+                String region = bucketRegion(s);
+                return region == null ? where + ": the bucket is in another region (set the " + side + " region)"
+                        : where + ": the bucket is in region " + region + " (set the " + side + " region to " + region + ")";
             }
             return where + ": " + status + (code != null ? " " + code : "") + ": " + firstLine(messageOf(s));
         }
@@ -75,10 +77,27 @@ public final class S3Errors {
         return where + ": " + describe(e);
     }
 
+    /**
+     * The region AWS S3 names in {@code x-amz-bucket-region} when a request reached a bucket in another
+     * region (301 PermanentRedirect; a HEAD gets the header alone), or null.
+     */
+    public static String bucketRegion(Throwable e) {
+        if (e instanceof AwsServiceException s && s.statusCode() == 301 && s.awsErrorDetails() != null
+                && s.awsErrorDetails().sdkHttpResponse() != null) {
+            return s.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+        }
+        return null;
+    }
+
     /** A one-line description of any failure, for per-object failure reasons. */
     public static String describe(Throwable e) {
         if (e instanceof AwsServiceException s) {
             String code = errorCode(s);
+            String region = bucketRegion(s);
+            if (region != null) {
+                return "301" + (code != null ? " " + code : "") + ": the bucket is in region " + region
+                        + ", the request was signed for another";
+            }
             return s.statusCode() + (code != null ? " " + code : "") + ": " + firstLine(messageOf(s));
         }
         if (e instanceof SdkException) {

@@ -170,8 +170,7 @@ public class MultipartCopier {
         }
         Layout[] layout = new Layout[1];
         PartPlan plan = planNew(source, pair, job, etag, size, layout);
-        String uploadId = destination.createMultipartUpload(create(source, pair, job, destinationKey, etag, head))
-                .uploadId();
+        String uploadId = destination.createMultipartUpload(create(pair, job, destinationKey, etag, head)).uploadId();
         checkpoints.started(new CheckpointStore.Upload(bucket, destinationKey, etag, uploadId, plan.partSize()));
         LOG.info("multipart {} of {} ({}): {} parts of {} ({} layout)", pair.serverSideCopy() ? "server-side" : "relay",
                 job.key(), Units.bytes(size), plan.partCount(), Units.bytes(plan.partSize()), layout[0]);
@@ -238,8 +237,8 @@ public class MultipartCopier {
     }
 
     /** A multipart upload carries no metadata by itself: everything is set here. */
-    private static CreateMultipartUploadRequest create(S3Client source, ReplicationPair pair, Job job,
-                                                       String destinationKey, String etag, HeadObjectResponse head) {
+    private CreateMultipartUploadRequest create(ReplicationPair pair, Job job, String destinationKey, String etag,
+                                                HeadObjectResponse head) {
         Map<String, String> metadata = ObjectCopier.markers(pair, job, destinationKey, head.metadata(), etag,
                 head.versionId(), head.lastModified());
         CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
@@ -253,8 +252,8 @@ public class MultipartCopier {
         if (head.expiresString() != null) {
             create.overrideConfiguration(o -> o.putHeader("Expires", head.expiresString()));
         }
-        List<Tag> tags = source.getObjectTagging(b -> b.bucket(pair.source().bucket()).key(job.key())
-                .versionId(job.versionId())).tagSet();
+        List<Tag> tags = clients.sourceTags().toCopy(pair.id(), pair.source(), pair.destination(), job.key(),
+                job.versionId(), head.tagCount());
         if (!tags.isEmpty()) {
             create.tagging(tags.stream().map(t -> encode(t.key()) + "=" + encode(t.value()))
                     .collect(Collectors.joining("&")));

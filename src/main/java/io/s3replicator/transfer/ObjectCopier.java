@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -174,12 +173,10 @@ public class ObjectCopier {
             if (meta.expiresString() != null) {
                 put.overrideConfiguration(o -> o.putHeader("Expires", meta.expiresString()));
             }
-            if (meta.tagCount() == null || meta.tagCount() > 0) {
-                var tags = source.getObjectTagging(GetObjectTaggingRequest.builder()
-                        .bucket(pair.source().bucket()).key(job.key()).versionId(job.versionId()).build()).tagSet();
-                if (!tags.isEmpty()) {
-                    put.tagging(Tagging.builder().tagSet(tags).build());
-                }
+            var tags = clients.sourceTags().toCopy(pair.id(), pair.source(), pair.destination(), job.key(),
+                    job.versionId(), meta.tagCount());
+            if (!tags.isEmpty()) {
+                put.tagging(Tagging.builder().tagSet(tags).build());
             }
             PutObjectResponse written;
             try (RefetchingBody content = new RefetchingBody(body, () -> source.getObject(get))) {

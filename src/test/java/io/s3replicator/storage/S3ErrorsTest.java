@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.net.ConnectException;
 
@@ -51,5 +54,17 @@ class S3ErrorsTest {
                 new ConnectException("Connection refused"));
         assertThat(S3Errors.describe("destination", location, e))
                 .isEqualTo("destination endpoint http://127.0.0.1:9 is unreachable (Connection refused)");
+    }
+
+    @Test
+    void a_redirect_names_the_region_the_bucket_is_in() {
+        // What the SDK builds from AWS's bare 301 to a HEAD (StoreBehaviourTest checks it against a real 301).
+        S3Exception e = (S3Exception) S3Exception.builder().statusCode(301).awsErrorDetails(AwsErrorDetails.builder()
+                .sdkHttpResponse(SdkHttpResponse.builder().statusCode(301).putHeader("x-amz-bucket-region", "us-west-2")
+                        .build()).build()).build();
+        assertThat(S3Errors.describe("destination", location, e)).isEqualTo("destination s3://bucket-b/x/ at"
+                + " http://127.0.0.1:9: the bucket is in region us-west-2 (set the destination region to us-west-2)");
+        assertThat(S3Errors.describe(e)).isEqualTo("301: the bucket is in region us-west-2, the request was signed for"
+                + " another");
     }
 }

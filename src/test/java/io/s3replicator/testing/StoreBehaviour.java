@@ -7,25 +7,36 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The store-behaviour fixture: an SDK interceptor (loaded by every client in the test JVM, see
@@ -44,6 +55,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *       bucket report {@code x-amz-server-side-encryption: aws:kms} and an ETag that is not the MD5
  *       of the bytes; conditions sent back with that ETag are translated, as the real store
  *       accepts its own ETags.</li>
+ *   <li>{@link #region}: the bucket lives in one AWS region. A request signed for another region (the
+ *       region of the SigV4 credential scope in its Authorization header) is refused unsent with what
+ *       AWS S3 answers: {@code 301 Moved Permanently}, error code {@code PermanentRedirect} and the
+ *       header {@code x-amz-bucket-region}; a HEAD gets a bare 301 with that header and no error code,
+ *       as a HEAD response has no body (S3 User Guide, "Request redirection and the REST API"; S3 API
+ *       reference, "Error responses": PermanentRedirect, and HeadBucket, "x-amz-bucket-region"). A
+ *       copy (CopyObject, UploadPartCopy) is addressed to its destination bucket: AWS copies across
+ *       regions of one partition when the request goes to the destination's region (S3 API
+ *       reference, CopyObject: "Both the Region that you want to copy the object from and the Region
+ *       that you want to copy the object to must be enabled for your account").</li>
+ *   <li>{@link #taggingCount}: GET and HEAD report {@code x-amz-tagging-count} as AWS S3 does, the number
+ *       of tags when the object has any and no header when it has none (S3 API reference, GetObject
+ *       and HeadObject, TagCount: "The number of tags, if any, on the object, when you have the
+ *       relevant permission to read object tags"). S3Mock 4.12.4 never sends the header.</li>
+ *   <li>{@link #noTagging}: a store without object tagging, or credentials without
+ *       {@code s3:GetObjectTagging} / {@code s3:PutObjectTagging}: GetObjectTagging and PutObjectTagging
+ *       answer {@code 501 NotImplemented} (S3 API reference, "Error responses": "A header you provided
+ *       implies functionality that is not implemented"; what S3-compatible stores answer for an API
+ *       they lack) or {@code 403 AccessDenied} (S3 API reference, GetObjectTagging: "you must have
+ *       permission to perform the s3:GetObjectTagging action").</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -56,6 +87,18 @@ public class StoreBehaviour implements ExecutionInterceptor {
     /** KMS-style ETag -> the emulator's real one. */
     private static final Map<String, String> KMS_TO_REAL = new ConcurrentHashMap<>();
     private static final Map<String, S3Client> PLAIN_CLIENTS = new ConcurrentHashMap<>();
+    /** bucket -> the AWS region it lives in. */
+    private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
+    private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
+    /** bucket -> the status its tagging operations answer: 501 NotImplemented or 403 AccessDenied. */
+    private static final Map<String, Integer> NO_TAGGING = new ConcurrentHashMap<>();
+    private static final Pattern SCOPE_REGION = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/s3/aws4_request");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * "bucket operation" -> requests the fixture refused (redirected, tagging refused). Counted here
+     * because the SDK runs global interceptors in no set order: FaultInjector may never see them.
+     */
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> REFUSED = new ConcurrentHashMap<>();
 
     public static void conditionalWrites(String bucket) {
         CONDITIONAL.add(bucket);
@@ -69,10 +112,44 @@ public class StoreBehaviour implements ExecutionInterceptor {
         KMS.add(bucket);
     }
 
+    /** The bucket lives in {@code region}: requests signed for any other get 301 PermanentRedirect. */
+    public static void region(String bucket, String region) {
+        REGIONS.put(bucket, region);
+    }
+
+    /** GET / HEAD of the bucket's objects carry x-amz-tagging-count when, and only when, they have tags. */
+    public static void taggingCount(String bucket) {
+        TAGGING_COUNT.add(bucket);
+    }
+
+    /** Get/PutObjectTagging on the bucket answer {@code status}: 501 NotImplemented or 403 AccessDenied. */
+    public static void noTagging(String bucket, int status) {
+        if (status != 501 && status != 403) {
+            throw new IllegalArgumentException("no tagging answers 501 or 403, not " + status);
+        }
+        NO_TAGGING.put(bucket, status);
+    }
+
     public static void reset(String bucket) {
         CONDITIONAL.remove(bucket);
         IGNORES_CONDITIONS.remove(bucket);
         KMS.remove(bucket);
+        REGIONS.remove(bucket);
+        TAGGING_COUNT.remove(bucket);
+        NO_TAGGING.remove(bucket);
+        REFUSED.keySet().removeIf(k -> k.startsWith(bucket + " "));
+    }
+
+    /** How many {@code operation} requests to {@code bucket} the fixture refused (301, no tagging). */
+    public static int refused(String bucket, String operation) {
+        var n = REFUSED.get(bucket + " " + operation);
+        return n == null ? 0 : n.get();
+    }
+
+    private static void countRefusal(String bucket, ExecutionAttributes attributes) {
+        REFUSED.computeIfAbsent(bucket + " " + attributes.getAttribute(
+                software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME),
+                k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
     /** The ETag the armed bucket reports for an object whose emulator ETag is {@code real} (quoted or not). */
@@ -145,6 +222,57 @@ public class StoreBehaviour implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        refuseOtherRegions(context.request(), context.httpRequest(), attributes);
+        refuseTagging(context.request(), attributes);
+        refuseUnmetConditions(context);
+    }
+
+    /** Signed after the SDK's signing stage: the Authorization header holds the credential scope. */
+    private static void refuseOtherRegions(SdkRequest request, SdkHttpRequest http, ExecutionAttributes attributes) {
+        String bucket = bucket(request);
+        String home = bucket == null ? null : REGIONS.get(bucket);
+        if (home == null) {
+            return;
+        }
+        String signed = http.firstMatchingHeader("Authorization").map(SCOPE_REGION::matcher)
+                .filter(Matcher::find).map(m -> m.group(1)).orElse(null);
+        if (home.equals(signed)) {
+            return;
+        }
+        countRefusal(bucket, attributes);
+        boolean head = request instanceof HeadObjectRequest || request instanceof HeadBucketRequest;
+        SdkHttpResponse response = SdkHttpResponse.builder().statusCode(301).statusText("Moved Permanently")
+                .putHeader("x-amz-bucket-region", home).build();
+        String message = "The bucket you are attempting to access must be addressed using the specified endpoint."
+                + " Please send all future requests to this endpoint.";
+        AwsErrorDetails.Builder details = AwsErrorDetails.builder().serviceName("S3").sdkHttpResponse(response);
+        if (!head) {
+            details.errorCode("PermanentRedirect").errorMessage(message);
+        }
+        throw (S3Exception) S3Exception.builder().statusCode(301).message(head ? null : message)
+                .awsErrorDetails(details.build()).build();
+    }
+
+    private static void refuseTagging(SdkRequest request, ExecutionAttributes attributes) {
+        if (!(request instanceof GetObjectTaggingRequest || request instanceof PutObjectTaggingRequest)) {
+            return;
+        }
+        String bucket = bucket(request);
+        Integer status = NO_TAGGING.get(bucket);
+        if (status == null) {
+            return;
+        }
+        countRefusal(bucket, attributes);
+        String code = status == 501 ? "NotImplemented" : "AccessDenied";
+        String message = status == 501 ? "A header you provided implies functionality that is not implemented"
+                : "Access Denied";
+        throw (S3Exception) S3Exception.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("S3").errorCode(code).errorMessage(message)
+                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build()).build())
+                .build();
+    }
+
+    private static void refuseUnmetConditions(Context.BeforeTransmission context) {
         SdkRequest request = context.request();
         String ifMatch;
         String ifNoneMatch;
@@ -201,6 +329,9 @@ public class StoreBehaviour implements ExecutionInterceptor {
         SdkRequest request = context.request();
         SdkResponse response = context.response();
         String bucket = request.getValueForField("Bucket", String.class).orElse(null);
+        if (armed(TAGGING_COUNT, bucket)) {
+            response = withTaggingCount(context.httpRequest(), request, response);
+        }
         if (!armed(KMS, bucket)) {
             return response;
         }
@@ -221,6 +352,47 @@ public class StoreBehaviour implements ExecutionInterceptor {
                     r.copyObjectResult().toBuilder().eTag(quoted(kmsEtag(r.copyObjectResult().eTag()))).build()).build();
         }
         return response;
+    }
+
+    /** AWS's x-amz-tagging-count: the number of tags, no header without tags. */
+    private static SdkResponse withTaggingCount(SdkHttpRequest http, SdkRequest request, SdkResponse response) {
+        if (response instanceof GetObjectResponse r) {
+            GetObjectRequest g = (GetObjectRequest) request;
+            return r.toBuilder().tagCount(tagCount(http, g.bucket(), g.key(), g.versionId())).build();
+        }
+        if (response instanceof HeadObjectResponse r) {
+            HeadObjectRequest h = (HeadObjectRequest) request;
+            return r.toBuilder().tagCount(tagCount(http, h.bucket(), h.key(), h.versionId())).build();
+        }
+        return response;
+    }
+
+    /**
+     * The object's tag count, or null for none, read from the emulator over plain HTTP (S3Mock does not
+     * check signatures) so the look-up is not an SDK request the tests' request counters would see.
+     */
+    private static Integer tagCount(SdkHttpRequest http, String bucket, String key, String versionId) {
+        StringBuilder path = new StringBuilder("/").append(bucket);
+        for (String segment : key.split("/", -1)) {
+            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        String query = "?tagging" + (versionId != null ? "&versionId="
+                + URLEncoder.encode(versionId, StandardCharsets.UTF_8) : "");
+        URI uri = URI.create(http.protocol() + "://" + http.host() + ":" + http.port() + path + query);
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("fixture: GET " + uri + " answered " + answer.statusCode());
+            }
+            int tags = answer.body().split("<Tag>", -1).length - 1;
+            return tags == 0 ? null : tags;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean armed(Set<String> behaviour, String bucket) {

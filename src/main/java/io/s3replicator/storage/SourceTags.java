@@ -1,0 +1,70 @@
+package io.s3replicator.storage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tags a copy carries, asked of the source only when its store may have some for the object
+ * ({@link Provider#tagging()}, {@link Provider#taggingCountHeader()}). A source that refuses tagging
+ * (a store without it: 501 NotImplemented; a credential without s3:GetObjectTagging: 403
+ * AccessDenied) is not a failed copy: that pair's objects are copied without tags, with one warning,
+ * and the source is not asked again while the process runs.
+ */
+public final class SourceTags {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceTags.class);
+
+    private final S3Clients clients;
+    /** pair id and source location whose tags were refused. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    SourceTags(S3Clients clients) {
+        this.clients = clients;
+    }
+
+    /**
+     * The source object's tags to write with its copy: empty when there are none, when the destination
+     * cannot hold tags, or when the source refuses to tell.
+     *
+     * @param tagCount the {@code x-amz-tagging-count} of the object's GET or HEAD (null when absent)
+     */
+    public List<Tag> toCopy(String pairId, S3Location source, S3Location destination, String key, String versionId,
+                            Integer tagCount) {
+        Provider from = source.endpoint().effectiveProvider();
+        if (!from.tagging() || !destination.endpoint().effectiveProvider().tagging()) {
+            return List.of();
+        }
+        if (tagCount != null ? tagCount == 0 : from.taggingCountHeader()) {
+            return List.of();
+        }
+        String refusal = pairId + " " + source.uri() + " " + source.endpoint().describe();
+        if (refused.contains(refusal)) {
+            return List.of();
+        }
+        try {
+            return clients.client("source", source.endpoint()).getObjectTagging(b -> b.bucket(source.bucket())
+                    .key(key).versionId(versionId)).tagSet();
+        } catch (S3Exception e) {
+            if (!refusesTagging(e)) {
+                throw e;
+            }
+            if (refused.add(refusal)) {
+                LOG.warn("pair {}: the source {} refuses object tagging ({}); its objects are copied without their"
+                        + " tags", pairId, source.uri(), S3Errors.describe(e));
+            }
+            return List.of();
+        }
+    }
+
+    /** The store has no tagging, or the credential may not read tags (not a missing object, not a stale key). */
+    static boolean refusesTagging(S3Exception e) {
+        String code = S3Errors.errorCode(e);
+        return e.statusCode() == 501 || "NotImplemented".equals(code)
+                || (e.statusCode() == 403 && "AccessDenied".equals(code));
+    }
+}
