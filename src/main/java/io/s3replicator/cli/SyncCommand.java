@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
             "  s3-replicator sync s3://src s3://dst --delete",
             "  # What a full mirror (like rclone sync) would delete, deleting nothing:",
             "  s3-replicator sync s3://src s3://dst --delete --delete-unowned --dry-run",
+            "  # The summary as one JSON object, for a script:",
+            "  s3-replicator sync s3://src s3://dst --json > summary.json",
             "  # From Alibaba Cloud OSS, keys in OSS_ACCESS_KEY_ID, OSS_SECRET_ACCESS_KEY:",
             "  s3-replicator sync s3://src s3://dst --source-provider oss \\",
             "      --source-region cn-hangzhou --source-credentials env:OSS",
@@ -77,8 +79,11 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--management-port", paramLabel = "PORT",
             description = "serve metrics, health and Jolokia on this port while the sync runs (default: off)")
     Integer managementPort;
-    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "2", description = "seconds between progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "2", description = "seconds between progress"
+            + " lines on stderr, 0 for none; on a terminal one live line instead (default: ${DEFAULT-VALUE})")
     int progressSeconds;
+    @Option(names = "--json", description = "print the summary as one JSON object on stdout")
+    boolean json;
     @Option(names = {"-v", "--verbose"}, description = "log one line per finished object")
     boolean verbose;
     @Option(names = "--debug", description = "debug logging and stack traces")
@@ -113,14 +118,24 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
 
             var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null,
                     Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID, stats.runId()));
-            while (!stats.awaitCompletion(progressSeconds > 0 ? progressSeconds : 60, TimeUnit.SECONDS)) {
+            SyncProgress progress = new SyncProgress(root.err, progressSeconds > 0 && SyncProgress.onTerminal());
+            // A live line is redrawn twice a second; periodic lines come every --progress seconds.
+            long waitMillis = progressSeconds <= 0 ? 60_000
+                    : progress.terminal() ? Math.min(500, progressSeconds * 1000L) : progressSeconds * 1000L;
+            while (!stats.awaitCompletion(waitMillis, TimeUnit.MILLISECONDS)) {
                 if (progressSeconds > 0) {
-                    root.err.println(SyncReport.progress(stats));
+                    progress.update(stats);
                 }
             }
             diff.get();
-            SyncReport.summary(root.out, pair, stats);
-            return SyncReport.ok(stats) ? ExitCodes.OK : ExitCodes.FAILURES;
+            progress.finish(stats);
+            int exit = SyncReport.ok(stats) ? ExitCodes.OK : ExitCodes.FAILURES;
+            if (json) {
+                root.out.println(SyncReport.json(pair, stats, exit));
+            } else {
+                SyncReport.summary(root.out, pair, stats);
+            }
+            return exit;
         } finally {
             main.stop();
         }

@@ -1,18 +1,26 @@
 package io.s3replicator.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
 import io.s3replicator.transfer.ObjectDeleter;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
-/** The progress line and the end-of-run summary of {@code sync}. */
+/** The progress lines and the end-of-run summary of {@code sync}, as text or as JSON. */
 final class SyncReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private SyncReport() {
     }
 
+    /** The periodic line written when stderr is not a terminal (a pipe, a file, CI logs). */
     static String progress(RunStats s) {
         return String.format(Locale.ROOT,
                 "progress: listed %d source / %d destination | copied %d (%s) | parts %s | skipped %d | failed %d"
@@ -20,6 +28,57 @@ final class SyncReport {
                 s.sourceListed.sum(), s.destinationListed.sum(), s.copied.sum(), Units.bytes(s.copiedBytes.sum()),
                 Units.bytes(s.partBytes.sum()), s.skippedTotal(), s.failed.sum(), s.emitted() - s.finished(),
                 Units.rate(s.copiedBytes.sum(), s.elapsedSeconds()), s.elapsedSeconds());
+    }
+
+    /**
+     * The live line on a terminal: objects and bytes done of those found so far ({@code +}: the
+     * listing goes on, more may come), the rate, failures, and once the listing is complete an ETA.
+     * Done means finished either way (copied, skipped, failed, deleted); an object's bytes count
+     * when it finishes, a multipart object's too.
+     */
+    static String liveLine(RunStats s) {
+        long done = s.finished();
+        long found = Math.max(s.emitted(), done);
+        long doneBytes = doneBytes(s);
+        long foundBytes = Math.max(s.foundBytes.sum(), doneBytes);
+        double secs = s.elapsedSeconds();
+        boolean listed = s.isDiffDone();
+        String more = listed ? "" : "+";
+        String line = String.format(Locale.ROOT, "%d/%d%s objects, %s/%s%s, %s, %d failed", done, found, more,
+                Units.bytes(doneBytes), Units.bytes(foundBytes), more, Units.rate(doneBytes, secs), s.failed.sum());
+        return line + (listed ? ", ETA " + eta(done, found, doneBytes, foundBytes, secs) : ", listing");
+    }
+
+    private static long doneBytes(RunStats s) {
+        return s.copiedBytes.sum() + s.wouldCopyBytes.sum() + s.skippedBytes.sum() + s.failedBytes.sum();
+    }
+
+    /** The longer of the estimates by bytes and by objects (many small objects go by count, large ones by size). */
+    private static String eta(long done, long found, long doneBytes, long foundBytes, double secs) {
+        if (done >= found) {
+            return duration(0);
+        }
+        if (done == 0 || secs <= 0) {
+            return "-";
+        }
+        double byObjects = (found - done) / (done / secs);
+        double byBytes = doneBytes > 0 ? (foundBytes - doneBytes) / (doneBytes / secs) : 0;
+        return duration(Math.max(byObjects, byBytes));
+    }
+
+    /** 59s, 3m04s, 2h05m, 1d02h. */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        if (s < 86_400) {
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", s / 86_400, s % 86_400 / 3600);
     }
 
     static boolean ok(RunStats s) {
@@ -103,5 +162,63 @@ final class SyncReport {
         StringBuilder b = new StringBuilder();
         s.skippedByReason().forEach((reason, n) -> b.append(", ").append(reason).append(' ').append(n));
         return b.toString();
+    }
+
+    /**
+     * The summary as one JSON object (one line): the same counts as the text, failed keys with
+     * their reasons and deleted keys (each list at most {@link RunStats#MAX_LISTED_FAILURES}; the
+     * counts are exact).
+     */
+    static String json(ReplicationPair pair, RunStats s, int exitCode) {
+        double secs = s.elapsedSeconds();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("source", pair.source().uri());
+        doc.put("destination", pair.destination().uri());
+        doc.put("path", pair.serverSideCopy() ? "server-side copy" : "relayed");
+        doc.put("dryRun", pair.dryRun());
+        doc.put("delete", !pair.features().deletes() ? "off" : pair.features().deleteUnowned() ? "all" : "owned");
+        ObjectNode listed = doc.putObject("listed");
+        listed.put("source", s.sourceListed.sum());
+        listed.put("destination", s.destinationListed.sum());
+        listed.put("onlyAtDestination", s.extraAtDestination.sum());
+        doc.putObject("copied").put("objects", s.copied.sum()).put("bytes", s.copiedBytes.sum());
+        doc.putObject("wouldCopy").put("objects", s.wouldCopy.sum()).put("bytes", s.wouldCopyBytes.sum());
+        List<String> deletedKeys = s.deletedKeys().stream().sorted().toList();
+        keys(doc.putObject("deleted").put("objects", s.deleted.sum()), pair.dryRun() ? List.of() : deletedKeys);
+        keys(doc.putObject("wouldDelete").put("objects", s.wouldDelete.sum()), pair.dryRun() ? deletedKeys : List.of());
+        ObjectNode skipped = doc.putObject("skipped");
+        skipped.put("objects", skipped(s));
+        skipped.put("bytes", skippedBytes(s));
+        skipped.put("inStep", s.inStep.sum());
+        skipped.put("excluded", s.excluded.sum());
+        ObjectNode reasons = skipped.putObject("reasons");
+        s.skippedByReason().forEach(reasons::put);
+        ObjectNode failed = doc.putObject("failed");
+        failed.put("objects", s.failed.sum());
+        failed.put("bytes", s.failedBytes.sum());
+        ArrayNode items = failed.putArray("items");
+        for (String[] f : s.failures()) {
+            items.addObject().put("key", f[0]).put("reason", f[1]);
+        }
+        if (s.diffError() != null) {
+            doc.put("diffError", s.diffError());
+        } else {
+            doc.putNull("diffError");
+        }
+        doc.put("elapsedSeconds", Math.round(secs * 1000) / 1000.0);
+        doc.put("objectsPerSecond", secs > 0 ? Math.round(s.copied.sum() / secs * 10) / 10.0 : 0.0);
+        doc.put("bytesPerSecond", secs > 0 ? Math.round(s.copiedBytes.sum() / secs) : 0);
+        doc.put("inStep", ok(s) && !pair.dryRun());
+        doc.put("exitCode", exitCode);
+        try {
+            return JSON.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sync summary not serialisable", e);
+        }
+    }
+
+    private static void keys(ObjectNode node, List<String> keys) {
+        ArrayNode array = node.putArray("keys");
+        keys.forEach(array::add);
     }
 }
