@@ -37,32 +37,42 @@ final class SyncReport {
      * when it finishes, a multipart object's too.
      */
     static String liveLine(RunStats s) {
+        double secs = s.elapsedSeconds();
+        return liveLine(s, secs > 0 ? s.finished() / secs : 0, secs > 0 ? doneBytes(s) / secs : 0);
+    }
+
+    /**
+     * @param objectsPerSecond recent rate of finished objects (the ETA's)
+     * @param bytesPerSecond   recent rate of finished bytes (shown, and the ETA's)
+     */
+    static String liveLine(RunStats s, double objectsPerSecond, double bytesPerSecond) {
         long done = s.finished();
         long found = Math.max(s.emitted(), done);
         long doneBytes = doneBytes(s);
         long foundBytes = Math.max(s.foundBytes.sum(), doneBytes);
-        double secs = s.elapsedSeconds();
         boolean listed = s.isDiffDone();
         String more = listed ? "" : "+";
-        String line = String.format(Locale.ROOT, "%d/%d%s objects, %s/%s%s, %s, %d failed", done, found, more,
-                Units.bytes(doneBytes), Units.bytes(foundBytes), more, Units.rate(doneBytes, secs), s.failed.sum());
-        return line + (listed ? ", ETA " + eta(done, found, doneBytes, foundBytes, secs) : ", listing");
+        String line = String.format(Locale.ROOT, "%d/%d%s objects, %s/%s%s, %s/s, %d failed", done, found, more,
+                Units.bytes(doneBytes), Units.bytes(foundBytes), more, Units.bytes(bytesPerSecond), s.failed.sum());
+        return line + (listed ? ", ETA " + eta(found - done, foundBytes - doneBytes, objectsPerSecond, bytesPerSecond)
+                : ", listing");
     }
 
-    private static long doneBytes(RunStats s) {
+    /** Bytes of the jobs finished so far, whatever their outcome. */
+    static long doneBytes(RunStats s) {
         return s.copiedBytes.sum() + s.wouldCopyBytes.sum() + s.skippedBytes.sum() + s.failedBytes.sum();
     }
 
     /** The longer of the estimates by bytes and by objects (many small objects go by count, large ones by size). */
-    private static String eta(long done, long found, long doneBytes, long foundBytes, double secs) {
-        if (done >= found) {
+    private static String eta(long objectsLeft, long bytesLeft, double objectsPerSecond, double bytesPerSecond) {
+        if (objectsLeft <= 0) {
             return duration(0);
         }
-        if (done == 0 || secs <= 0) {
+        if (objectsPerSecond <= 0) {
             return "-";
         }
-        double byObjects = (found - done) / (done / secs);
-        double byBytes = doneBytes > 0 ? (foundBytes - doneBytes) / (doneBytes / secs) : 0;
+        double byObjects = objectsLeft / objectsPerSecond;
+        double byBytes = bytesPerSecond > 0 ? bytesLeft / bytesPerSecond : 0;
         return duration(Math.max(byObjects, byBytes));
     }
 

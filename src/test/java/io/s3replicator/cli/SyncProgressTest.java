@@ -50,6 +50,27 @@ class SyncProgressTest {
     }
 
     @Test
+    void the_rate_and_eta_are_those_of_the_last_seconds_not_of_start_up() {
+        SyncProgress progress = new SyncProgress(err, true);
+        RunStats s = new RunStats("run", "sync");
+        for (int i = 0; i < 100; i++) {
+            s.jobEmitted();
+        }
+        s.foundBytes.add(100L << 20);
+        s.diffFinished();
+        long t0 = 0;
+        progress.live(s, t0);
+        progress.live(s, t0 + 30_000_000_000L); // 30 s of start-up and listing: nothing finished yet
+        for (int i = 0; i < 10; i++) {
+            s.copied(1L << 20);
+        }
+        // 10 objects, 10 MiB in the 2 s since: 5 MiB/s, 90 objects left at 5/s.
+        String line = progress.live(s, t0 + 32_000_000_000L);
+
+        assertThat(line).isEqualTo("10/100 objects, 10.0 MiB/100.0 MiB, 5.0 MiB/s, 0 failed, ETA 18s");
+    }
+
+    @Test
     void eta_reads_as_a_duration() {
         assertThat(SyncReport.duration(0)).isEqualTo("0s");
         assertThat(SyncReport.duration(59.4)).isEqualTo("59s");
