@@ -1,5 +1,6 @@
 package io.s3replicator.cli;
 
+import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.decide.KeyFilter;
@@ -113,6 +114,11 @@ public class PairOptions {
 
     /** The validated pair; bad values throw a ConfigException naming the argument or flag. */
     ReplicationPair pair(String id, boolean dryRun) {
+        return pair(id, dryRun, PairFeatures.NONE);
+    }
+
+    /** @param features what the pair does beyond copying ({@code sync --delete}) */
+    ReplicationPair pair(String id, boolean dryRun, PairFeatures features) {
         S3Location src = S3Uri.parse("source", source);
         S3Location dst = S3Uri.parse("destination", destination);
         Map<String, String> sourceOptions = new LinkedHashMap<>();
@@ -153,7 +159,7 @@ public class PairOptions {
         destOptions.put("identity", destIdentity);
         dst = dst.withEndpoint(side(dst.endpoint(), "dest", destEndpoint, destRegion,
                 pathStyle || destPathStyle, destProfile, destOptions));
-        return new ReplicationPair(id, src, dst, KeyFilter.of(includes, excludes), dryRun);
+        return new ReplicationPair(id, src, dst, KeyFilter.of(includes, excludes), dryRun, features);
     }
 
     /** Flags override the URI's query options; both go through {@link S3Uri#option}, so both are validated alike. */

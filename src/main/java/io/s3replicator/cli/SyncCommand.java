@@ -1,6 +1,7 @@
 package io.s3replicator.cli;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.PairLoader;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
@@ -12,6 +13,9 @@ import io.s3replicator.storage.S3Clients;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -22,13 +26,20 @@ import java.util.concurrent.TimeUnit;
 
 @Command(name = "sync", sortOptions = false,
         description = {"Copy what is missing or changed from SOURCE to DESTINATION once.",
-            "Lists both sides, copies the differences, prints progress on stderr and a summary on stdout.",
+            "Lists both sides, copies the differences, prints progress on stderr and a summary on stdout."
+                + " With --delete, also deletes destination objects whose source is gone.",
             "Exit 0 when everything is in step, 1 when any object failed, 2 on bad input (nothing done)."},
         footer = {
             "  # Copy a prefix to another account, with the AWS profile 'backup' there:",
             "  s3-replicator sync s3://src/logs s3://dst/logs --dest-profile backup",
             "  # List and compare only; say what would be copied:",
             "  s3-replicator sync s3://src s3://dst --dry-run",
+            "  # Mirror: also delete the copies it made whose source is gone:",
+            "  s3-replicator sync s3://src s3://dst --delete",
+            "  # What a full mirror (like rclone sync) would delete, deleting nothing:",
+            "  s3-replicator sync s3://src s3://dst --delete --delete-unowned --dry-run",
+            "  # The summary as one JSON object, for a script:",
+            "  s3-replicator sync s3://src s3://dst --json > summary.json",
             "  # From Alibaba Cloud OSS, keys in OSS_ACCESS_KEY_ID, OSS_SECRET_ACCESS_KEY:",
             "  s3-replicator sync s3://src s3://dst --source-provider oss \\",
             "      --source-region cn-hangzhou --source-credentials env:OSS",
@@ -38,12 +49,20 @@ import java.util.concurrent.TimeUnit;
 public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     RootCommand root;
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     PairOptions pairOptions;
 
-    @Option(names = "--dry-run", description = "list and compare, report what would be copied, write nothing")
+    @Option(names = "--dry-run", description = "list and compare, report what would be copied (and deleted), write nothing")
     boolean dryRun;
+    @Option(names = "--delete", description = "delete destination objects whose source is gone: only those this pair"
+            + " (same source and destination) wrote at that key, unless --delete-unowned; excluded keys never")
+    boolean delete;
+    @Option(names = "--delete-unowned", description = "with --delete, also delete the destination objects it did not"
+            + " write: every object under the destination prefix without a source (rclone sync)")
+    boolean deleteUnowned;
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "objects copied at once (default: ${DEFAULT-VALUE})")
     int concurrency;
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
@@ -60,8 +79,11 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--management-port", paramLabel = "PORT",
             description = "serve metrics, health and Jolokia on this port while the sync runs (default: off)")
     Integer managementPort;
-    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "2", description = "seconds between progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "2", description = "seconds between progress"
+            + " lines on stderr, 0 for none; on a terminal one live line instead (default: ${DEFAULT-VALUE})")
     int progressSeconds;
+    @Option(names = "--json", description = "print the summary as one JSON object on stdout")
+    boolean json;
     @Option(names = {"-v", "--verbose"}, description = "log one line per finished object")
     boolean verbose;
     @Option(names = "--debug", description = "debug logging and stack traces")
@@ -96,21 +118,34 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
 
             var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null,
                     Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID, stats.runId()));
-            while (!stats.awaitCompletion(progressSeconds > 0 ? progressSeconds : 60, TimeUnit.SECONDS)) {
+            SyncProgress progress = new SyncProgress(root.err, progressSeconds > 0 && SyncProgress.onTerminal());
+            // A live line is redrawn twice a second; periodic lines come every --progress seconds.
+            long waitMillis = progressSeconds <= 0 ? 60_000
+                    : progress.terminal() ? Math.min(500, progressSeconds * 1000L) : progressSeconds * 1000L;
+            while (!stats.awaitCompletion(waitMillis, TimeUnit.MILLISECONDS)) {
                 if (progressSeconds > 0) {
-                    root.err.println(SyncReport.progress(stats));
+                    progress.update(stats);
                 }
             }
             diff.get();
-            SyncReport.summary(root.out, pair, stats);
-            return stats.failed.sum() == 0 && stats.diffError() == null ? ExitCodes.OK : ExitCodes.FAILURES;
+            progress.finish(stats);
+            int exit = SyncReport.ok(stats) ? ExitCodes.OK : ExitCodes.FAILURES;
+            if (json) {
+                root.out.println(SyncReport.json(pair, stats, exit));
+            } else {
+                SyncReport.summary(root.out, pair, stats);
+            }
+            return exit;
         } finally {
             main.stop();
         }
     }
 
     private ReplicationPair pair() {
-        ReplicationPair pair = pairOptions.pair("sync", dryRun);
+        if (deleteUnowned && !delete) {
+            throw new ParameterException(spec.commandLine(), "--delete-unowned deletes nothing without --delete");
+        }
+        ReplicationPair pair = pairOptions.pair("sync", dryRun, PairFeatures.syncDeletes(delete, deleteUnowned));
         if (concurrency < 1) {
             throw new ConfigException("--concurrency", concurrency + " must be at least 1");
         }

@@ -20,12 +20,27 @@ import io.s3replicator.decide.IgnoreList;
  * @param refreshVersion  before copying, look up the source's current version and copy that one
  * @param getByVersion    read the source by the version id a job names (default true): the copy is
  *                        exactly the version the event announced
+ * @param deleteUnowned   with deletes, the diff also deletes destination objects this pair did not
+ *                        write ({@code sync --delete-unowned}, like {@code rclone sync}); off: only
+ *                        the pair's own copies are deleted as orphans
  */
 public record PairFeatures(String events, String eventsDlq, boolean deletes, boolean twoWay, IgnoreList ignore,
-                           boolean compareVersions, boolean refreshVersion, boolean getByVersion) {
+                           boolean compareVersions, boolean refreshVersion, boolean getByVersion,
+                           boolean deleteUnowned) {
 
     public static final PairFeatures NONE = new PairFeatures(null, null, false, false, IgnoreList.NONE, false,
             false, true);
+
+    /** A pair that deletes, if at all, only what it wrote. */
+    public PairFeatures(String events, String eventsDlq, boolean deletes, boolean twoWay, IgnoreList ignore,
+                        boolean compareVersions, boolean refreshVersion, boolean getByVersion) {
+        this(events, eventsDlq, deletes, twoWay, ignore, compareVersions, refreshVersion, getByVersion, false);
+    }
+
+    /** What {@code sync} does beyond copying: diff deletes ({@code --delete}), of every extra object with {@code unowned}. */
+    public static PairFeatures syncDeletes(boolean deletes, boolean unowned) {
+        return new PairFeatures(null, null, deletes, false, IgnoreList.NONE, false, false, true, deletes && unowned);
+    }
 
     public boolean hasEvents() {
         return events != null && !events.isBlank();

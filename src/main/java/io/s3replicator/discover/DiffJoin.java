@@ -116,6 +116,7 @@ public class DiffJoin implements Iterator<Job> {
     }
 
     private Job job(ListedObject s, Job.Reason reason) {
+        stats.foundBytes.add(s.size());
         return new Job(pair.id(), stats.runId(), Job.Operation.COPY, s.key(), s.size(), s.etag(), s.versionId(), null,
                 "DIFF", reason, System.currentTimeMillis());
     }

@@ -44,6 +44,10 @@ public class RunStats {
     public final LongAdder copiedBytes = new LongAdder();
     /** Destination objects deleted (pairs with deletes on). */
     public final LongAdder deleted = new LongAdder();
+    /** Destination objects a dry run would delete. */
+    public final LongAdder wouldDelete = new LongAdder();
+    /** Bytes of the copy jobs the diff found so far (what a progress line counts done bytes against). */
+    public final LongAdder foundBytes = new LongAdder();
     /** Bytes of multipart parts moved so far, counted as each part completes (progress of large objects). */
     public final LongAdder partBytes = new LongAdder();
     public final LongAdder wouldCopy = new LongAdder();
@@ -53,6 +57,8 @@ public class RunStats {
     public final LongAdder failed = new LongAdder();
     public final LongAdder failedBytes = new LongAdder();
     private final List<String[]> failures = Collections.synchronizedList(new ArrayList<>());
+    /** Destination keys deleted, or that a dry run would delete, at most {@link #MAX_LISTED_FAILURES}. */
+    private final List<String> deletedKeys = Collections.synchronizedList(new ArrayList<>());
 
     private volatile boolean diffDone;
     private volatile String diffError;
@@ -112,6 +118,34 @@ public class RunStats {
     public void deleted() {
         deleted.increment();
         jobFinished();
+    }
+
+    /** A destination object deleted, named for the summary. */
+    public void deleted(String destinationKey) {
+        listDeleted(destinationKey);
+        deleted();
+    }
+
+    /** A destination object a dry run would delete. */
+    public void wouldDelete(String destinationKey) {
+        listDeleted(destinationKey);
+        wouldDelete.increment();
+        jobFinished();
+    }
+
+    private void listDeleted(String destinationKey) {
+        synchronized (deletedKeys) {
+            if (deletedKeys.size() < MAX_LISTED_FAILURES) {
+                deletedKeys.add(destinationKey);
+            }
+        }
+    }
+
+    /** Destination keys deleted (or, in a dry run, that would be), at most {@link #MAX_LISTED_FAILURES}, in the order they went. */
+    public List<String> deletedKeys() {
+        synchronized (deletedKeys) {
+            return List.copyOf(deletedKeys);
+        }
     }
 
     public void wouldCopy(long bytes) {
@@ -179,6 +213,11 @@ public class RunStats {
 
     public String diffError() {
         return diffError;
+    }
+
+    /** Whether the diff finished listing (or failed): from then on, what it found is all there is. */
+    public boolean isDiffDone() {
+        return diffDone;
     }
 
     private synchronized void jobFinished() {

@@ -49,8 +49,14 @@ public class JobRecorder {
         if (stats != null) {
             switch (outcome) {
                 case COPIED -> stats.copied(bytes);
-                case DELETED -> stats.deleted();
-                case DRY_RUN -> stats.wouldCopy(bytes);
+                case DELETED -> stats.deleted(destinationKey);
+                case DRY_RUN -> {
+                    if (job.operation() == Job.Operation.DELETE) {
+                        stats.wouldDelete(destinationKey);
+                    } else {
+                        stats.wouldCopy(bytes);
+                    }
+                }
                 case SKIPPED -> stats.skipped(reason, job.size());
                 case FAILED -> stats.failed(job.key(), reason, job.size());
                 case RETRYING -> {

@@ -23,7 +23,8 @@ import java.time.temporal.ChronoUnit;
  *       as newer) must be before the event's time;</li>
  *   <li>anything while the source holds the key again (re-created after the delete: its create
  *       event or the next diff copies it);</li>
- *   <li>for diff deletes, an object this pair did not write at that key ({@link ReplicaMarkers}).</li>
+ *   <li>for diff deletes, an object this pair did not write at that key ({@link ReplicaMarkers}),
+ *       unless the pair deletes unowned objects too ({@code sync --delete-unowned}).</li>
  * </ul>
  * In a two-way pair the delete is recorded first ({@link OwnDeletes}), so its echo on the other
  * side is recognised.
@@ -56,7 +57,7 @@ public class ObjectDeleter {
             return TransferOutcome.skipped("already absent at the destination");
         }
         ReplicaMarkers.Trusted markers = SourceAndDestination.markers(dst, bucket, destinationKey);
-        if (job.reason() == Job.Reason.EXTRA_AT_DESTINATION
+        if (job.reason() == Job.Reason.EXTRA_AT_DESTINATION && !pair.features().deleteUnowned()
                 && (markers == null || !markers.pairTag().equals(ReplicaMarkers.pairTag(pair)))) {
             // Markers copied with a user's copy of a replica (written at another key or by another pair) do not count.
             return TransferOutcome.skipped(NOT_WRITTEN_BY_PAIR);

@@ -101,6 +101,54 @@ class CliHelpTest {
                 """);
     }
 
+    @Test
+    void sync_help_explains_delete_dry_run_and_json_and_shows_them_in_examples() {
+        String help = usage(List.of("sync"));
+        assertThat(help).contains("""
+                Copy what is missing or changed from SOURCE to DESTINATION once.
+                Lists both sides, copies the differences, prints progress on stderr and a
+                summary on stdout. With --delete, also deletes destination objects whose source
+                is gone.
+                """);
+        assertThat(help).contains("""
+                      --dry-run              list and compare, report what would be copied (and
+                                               deleted), write nothing
+                      --delete               delete destination objects whose source is gone:
+                                               only those this pair (same source and
+                                               destination) wrote at that key, unless
+                                               --delete-unowned; excluded keys never
+                      --delete-unowned       with --delete, also delete the destination objects
+                                               it did not write: every object under the
+                                               destination prefix without a source (rclone sync)
+                """);
+        assertThat(help).contains("""
+                      --progress=SECONDS     seconds between progress lines on stderr, 0 for
+                                               none; on a terminal one live line instead
+                                               (default: 2)
+                      --json                 print the summary as one JSON object on stdout
+                """);
+        assertThat(help.substring(help.indexOf("\nExamples:\n"))).isEqualTo("""
+
+                Examples:
+                  # Copy a prefix to another account, with the AWS profile 'backup' there:
+                  s3-replicator sync s3://src/logs s3://dst/logs --dest-profile backup
+                  # List and compare only; say what would be copied:
+                  s3-replicator sync s3://src s3://dst --dry-run
+                  # Mirror: also delete the copies it made whose source is gone:
+                  s3-replicator sync s3://src s3://dst --delete
+                  # What a full mirror (like rclone sync) would delete, deleting nothing:
+                  s3-replicator sync s3://src s3://dst --delete --delete-unowned --dry-run
+                  # The summary as one JSON object, for a script:
+                  s3-replicator sync s3://src s3://dst --json > summary.json
+                  # From Alibaba Cloud OSS, keys in OSS_ACCESS_KEY_ID, OSS_SECRET_ACCESS_KEY:
+                  s3-replicator sync s3://src s3://dst --source-provider oss \\
+                      --source-region cn-hangzhou --source-credentials env:OSS
+                  # To MinIO, only the .csv files:
+                  s3-replicator sync s3://src s3://dst --dest-provider minio \\
+                      --dest-endpoint http://minio:9000 --include '*.csv'
+                """);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--version", "-V"})
     void the_version_names_the_build_and_its_commit(String flag) {
@@ -142,6 +190,8 @@ class CliHelpTest {
                 "s3-replicator: Unknown option: '--frobnicate' (see 's3-replicator sync --help')");
         assertOneErrorLine(cli("sync", "s3://bucket-a", "s3://bucket-b", "--dry-rn"),
                 "s3-replicator: Unknown option: '--dry-rn'; did you mean '--dry-run'? (see 's3-replicator sync --help')");
+        assertOneErrorLine(cli("sync", "s3://bucket-a", "s3://bucket-b", "--delete-unowned"),
+                "s3-replicator: --delete-unowned deletes nothing without --delete (see 's3-replicator sync --help')");
     }
 
     @Test
