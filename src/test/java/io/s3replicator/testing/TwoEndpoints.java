@@ -1,10 +1,13 @@
 package io.s3replicator.testing;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Base of tests that sync between the two shared S3Mock instances (two accounts): their
@@ -18,6 +21,24 @@ public abstract class TwoEndpoints {
 
     @TempDir
     protected Path state;
+
+    private final List<String> armed = new ArrayList<>();
+
+    /** A new bucket whose fixture behaviours ({@link StoreBehaviour}, {@link FaultInjector}) end with the test. */
+    protected String armedBucket(S3Client s3, String prefix) {
+        String bucket = Buckets.create(s3, prefix);
+        armed.add(bucket);
+        return bucket;
+    }
+
+    @AfterEach
+    void disarmBuckets() {
+        armed.forEach(b -> {
+            StoreBehaviour.reset(b);
+            FaultInjector.reset(b);
+        });
+        armed.clear();
+    }
 
     @BeforeAll
     static void servers() {

@@ -6,12 +6,9 @@ import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.StoreBehaviour;
 import io.s3replicator.testing.PairTest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -27,19 +24,9 @@ class ConditionalWriteTest extends PairTest {
     private static final Map<String, String> SMALL_PARTS = Map.of(
             "s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024),
             "s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024));
-    private final List<String> armed = new ArrayList<>();
-
-    @AfterEach
-    void disarm() {
-        armed.forEach(b -> {
-            StoreBehaviour.reset(b);
-            FaultInjector.reset(b);
-        });
-    }
 
     String bucket(software.amazon.awssdk.services.s3.S3Client s3, String name) {
-        String bucket = Buckets.create(s3, name);
-        armed.add(bucket);
+        String bucket = armedBucket(s3, name);
         StoreBehaviour.conditionalWrites(bucket);
         return bucket;
     }
@@ -76,7 +63,6 @@ class ConditionalWriteTest extends PairTest {
             throws Exception {
         String a = bucket(src, "cw2-a");
         String b = bucket(dst, "cw2-b");
-        armed.add(a);
         src.putObject(p -> p.bucket(a).key("big"), RequestBody.fromBytes(bytes(12 * 1024 * 1024, 2)));
         Thread.sleep(1100); // the user's write is a second later: last-modified has whole seconds
         FaultInjector.afterFirstPart(b, () -> userWrites(b, "big", "the user's newer write at B"));

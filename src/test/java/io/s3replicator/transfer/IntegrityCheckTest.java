@@ -4,11 +4,8 @@ import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.StoreBehaviour;
 import io.s3replicator.testing.TwoEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,13 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * source's ETag is not the MD5 of its bytes, so it is not compared with an SSE-S3 copy's.
  */
 class IntegrityCheckTest extends TwoEndpoints {
-    private final List<String> armed = new ArrayList<>();
-
-    @AfterEach
-    void disarm() {
-        armed.forEach(StoreBehaviour::reset);
-    }
-
     CliRun sync(String a, String b, String destinationEndpoint) {
         return CliRun.of("sync", "s3://" + a, "s3://" + b, "--source-endpoint", srcEndpoint,
                 "--dest-endpoint", destinationEndpoint, "--path-style", "--state-dir", state.toString(),
@@ -32,9 +22,8 @@ class IntegrityCheckTest extends TwoEndpoints {
 
     void kmsSourceIsCopiedAndKept(software.amazon.awssdk.services.s3.S3Client destination, String destinationEndpoint,
                                   String path) {
-        String a = Buckets.create(src, "kms-src");
+        String a = armedBucket(src, "kms-src");
         String b = Buckets.create(destination, "kms-dst");
-        armed.add(a);
         StoreBehaviour.kmsEtags(a);
         Buckets.put(src, a, "secret.txt", "encrypted at rest with a KMS key");
         assertThat(src.headObject(h -> h.bucket(a).key("secret.txt")).eTag())

@@ -9,7 +9,6 @@ import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.StoreBehaviour;
 import io.s3replicator.testing.TwoEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,26 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the tags and one warning, not the objects.
  */
 class TagCopyTest extends TwoEndpoints {
-    private final List<String> armed = new ArrayList<>();
-
-    @AfterEach
-    void disarm() {
-        armed.forEach(b -> {
-            StoreBehaviour.reset(b);
-            FaultInjector.reset(b);
-        });
-    }
-
     private String source(String name) {
-        String bucket = Buckets.create(src, name);
-        armed.add(bucket);
-        return bucket;
+        return armedBucket(src, name);
     }
 
     private String destination(String name) {
-        String bucket = Buckets.create(dst, name);
-        armed.add(bucket);
-        return bucket;
+        return armedBucket(dst, name);
     }
 
     /** Three untagged objects and one with a tag. */
