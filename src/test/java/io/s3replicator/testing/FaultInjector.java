@@ -39,6 +39,8 @@ public class FaultInjector implements ExecutionInterceptor {
     private static final ConcurrentHashMap<String, Integer> FAIL_PUTS = new ConcurrentHashMap<>();
     /** A worker process started with -Ds3replicator.test.part-delay-ms=N sends each part N ms late: a slow copy to kill mid-way. */
     private static final long PART_DELAY_MS = Long.getLong("s3replicator.test.part-delay-ms", 0);
+    /** A worker process started with -Ds3replicator.test.put-delay-ms=N sends each PutObject N ms late: a slow run of small objects. */
+    private static final long PUT_DELAY_MS = Long.getLong("s3replicator.test.put-delay-ms", 0);
     /** bucket -> milliseconds every PutObject into it takes before it is sent. */
     private static final ConcurrentHashMap<String, Long> SLOW_PUTS = new ConcurrentHashMap<>();
     /** bucket -> milliseconds every UploadPart / UploadPartCopy into it takes before it is sent. */
@@ -141,8 +143,8 @@ public class FaultInjector implements ExecutionInterceptor {
             if (before != null) {
                 before.run();
             }
-            Long slow = SLOW_PUTS.get(bucket);
-            if (slow != null) {
+            long slow = Math.max(PUT_DELAY_MS, SLOW_PUTS.getOrDefault(bucket, 0L));
+            if (slow > 0) {
                 try {
                     Thread.sleep(slow);
                 } catch (InterruptedException e) {
