@@ -115,6 +115,22 @@ public class DiffGuard implements AutoCloseable {
         return inFlight == null || inFlight.markQueued(jobIdentity);
     }
 
+    /**
+     * The job is on the queue: its mark now lasts as long as the message can. Not fatal if this
+     * fails: the mark then expires with the in-flight TTL and a later diff may queue a duplicate.
+     */
+    public void queued(String jobIdentity) {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.queued(jobIdentity);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot keep the queued mark of a job sent to the queue (a later diff may queue it again): {}",
+                    e.getMessage());
+        }
+    }
+
     /** Takes back a mark whose job never reached the queue. */
     public void unmark(String jobIdentity) {
         if (inFlight != null) {

@@ -126,7 +126,12 @@ public class PairDiffer {
         throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
+    /** The job is on the queue: counted, and its queued mark kept as long as the message can live. */
     public void emitted(Exchange exchange) {
+        String identity = exchange.getProperty(QUEUED_MARK, String.class);
+        if (identity != null) {
+            guard.queued(identity);
+        }
         exchange.getProperty(RUN, RunStats.class).jobEmitted();
     }
 

@@ -110,6 +110,21 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
     }
 
     @Override
+    public boolean renewIfOwner(String id, String owner, long ttlMillis) {
+        try {
+            client.updateItem(b -> b.tableName(table).key(keyOf.apply(id))
+                    .updateExpression("SET #e = :e")
+                    .conditionExpression("#o = :owner")
+                    .expressionAttributeNames(Map.of("#o", OWNER, "#e", EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":e", n(ceilSeconds(clock.millis() + ttlMillis)),
+                            ":owner", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean delete(String id) {
         Map<String, AttributeValue> old = client.deleteItem(b -> b.tableName(table).key(keyOf.apply(id))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();

@@ -31,9 +31,16 @@ public interface InFlightJobs extends IdempotentRepository {
      * A diff is about to queue this job: true (and the job is marked queued for a while) unless
      * a live entry says it is already queued, in flight or just done, so N diffs, or a diff
      * re-run while the queue still holds its jobs, enqueue each job once without ever waiting
-     * for the queue to drain.
+     * for the queue to drain. Until {@link #queued} the mark lasts only the in-flight TTL: a
+     * process that dies before sending the job leaves a mark no message will ever take over.
      */
     boolean markQueued(String key);
+
+    /**
+     * The job marked by {@link #markQueued} is on the queue: its mark now lasts as long as a
+     * message can wait there (the queued window), unless a worker already took the job over.
+     */
+    void queued(String key);
 
     /** How long queued marks and finished jobs' keys last (s3replicator.state.queued-ttl, done-window). */
     void windows(Duration queuedTtl, Duration doneWindow);

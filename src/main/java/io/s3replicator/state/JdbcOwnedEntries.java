@@ -113,6 +113,12 @@ final class JdbcOwnedEntries implements OwnedEntries {
     }
 
     @Override
+    public boolean renewIfOwner(String id, String owner, long ttlMillis) {
+        return update("renew", "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND owner_id = ?",
+                now() + ttlMillis, id, owner) > 0;
+    }
+
+    @Override
     public boolean delete(String id) {
         return update("delete", "DELETE FROM " + table + " WHERE id = ?", id) > 0;
     }

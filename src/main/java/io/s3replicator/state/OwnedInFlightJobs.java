@@ -45,9 +45,15 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
         this.doneWindow = doneWindow;
     }
 
+    /** Marked for the in-flight TTL only, like a claim, until {@link #queued} confirms the message was sent. */
     @Override
     public boolean markQueued(String key) {
-        return entries.claimFree(key, QUEUED, queuedTtl.toMillis());
+        return entries.claimFree(key, QUEUED, ttl.toMillis());
+    }
+
+    @Override
+    public void queued(String key) {
+        entries.renewIfOwner(key, QUEUED, queuedTtl.toMillis());
     }
 
     @Override

@@ -26,7 +26,11 @@ public class StateStore implements JobStore, AutoCloseable {
         } catch (Exception e) {
             throw new ConfigException("state-dir", "cannot create " + stateDir + ": " + e.getMessage());
         }
-        String url = "jdbc:h2:file:" + stateDir.toAbsolutePath().resolve("s3-replicator") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // WRITE_DELAY=0: a commit reaches the file before the statement returns. H2's default keeps
+        // commits in memory for up to 0.5 s, and a killed process lost them (an upload's checkpoint:
+        // the upload stayed open and its parts were sent again).
+        String url = "jdbc:h2:file:" + stateDir.toAbsolutePath().resolve("s3-replicator")
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         this.pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(64);
         try (Connection c = pool.getConnection()) {

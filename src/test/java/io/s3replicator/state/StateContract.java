@@ -280,6 +280,7 @@ abstract class StateContract {
         jobs.windows(Duration.ofHours(1), Duration.ofMinutes(10));
         String key = "job-" + unique;
         assertThat(jobs.markQueued(key)).as("first diff queues it").isTrue();
+        jobs.queued(key);
         assertThat(jobs.markQueued(key)).as("a second diff does not").isFalse();
         clock.advance(TTL.plusSeconds(30));
         assertThat(jobs.markQueued(key)).as("the mark outlives the in-flight TTL: still queued").isFalse();
@@ -288,8 +289,31 @@ abstract class StateContract {
         assertThat(jobs.markQueued(key)).as("nor queued again while in flight").isFalse();
         clock.advance(Duration.ofHours(2));
         assertThat(jobs.markQueued("lost-" + unique)).isTrue();
+        jobs.queued("lost-" + unique);
         clock.advance(Duration.ofHours(1).plusSeconds(1));
         assertThat(jobs.markQueued("lost-" + unique)).as("a mark whose message was lost expires").isTrue();
+    }
+
+    /** Found by ChaosTest: a worker killed mid-diff between the mark and the SendMessage. */
+    @Test
+    void a_mark_whose_job_never_reached_the_queue_lasts_only_the_in_flight_ttl() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        jobs.windows(Duration.ofHours(1), Duration.ofMinutes(10));
+        String sent = "sent-" + unique;
+        String unsent = "unsent-" + unique;
+        String taken = "taken-" + unique;
+        assertThat(jobs.markQueued(sent)).isTrue();
+        jobs.queued(sent);
+        assertThat(jobs.markQueued(unsent)).as("marked, then the diff's process dies before sending").isTrue();
+        assertThat(jobs.markQueued(taken)).isTrue();
+        assertThat(jobs.add(sqsMessage("m-1"), taken)).as("a worker received the job before the diff confirmed").isTrue();
+        jobs.queued(taken);
+        assertThat(jobs.markQueued(unsent)).as("within the in-flight TTL it counts as queued").isFalse();
+        clock.advance(TTL.plusSeconds(1));
+        assertThat(jobs.markQueued(unsent)).as("after it, the next diff queues the job nobody sent").isTrue();
+        assertThat(jobs.markQueued(sent)).as("a job on the queue is not queued again").isFalse();
+        assertThat(jobs.add(sqsMessage("m-2"), taken))
+                .as("the late confirmation left the worker's claim alone: it expired with its worker").isTrue();
     }
 
     @Test

@@ -39,6 +39,10 @@ public class FaultInjector implements ExecutionInterceptor {
     private static final ConcurrentHashMap<String, Integer> FAIL_PUTS = new ConcurrentHashMap<>();
     /** A worker process started with -Ds3replicator.test.part-delay-ms=N sends each part N ms late: a slow copy to kill mid-way. */
     private static final long PART_DELAY_MS = Long.getLong("s3replicator.test.part-delay-ms", 0);
+    /** A worker process started with -Ds3replicator.test.put-delay-ms=N sends each PutObject N ms late: a slow run of small objects. */
+    private static final long PUT_DELAY_MS = Long.getLong("s3replicator.test.put-delay-ms", 0);
+    /** A worker process started with -Ds3replicator.test.send-delay-ms=N sends each SQS SendMessage N ms late: a diff to kill between queueing steps. */
+    private static final long SEND_DELAY_MS = Long.getLong("s3replicator.test.send-delay-ms", 0);
     /** bucket -> milliseconds every PutObject into it takes before it is sent. */
     private static final ConcurrentHashMap<String, Long> SLOW_PUTS = new ConcurrentHashMap<>();
     /** bucket -> milliseconds every UploadPart / UploadPartCopy into it takes before it is sent. */
@@ -130,10 +134,17 @@ public class FaultInjector implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         String bucket = bucket(context.request());
+        String operation = operation(attributes);
+        if (SEND_DELAY_MS > 0 && ("SendMessage".equals(operation) || "SendMessageBatch".equals(operation))) {
+            try {
+                Thread.sleep(SEND_DELAY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (bucket == null) {
             return;
         }
-        String operation = operation(attributes);
         int part = partNumber(context.request());
         CALLS.add(new Call(operation, bucket, part));
         if ("PutObject".equals(operation)) {
@@ -141,8 +152,8 @@ public class FaultInjector implements ExecutionInterceptor {
             if (before != null) {
                 before.run();
             }
-            Long slow = SLOW_PUTS.get(bucket);
-            if (slow != null) {
+            long slow = Math.max(PUT_DELAY_MS, SLOW_PUTS.getOrDefault(bucket, 0L));
+            if (slow > 0) {
                 try {
                     Thread.sleep(slow);
                 } catch (InterruptedException e) {

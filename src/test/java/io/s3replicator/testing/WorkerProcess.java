@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A replicator worker as a real process: {@code run --routes DIR --properties FILE} in a child
- * JVM on the test classpath (so the test interceptors count and shape its requests). It can be
- * stopped like ECS stops a task (SIGTERM) or killed like a crashed host (SIGKILL).
+ * The replicator as a real process: a worker ({@code run --routes DIR --properties FILE}, see
+ * {@link #start}) or any command line ({@code sync ...}, see {@link #command}) in a child JVM on
+ * the test classpath (so the test interceptors count and shape its requests). It can be stopped
+ * like ECS stops a task (SIGTERM) or killed like a crashed host (SIGKILL).
  */
 public final class WorkerProcess implements AutoCloseable {
     private final Process process;
@@ -42,16 +43,29 @@ public final class WorkerProcess implements AutoCloseable {
         StringBuilder props = new StringBuilder("camel.management.enabled = false\ncamel.metrics.enabled = false\n");
         properties.forEach((k, v) -> props.append(k).append(" = ").append(v).append('\n'));
         Path propertiesFile = Files.writeString(dir.resolve("worker.properties"), props.toString(), StandardCharsets.UTF_8);
+        return command(dir, List.of(jvmArgs), "run", "--routes", dir.resolve("routes").toString(),
+                "--properties", propertiesFile.toString(), "--state-dir", dir.resolve("state").toString());
+    }
+
+    /**
+     * Any command line ({@code sync s3://A s3://B --source-endpoint ...}) of the real entry point
+     * in a child JVM, stdout and stderr to {@code dir/output.txt}.
+     *
+     * @param dir     working directory of this process (output, request counts)
+     * @param jvmArgs extra JVM arguments (-D test switches)
+     * @param args    the command line
+     */
+    public static WorkerProcess command(Path dir, List<String> jvmArgs, String... args) throws IOException {
+        Files.createDirectories(dir);
         Path output = dir.resolve("output.txt");
         Path counts = dir.resolve("request-counts.txt");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-Ds3replicator.test.request-counts=" + counts);
-        command.addAll(List.of(jvmArgs));
-        command.addAll(List.of("-cp", classpath(), "io.s3replicator.Application",
-                "run", "--routes", dir.resolve("routes").toString(), "--properties", propertiesFile.toString(),
-                "--state-dir", dir.resolve("state").toString()));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", classpath(), "io.s3replicator.Application"));
+        command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("AWS_ACCESS_KEY_ID", "test");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
@@ -101,6 +115,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits for the process to exit by itself; its exit code, or null if it is still running. */
+    public Integer waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        return process.waitFor(timeout, unit) ? process.exitValue() : null;
     }
 
     public String output() throws IOException {
