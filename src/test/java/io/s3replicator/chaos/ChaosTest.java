@@ -145,14 +145,14 @@ class ChaosTest extends TwoEndpoints {
         run.killRepeatedly(FULL.kills(), FULL.slowDown(), FULL.killMinMillis(), FULL.killMaxMillis());
         String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
         long[] lastLook = {0};
-        WorkerProcess last = run.finish(FULL.finalRun(), p -> {
+        // Done when every key is there (a large one only once its upload completed) and the queue is empty.
+        run.finish(FULL.finalRun(), p -> {
             if (System.nanoTime() - lastLook[0] < TimeUnit.SECONDS.toNanos(2)) {
                 return false;
             }
             lastLook[0] = System.nanoTime();
             assertThat(p.isAlive()).as("the final worker is running").isTrue();
-            return Buckets.keys(dst, b).size() == specs.size() && ElasticMq.depth(sqs, url) == 0
-                    && dst.listMultipartUploads(r -> r.bucket(b)).uploads().isEmpty();
+            return Buckets.keys(dst, b).size() == specs.size() && ElasticMq.depth(sqs, url) == 0;
         }, 420);
 
         verify("distributed run", FULL, specs, a, b, run);
