@@ -96,9 +96,11 @@ final class ChaosRun {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (!done.test(p)) {
             if (System.nanoTime() > deadline) {
-                p.kill();
-                throw new AssertionError("the final process did not finish within " + timeoutSeconds + " s:\n"
-                        + p.output());
+                // Stopped, not failed here: the checks that follow say what is missing.
+                List<String> lines = p.output().lines().toList();
+                System.err.printf("chaos: the final process did not finish within %d s; its last lines:%n%s%n",
+                        timeoutSeconds, String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+                break;
             }
             Thread.sleep(200);
         }
@@ -146,8 +148,13 @@ final class ChaosRun {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** What each process sent to the destination, and what was sent again after it was killed. */
-    record Sent(int puts, int parts, int putsResentAfterKill, int partsResentAfterKill, int retriedInProcess) {
+    /**
+     * What each process sent to the destination, and what was sent again after it was killed.
+     *
+     * @param createsWithoutParts uploads it started (CreateMultipartUpload) and sent no part to
+     */
+    record Sent(int puts, int parts, int putsResentAfterKill, int partsResentAfterKill, int retriedInProcess,
+                int createsWithoutParts) {
     }
 
     /**
@@ -162,11 +169,18 @@ final class ChaosRun {
         int[] putsAgain = new int[lives.size()];
         int[] partsAgain = new int[lives.size()];
         int[] retried = new int[lives.size()];
+        int[] createsWithoutParts = new int[lives.size()];
         for (Life life : lives) {
             int i = life.index();
+            Map<String, Boolean> created = new HashMap<>();
             for (RequestCounts.Entry e : RequestCounts.readLog(life.log())) {
                 if (!destinationBucket.equals(e.bucket())) {
                     continue;
+                }
+                if ("CreateMultipartUpload".equals(e.operation())) {
+                    created.put(e.key(), false);
+                } else if ("UploadPart".equals(e.operation()) && created.containsKey(e.key())) {
+                    created.put(e.key(), true);
                 }
                 boolean part = "UploadPart".equals(e.operation());
                 if (!part && !"PutObject".equals(e.operation())) {
@@ -181,10 +195,11 @@ final class ChaosRun {
                     (part ? partsAgain : putsAgain)[last]++;
                 }
             }
+            createsWithoutParts[i] = (int) created.values().stream().filter(withParts -> !withParts).count();
         }
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < lives.size(); i++) {
-            sent.add(new Sent(puts[i], parts[i], putsAgain[i], partsAgain[i], retried[i]));
+            sent.add(new Sent(puts[i], parts[i], putsAgain[i], partsAgain[i], retried[i], createsWithoutParts[i]));
         }
         int distinctParts = (int) lastSender.keySet().stream().filter(id -> id.contains("#")).count();
         return new Analysis(sent, distinctParts);
@@ -218,6 +233,10 @@ final class ChaosRun {
 
         int retried() {
             return perProcess.stream().mapToInt(Sent::retriedInProcess).sum();
+        }
+
+        int createsWithoutParts() {
+            return perProcess.stream().mapToInt(Sent::createsWithoutParts).sum();
         }
     }
 }

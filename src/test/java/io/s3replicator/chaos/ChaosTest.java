@@ -1,20 +1,26 @@
 package io.s3replicator.chaos;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.TwoEndpoints;
 import io.s3replicator.testing.WorkerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +69,29 @@ class ChaosTest extends TwoEndpoints {
     static final String QUICK_START = "-XX:TieredStopAtLevel=1";
     static final Size SHORT = new Size(300, 16 * 1024, 1, 40 * ChaosObjects.MIB, 3, 4, 2, 600, 100, 500, 2000);
     static final Size FULL = new Size(3000, 32 * 1024, 3, 300 * ChaosObjects.MIB, 10, 8, 4, 400, 100, 500, 2500);
+
+    /**
+     * The emulators log every connection a killed process drops (S3Mock, with a stack trace) and
+     * every conditional write that lost (DynamoDB Local): thousands of expected lines. Quiet while
+     * these tests run; the levels are restored for the other tests in this JVM.
+     */
+    static final List<String> NOISY = List.of("com.adobe.testing.s3mock.service.ServiceBase",
+            "com.adobe.testing.s3mock.S3MockConfiguration", "com.amazonaws.services.dynamodbv2.local.server");
+    static final Map<String, Level> LEVELS = new HashMap<>();
+
+    @BeforeAll
+    static void quiet() {
+        for (String name : NOISY) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            LEVELS.put(name, logger.getLevel());
+            logger.setLevel(Level.OFF);
+        }
+    }
+
+    @AfterAll
+    static void restore() {
+        LEVELS.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
+    }
 
     @Test
     void a_sync_killed_three_times_then_run_to_the_end_leaves_the_buckets_byte_identical() throws Exception {
@@ -116,19 +145,20 @@ class ChaosTest extends TwoEndpoints {
         run.killRepeatedly(FULL.kills(), FULL.slowDown(), FULL.killMinMillis(), FULL.killMaxMillis());
         String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
         long[] lastLook = {0};
-        WorkerProcess last = run.finish(FULL.finalRun(), p -> {
+        // Done when every key is there (a large one only once its upload completed) and the queue is empty.
+        run.finish(FULL.finalRun(), p -> {
             if (System.nanoTime() - lastLook[0] < TimeUnit.SECONDS.toNanos(2)) {
                 return false;
             }
             lastLook[0] = System.nanoTime();
             assertThat(p.isAlive()).as("the final worker is running").isTrue();
-            return Buckets.keys(dst, b).size() == specs.size() && ElasticMq.depth(sqs, url) == 0
-                    && dst.listMultipartUploads(r -> r.bucket(b)).uploads().isEmpty();
+            return Buckets.keys(dst, b).size() == specs.size() && ElasticMq.depth(sqs, url) == 0;
         }, 420);
 
-        String dlq = sqs.getQueueUrl(r -> r.queueName(queue + "-dlq")).queueUrl();
-        assertThat(ElasticMq.depth(sqs, dlq)).as("nothing in the DLQ:\n" + last.output()).isZero();
         verify("distributed run", FULL, specs, a, b, run);
+        String dlq = sqs.getQueueUrl(r -> r.queueName(queue + "-dlq")).queueUrl();
+        assertThat(ElasticMq.depth(sqs, dlq)).as("nothing in the DLQ").isZero();
+        assertThat(ElasticMq.depth(sqs, url)).as("nothing left on the job queue").isZero();
     }
 
     void sync(String mode, Size size) throws Exception {
@@ -177,19 +207,26 @@ class ChaosTest extends TwoEndpoints {
         extra.removeAll(source.keySet());
         List<String> different = source.keySet().stream()
                 .filter(k -> destination.containsKey(k) && !source.get(k).equals(destination.get(k))).toList();
-        assertThat(missing).as("keys missing at the destination").isEmpty();
-        assertThat(extra).as("keys only at the destination").isEmpty();
-        assertThat(different).as("keys whose bytes differ").isEmpty();
-        assertThat(dst.listMultipartUploads(r -> r.bucket(b)).uploads()).as("incomplete uploads left").isEmpty();
-
         ChaosRun.Analysis sent = ChaosRun.analyse(run.lives(), b);
         long partsNeeded = specs.stream().filter(s -> s.size() > PART_SIZE)
                 .mapToLong(s -> (s.size() + PART_SIZE - 1) / PART_SIZE).sum();
-        String figures = figures(mode, size, specs, run, sent, partsNeeded);
+        List<MultipartUpload> open = dst.listMultipartUploads(r -> r.bucket(b)).uploads();
+        List<String> openWithParts = open.stream().filter(u -> !dst.listParts(r -> r.bucket(b).key(u.key())
+                .uploadId(u.uploadId())).parts().isEmpty()).map(u -> u.key() + " " + u.uploadId()).toList();
+        String figures = figures(mode, size, specs, run, sent, partsNeeded, open.size());
         System.err.print(figures);
         Files.writeString(Path.of("target", "chaos-figures.txt"), figures, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 
+        assertThat(missing).as("keys missing at the destination").isEmpty();
+        assertThat(extra).as("keys only at the destination").isEmpty();
+        assertThat(different).as("keys whose bytes differ").isEmpty();
+        assertThat(openWithParts).as("incomplete uploads holding parts at the destination").isEmpty();
+        // Known gap (README): a process killed between CreateMultipartUpload and writing the
+        // upload's checkpoint leaves an empty upload nothing records; S3 lists no metadata that
+        // proves it ours, so it is left to the bucket's AbortIncompleteMultipartUpload rule.
+        assertThat(open.size()).as("empty uploads left: at most those started by killed processes that sent them"
+                + " no part").isLessThanOrEqualTo(sent.createsWithoutParts());
         assertThat(sent.distinctParts()).as("parts uploaded at least once").isEqualTo(partsNeeded);
         for (ChaosRun.Life life : run.lives()) {
             ChaosRun.Sent s = sent.perProcess().get(life.index());
@@ -201,7 +238,7 @@ class ChaosTest extends TwoEndpoints {
     }
 
     static String figures(String mode, Size size, List<ChaosObjects.Spec> specs, ChaosRun run,
-                          ChaosRun.Analysis sent, long partsNeeded) throws IOException {
+                          ChaosRun.Analysis sent, long partsNeeded, int emptyUploadsLeft) {
         int kills = (int) run.lives().stream().filter(ChaosRun.Life::killed).count();
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%nchaos %s, seed %d, %s, %d cores: %d small objects (0..%d KiB), "
@@ -211,20 +248,23 @@ class ChaosTest extends TwoEndpoints {
                 size.smallMax() / 1024, size.large(), size.largeBytes() / ChaosObjects.MIB, size.concurrency(),
                 size.partsInFlight(), PART_SIZE / ChaosObjects.MIB, size.killMinMillis(), size.killMaxMillis(),
                 size.partDelayMillis(), size.putDelayMillis()));
-        s.append(" process  killed  alive ms  first write ms   PUTs  parts  PUTs sent again  parts sent again  retries\n");
+        s.append(" process  killed  alive ms  first write ms   PUTs  parts  PUTs sent again  parts sent again  retries"
+                + "  uploads started, no part sent\n");
         for (ChaosRun.Life life : run.lives()) {
             ChaosRun.Sent p = sent.perProcess().get(life.index());
-            s.append(String.format(Locale.ROOT, " %7d  %6s  %8d  %14s  %5d  %5d  %15d  %16d  %7d%n", life.index(),
+            s.append(String.format(Locale.ROOT, " %7d  %6s  %8d  %14s  %5d  %5d  %15d  %16d  %7d  %29d%n", life.index(),
                     life.killed() ? "yes" : "no", life.millis(), life.killed() ? life.firstWriteMillis() : "-",
-                    p.puts(), p.parts(), p.putsResentAfterKill(), p.partsResentAfterKill(), p.retriedInProcess()));
+                    p.puts(), p.parts(), p.putsResentAfterKill(), p.partsResentAfterKill(), p.retriedInProcess(),
+                    p.createsWithoutParts()));
         }
         s.append("| mode | kills | objects | bytes | parts needed | parts sent | parts re-sent per kill (max / mean) "
-                + "| objects re-sent per kill (max / mean) | wall time |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|\n");
-        s.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.1f MiB | %d | %d | %d / %.1f | %d / %.1f | %.0f s |%n",
+                + "| objects re-sent per kill (max / mean) | empty uploads left | wall time |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        s.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.1f MiB | %d | %d | %d / %.1f | %d / %.1f | %d | %.0f s |%n",
                 mode, kills, specs.size(), ChaosObjects.bytes(specs) / (double) ChaosObjects.MIB, partsNeeded,
                 sent.parts(), sent.maxPartsResent(), sent.partsResent() / (double) Math.max(1, kills),
-                sent.maxPutsResent(), sent.putsResent() / (double) Math.max(1, kills), run.wallSeconds()));
+                sent.maxPutsResent(), sent.putsResent() / (double) Math.max(1, kills), emptyUploadsLeft,
+                run.wallSeconds()));
         return s.toString();
     }
 }
