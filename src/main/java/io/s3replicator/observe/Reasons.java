@@ -68,7 +68,7 @@ public final class Reasons {
     }
 
     /**
-     * The failure classes of DESIGN.md section 6: transient (5xx, throttling, network),
+     * The failure classes (README, "Many workers", Failures): transient (5xx, throttling, network),
      * permanent (4xx on this object), source_changed (412: the object changed mid-copy),
      * poison (not a runnable job), other.
      */

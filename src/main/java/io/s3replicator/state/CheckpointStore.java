@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Multipart checkpoints (DESIGN.md section 5): which upload id and part size belong to a
+ * Multipart checkpoints (README, "How it works", Large objects): which upload id and part size belong to a
  * destination bucket + key + source ETag, and which parts we sent. After a restart ListParts
  * at the destination is the truth; these records say where to look and what part size to keep.
  */

@@ -5,7 +5,7 @@ import io.s3replicator.queue.PoisonMessageException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * The failure classes of DESIGN.md section 6: a transient failure is worth another attempt
+ * The failure classes (README, "Many workers", Failures): a transient failure is worth another attempt
  * through the queue; anything else ends the job now and, in distributed mode, goes to the DLQ.
  */
 public final class Failures {

@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The S3 side of a multipart copy (DESIGN.md sections 2 and 5): start or resume an upload,
+ * The S3 side of a multipart copy (README, "How it works", Large objects): start or resume an upload,
  * move one part (UploadPartCopy server-side, or ranged GET + UploadPart through memory), then
  * complete and verify. {@link MultipartRoute} orchestrates these calls.
  */

@@ -7,7 +7,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * How one object is cut into multipart parts (DESIGN.md section 5): parts of {@code partSize}
+ * How one object is cut into multipart parts (README, "How it works", Large objects): parts of {@code partSize}
  * bytes, the last one shorter. Immutable: an upload keeps the plan it started with.
  */
 public record PartPlan(long objectSize, long partSize, int partCount) {

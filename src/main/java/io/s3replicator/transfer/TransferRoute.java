@@ -170,7 +170,7 @@ public class TransferRoute extends RouteBuilder {
     }
 
     /**
-     * Failure classes (DESIGN.md section 6): a message that is not a job goes to the DLQ at once;
+     * Failure classes (README, "Many workers", Failures): a message that is not a job goes to the DLQ at once;
      * a transient failure is retried through the queue while receives remain; anything else is
      * recorded as FAILED and, in distributed mode, kept in the DLQ with its reason.
      */

@@ -11,7 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 
 /**
- * DynamoDB Local in this JVM (DESIGN.md section 7), in memory. Started once per JVM and
+ * DynamoDB Local in this JVM (real emulators, no Docker), in memory. Started once per JVM and
  * shared; tests use their own table names.
  */
 public final class DynamoDbLocal {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * ElasticMQ in this JVM (DESIGN.md section 7): a real SQS API on loopback, redrive to a DLQ
+ * ElasticMQ in this JVM (real emulators in the test JVM, no Docker): a real SQS API on loopback, redrive to a DLQ
  * included. Started once per JVM and shared; tests use their own queues.
  */
 public final class ElasticMq {

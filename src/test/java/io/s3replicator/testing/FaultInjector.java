@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fault injection through real requests (DESIGN.md section 7): an SDK interceptor that every
+ * Fault injection through real requests (real emulators in the test JVM, no Docker): an SDK interceptor that every
  * client in the test JVM loads (software/amazon/awssdk/global/handlers/execution.interceptors).
  * It records each HTTP attempt and, for buckets a test arms, rejects, corrupts or reacts to
  * requests, or misreports what the store received. Unarmed buckets pass through untouched, so tests do not disturb each other.
