@@ -86,22 +86,10 @@ public final class ReplicaMarkers {
                 parseTime(metadata.get(SOURCE_MTIME)));
     }
 
-    /** Whether this pair wrote the object at {@code bucket}/{@code key} (only such objects may be deleted as orphans). */
-    public static boolean writtenBy(ReplicationPair pair, Map<String, String> metadata, String bucket, String key) {
-        Trusted trusted = read(metadata, bucket, key);
-        return trusted != null && trusted.pairTag().equals(pairTag(pair));
-    }
-
     /** The source ETag the object at {@code bucket}/{@code key} was copied from, or null when it is not a copy made there. */
     public static String sourceEtag(Map<String, String> metadata, String bucket, String key) {
         Trusted trusted = read(metadata, bucket, key);
         return trusted == null ? null : trusted.sourceEtag();
-    }
-
-    /** When the original of this object was written: its trusted source-mtime marker, else its own last-modified. */
-    public static Instant originalTime(Map<String, String> metadata, String bucket, String key, Instant lastModified) {
-        Trusted trusted = read(metadata, bucket, key);
-        return trusted != null && trusted.originalTime() != null ? trusted.originalTime() : lastModified;
     }
 
     /**
