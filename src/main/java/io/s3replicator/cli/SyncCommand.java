@@ -105,6 +105,8 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         // A one-shot command binds no port unless asked: two syncs on one machine must not collide.
         properties.put("camel.management.enabled", String.valueOf(managementPort != null));
         properties.put("camel.metrics.enabled", String.valueOf(managementPort != null));
+        // JMX MBeans (one per route, processor and endpoint) cost start-up time; Jolokia needs them.
+        properties.put("camel.main.jmx-enabled", String.valueOf(managementPort != null));
         if (managementPort != null) {
             properties.put("camel.management.port", String.valueOf(managementPort));
         }

@@ -25,7 +25,10 @@ public class EmbeddedJobQueue implements JobQueue {
 
     @Override
     public String consumerUri(int concurrency) {
-        return uri + (uri.contains("?") ? "&" : "?") + "concurrentConsumers=" + concurrency;
+        // pollTimeout: an idle consumer wakes every 100 ms (default 1 s), and stopping waits for
+        // that wake-up: a one-shot sync ended a second after its last job.
+        return uri + (uri.contains("?") ? "&" : "?") + "concurrentConsumers=" + concurrency
+                + (uri.contains("pollTimeout=") ? "" : "&pollTimeout=100");
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -53,46 +54,94 @@ public class JdbcJobStore implements JobStore {
                 "CREATE INDEX job_state_run ON job_state(run_id, status)");
     }
 
+    private static final String UPDATE = """
+            UPDATE job_state SET destination_key = ?, operation = ?,
+              reason = CASE WHEN status = 'COPIED' THEN reason ELSE ? END,
+              bytes = CASE WHEN status = 'COPIED' THEN bytes ELSE ? END,
+              transfer_path = CASE WHEN status = 'COPIED' THEN transfer_path ELSE ? END,
+              millis = CASE WHEN status = 'COPIED' THEN millis ELSE ? END,
+              attempts = attempts + 1, last_at = ?,
+              status = CASE WHEN status = 'COPIED' THEN status ELSE ? END
+            WHERE job_id = ?""";
+    private static final String INSERT = """
+            INSERT INTO job_state (job_id, run_id, pair_id, source_key, source_etag, version_id,
+              destination_key, operation, status, reason, attempts, bytes, transfer_path, millis,
+              first_at, last_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?)""";
+
     @Override
     public void recordResult(JobResult r) {
-        String id = JobStore.jobId(r.runId(), r.pairId(), r.sourceKey(), r.sourceEtag(), r.versionId());
-        Timestamp now = Timestamp.from(clock.instant());
-        String reason = JobStore.storedReason(r.reason());
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
-                // A COPIED row keeps its outcome; status is assigned last because some databases
-                // (MySQL) let later SET expressions see earlier assignments.
-                if (Jdbc.update(dataSource, """
-                        UPDATE job_state SET destination_key = ?, operation = ?,
-                          reason = CASE WHEN status = 'COPIED' THEN reason ELSE ? END,
-                          bytes = CASE WHEN status = 'COPIED' THEN bytes ELSE ? END,
-                          transfer_path = CASE WHEN status = 'COPIED' THEN transfer_path ELSE ? END,
-                          millis = CASE WHEN status = 'COPIED' THEN millis ELSE ? END,
-                          attempts = attempts + 1, last_at = ?,
-                          status = CASE WHEN status = 'COPIED' THEN status ELSE ? END
-                        WHERE job_id = ?""", r.destinationKey(), r.operation(), reason, r.bytes(), r.path(),
-                        r.millis(), now, r.outcome().name(), id) > 0) {
-                    return;
-                }
-                try {
-                    Jdbc.update(dataSource, """
-                            INSERT INTO job_state (job_id, run_id, pair_id, source_key, source_etag, version_id,
-                              destination_key, operation, status, reason, attempts, bytes, transfer_path, millis,
-                              first_at, last_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?)""",
-                            id, JobStore.runOf(r.runId()), r.pairId(), r.sourceKey(), r.sourceEtag(), r.versionId(),
-                            r.destinationKey(), r.operation(), r.outcome().name(), reason, r.bytes(), r.path(),
-                            r.millis(), now, now);
+                try (Connection c = dataSource.getConnection()) {
+                    upsert(c, r);
                     return;
                 } catch (SQLException e) {
                     if (!Jdbc.isUniqueViolation(e)) {
                         throw e;
                     }
-                    // another worker inserted this job's row first: update it
+                    // another worker inserted this job's row between our UPDATE and INSERT: update it
                 }
             }
             throw new IllegalStateException("cannot record job result: the row kept changing");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record job result: " + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Records many results in one transaction (one commit, where the embedded database pays a
+     * file write per commit). Any failure rolls the batch back and records each result alone.
+     */
+    public void recordResults(List<JobResult> results) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (JobResult r : results) {
+                    upsert(c, r);
+                }
+                c.commit();
+                return;
+            } catch (SQLException e) {
+                c.rollback();
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            // fall through: one at a time, each with its own error
+        }
+        RuntimeException first = null;
+        for (JobResult r : results) {
+            try {
+                recordResult(r);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** UPDATE, then INSERT when no row was there; a unique violation means a concurrent INSERT won. */
+    private void upsert(Connection c, JobResult r) throws SQLException {
+        String id = JobStore.jobId(r.runId(), r.pairId(), r.sourceKey(), r.sourceEtag(), r.versionId());
+        Timestamp now = Timestamp.from(clock.instant());
+        String reason = JobStore.storedReason(r.reason());
+        // A COPIED row keeps its outcome; status is assigned last because some databases
+        // (MySQL) let later SET expressions see earlier assignments.
+        try (PreparedStatement update = c.prepareStatement(UPDATE)) {
+            Jdbc.bind(update, r.destinationKey(), r.operation(), reason, r.bytes(), r.path(), r.millis(), now,
+                    r.outcome().name(), id);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+            Jdbc.bind(insert, id, JobStore.runOf(r.runId()), r.pairId(), r.sourceKey(), r.sourceEtag(), r.versionId(),
+                    r.destinationKey(), r.operation(), r.outcome().name(), reason, r.bytes(), r.path(), r.millis(),
+                    now, now);
+            insert.executeUpdate();
         }
     }
 

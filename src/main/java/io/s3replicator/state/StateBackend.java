@@ -59,7 +59,9 @@ public final class StateBackend extends ServiceSupport {
     private static StateBackend embedded(StateSettings settings) {
         StateStore store = new StateStore(settings.dir());
         try {
-            return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(), settings.inFlightTtl(), store);
+            // One process and an in-memory queue: jobs in flight live in memory (MemoryInFlightJobs).
+            return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(),
+                    new MemoryInFlightJobs(settings.inFlightTtl()), store);
         } catch (IllegalStateException e) {
             store.close();
             throw new ConfigException(StateSettings.PREFIX + "dir", Jdbc.firstLine(e.getMessage()));
@@ -76,16 +78,17 @@ public final class StateBackend extends ServiceSupport {
                     + Jdbc.firstLine(e.getMessage()));
         }
         try {
-            return jdbc(StateSettings.Kind.JDBC, new JdbcJobStore(pool), pool, settings.inFlightTtl(), pool);
+            return jdbc(StateSettings.Kind.JDBC, new JdbcJobStore(pool), pool,
+                    new JdbcInFlightJobs(pool, settings.inFlightTtl()), pool);
         } catch (IllegalStateException e) {
             pool.close();
             throw new ConfigException(StateSettings.PREFIX + "jdbc.url", Jdbc.firstLine(e.getMessage()));
         }
     }
 
-    private static StateBackend jdbc(StateSettings.Kind kind, JobStore jobs, DataSource dataSource, Duration ttl,
-                                     AutoCloseable resources) {
-        return new StateBackend(kind, jobs, new JdbcCheckpointStore(dataSource), new JdbcInFlightJobs(dataSource, ttl),
+    private static StateBackend jdbc(StateSettings.Kind kind, JobStore jobs, DataSource dataSource,
+                                     InFlightJobs inFlight, AutoCloseable resources) {
+        return new StateBackend(kind, jobs, new JdbcCheckpointStore(dataSource), inFlight,
                 new JdbcLeases(dataSource), new JdbcKeySequencers(dataSource), new JdbcOwnDeletes(dataSource), () -> {
                     try (Connection c = dataSource.getConnection()) {
                         if (!c.isValid(5)) {

@@ -13,12 +13,12 @@ import java.util.Optional;
 
 /**
  * The embedded state database: an H2 file under the state directory (the default, one
- * machine). Its job status is a {@link JdbcJobStore}; the other JDBC stores share its
- * {@link #dataSource()}.
+ * machine). Its job status is a {@link JdbcJobStore} written behind ({@link WriteBehindJobStore});
+ * the other JDBC stores share its {@link #dataSource()}.
  */
 public class StateStore implements JobStore, AutoCloseable {
     private final JdbcConnectionPool pool;
-    private final JdbcJobStore jobs;
+    private final WriteBehindJobStore jobs;
 
     public StateStore(Path stateDir) {
         try {
@@ -41,7 +41,7 @@ public class StateStore implements JobStore, AutoCloseable {
                     + Jdbc.firstLine(e.getMessage()));
         }
         try {
-            this.jobs = new JdbcJobStore(pool);
+            this.jobs = new WriteBehindJobStore(new JdbcJobStore(pool));
         } catch (RuntimeException e) {
             pool.dispose();
             throw new ConfigException("state-dir", "cannot open the state database in " + stateDir + ": "
@@ -71,6 +71,7 @@ public class StateStore implements JobStore, AutoCloseable {
 
     @Override
     public void close() {
+        jobs.close();
         pool.dispose();
     }
 }

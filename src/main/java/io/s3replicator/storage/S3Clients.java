@@ -167,6 +167,7 @@ public class S3Clients implements AutoCloseable {
                     .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(resolved.chunkedEncoding()).build())
                     .overrideConfiguration(o -> {
                         o.addExecutionInterceptor(new SideRequestOptions(spec, refreshable));
+                        o.addExecutionInterceptor(new ExpectContinueThreshold());
                         extraInterceptors.forEach(o::addExecutionInterceptor);
                     })
                     .httpClientBuilder(ApacheHttpClient.builder()

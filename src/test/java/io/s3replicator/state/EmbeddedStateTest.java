@@ -2,6 +2,7 @@ package io.s3replicator.state;
 
 import io.s3replicator.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +26,13 @@ class EmbeddedStateTest extends StateContract {
     @TempDir
     static Path dir;
     static StateStore store;
+    final MemoryOwnedEntries inFlightEntries = new MemoryOwnedEntries(clock);
+    final List<WriteBehindJobStore> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeJobStores() {
+        opened.forEach(WriteBehindJobStore::close);
+    }
 
     @BeforeAll
     static void open() {
@@ -36,7 +46,10 @@ class EmbeddedStateTest extends StateContract {
 
     @Override
     JobStore jobStore() {
-        return new JdbcJobStore(store.dataSource(), clock);
+        // As StateStore has it: written behind, read after a flush.
+        WriteBehindJobStore jobs = new WriteBehindJobStore(new JdbcJobStore(store.dataSource(), clock));
+        opened.add(jobs);
+        return jobs;
     }
 
     @Override
@@ -46,7 +59,8 @@ class EmbeddedStateTest extends StateContract {
 
     @Override
     OwnedInFlightJobs inFlight(Duration ttl) {
-        return new JdbcInFlightJobs(store.dataSource(), ttl, clock);
+        // The embedded mode keeps jobs in flight in memory (its queue is in memory too).
+        return new MemoryInFlightJobs(ttl, inFlightEntries);
     }
 
     @Override

@@ -70,6 +70,21 @@ class ProviderEndpointsTest {
         return m.group(1);
     }
 
+    /** The extra round trip of "Expect: 100-continue" is paid only where it can save a large body. */
+    @Test
+    void only_bodies_of_a_mebibyte_or_more_wait_for_100_continue() {
+        var spec = S3Uri.parse("destination", "s3://bkt?region=us-west-2&credentials=env:T").endpoint();
+        SdkHttpRequest small = putObject("s3://bkt?region=us-west-2&credentials=env:T");
+        assertThat(small.firstMatchingHeader("Expect")).isEmpty();
+        assertThatThrownBy(() -> clients.client("destination", spec).uploadPart(b -> b.bucket("bkt").key("k")
+                .uploadId("u").partNumber(1), RequestBody.fromBytes(new byte[1024 * 1024])))
+                .hasStackTraceContaining("captured");
+        assertThat(capture.last.firstMatchingHeader("Expect")).contains("100-continue");
+        assertThatThrownBy(() -> clients.client("destination", spec).putObject(b -> b.bucket("bkt").key("k"),
+                RequestBody.fromBytes(new byte[1024 * 1024 - 1]))).hasStackTraceContaining("captured");
+        assertThat(capture.last.firstMatchingHeader("Expect")).isEmpty();
+    }
+
     @Test
     void aws_global_region_uses_the_regional_virtual_hosted_endpoint() {
         SdkHttpRequest r = headObject("s3://bkt?region=us-west-2&credentials=env:T", "bkt");
