@@ -159,6 +159,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                         Duration.ofSeconds(diffLeaseTtlSeconds));
         closeOnStop(context, guard);
         PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard);
+        differ.knowCopiesFrom(state.copiedEtags());
         if (queue.redelivers() && !state.clearInFlightAtStart()) {
             RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5));
             differ.accountFrom(accounting);
@@ -179,6 +180,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
                 .withKeyLocks(keyLocks)
+                .withCopiedEtags(state.copiedEtags())
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),
                         Duration.ofSeconds(Math.max(0, transferRetryDelaySeconds)))));
         // S3 events of pairs with an events queue become jobs on the same job queue as the diff's.

@@ -21,6 +21,7 @@ public class DiffJoin implements Iterator<Job> {
     private final PeekingIterator destination;
     private final Consumer<ListedObject> onExtra;
     private VersionCheck versions = (s, d) -> true;
+    private CopyCheck copies = (s, d) -> false;
     private Job next;
 
     /** With compareVersions: whether the destination copy was made from the source's listed version. */
@@ -42,6 +43,21 @@ public class DiffJoin implements Iterator<Job> {
         this.source = new PeekingIterator(source);
         this.destination = new PeekingIterator(destination);
         this.onExtra = onExtra;
+    }
+
+    /** Whether a destination object whose ETag differs from the source's is known to be the copy of it. */
+    @FunctionalInterface
+    public interface CopyCheck {
+        boolean isCopyOf(ListedObject source, ListedObject destination);
+    }
+
+    /**
+     * Objects of equal size whose ETags differ are in step when the check knows the destination
+     * object as the copy of the source's ETag (a multipart or SSE-KMS copy), without a job.
+     */
+    public DiffJoin knowingCopies(CopyCheck check) {
+        this.copies = check;
+        return this;
     }
 
     /** Also compares version ids of objects equal in size and ETag (the pair's compareVersions). */
@@ -103,7 +119,7 @@ public class DiffJoin implements Iterator<Job> {
             if (s.size() != d.size()) {
                 return job(s, Job.Reason.SIZE_DIFFERS);
             }
-            if (Objects.equals(s.etag(), d.etag())) {
+            if (Objects.equals(s.etag(), d.etag()) || copies.isCopyOf(s, d)) {
                 if (s.versionId() != null && !versions.sameVersion(s, d)) {
                     return job(s, Job.Reason.VERSION_DIFFERS);
                 }

@@ -9,6 +9,7 @@ import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
 import io.s3replicator.queue.Job;
 import io.s3replicator.queue.JobIdentity;
+import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
 import io.s3replicator.transfer.ReplicaMarkers;
@@ -39,6 +40,7 @@ public class PairDiffer {
     private final ReplicatorSettings settings;
     private final DiffGuard guard;
     private RunAccounting accounting;
+    private CopiedEtags copiedEtags;
     private java.util.function.Consumer<ReplicationPair> afterDiff = pair -> { };
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings,
@@ -53,6 +55,11 @@ public class PairDiffer {
     /** Housekeeping after each diff this process ran (the sweep of abandoned uploads). */
     public void afterEachDiff(java.util.function.Consumer<ReplicationPair> action) {
         this.afterDiff = action;
+    }
+
+    /** Copies known by their destination ETag are in step without a job (multipart, SSE-KMS). */
+    public void knowCopiesFrom(CopiedEtags copiedEtags) {
+        this.copiedEtags = copiedEtags;
     }
 
     /** Distributed mode: run completion and counts come from the shared state store. */
@@ -84,8 +91,25 @@ public class PairDiffer {
         Iterator<ListedObject> source = pair.features().compareVersions()
                 ? new VersionListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add)
                 : new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
-        exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination)
-                .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId())));
+        DiffJoin join = new DiffJoin(pair, stats, source, destination)
+                .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId()));
+        if (copiedEtags != null) {
+            join.knowingCopies((s, d) -> isCopyOf(pair, s, d));
+        }
+        exchange.getIn().setBody(join);
+    }
+
+    /** A state store that cannot answer costs a job (the worker HEADs), never a wrong skip. */
+    private boolean isCopyOf(ReplicationPair pair, ListedObject s, ListedObject d) {
+        if (s.etag() == null || d.etag() == null) {
+            return false;
+        }
+        try {
+            return copiedEtags.isCopyOf(pair.destination().bucket(), d.key(), s.etag(), d.etag());
+        } catch (RuntimeException e) {
+            LOG.debug("pair {}: cannot read the copy record of {}: {}", pair.id(), d.key(), e.getMessage());
+            return false;
+        }
     }
 
     /** The destination copy's source-version-id marker names this version (one HEAD). */

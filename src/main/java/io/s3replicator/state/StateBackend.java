@@ -30,13 +30,14 @@ public final class StateBackend extends ServiceSupport {
     private final Leases leases;
     private final KeySequencers keySequencers;
     private final OwnDeletes ownDeletes;
+    private final CopiedEtags copiedEtags;
     private final ReadinessCheck.Probe ping;
     private final AutoCloseable resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
-                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, ReadinessCheck.Probe ping,
-                         AutoCloseable resources) {
+                         Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, CopiedEtags copiedEtags,
+                         ReadinessCheck.Probe ping, AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
         this.checkpoints = checkpoints;
@@ -44,6 +45,7 @@ public final class StateBackend extends ServiceSupport {
         this.leases = leases;
         this.keySequencers = keySequencers;
         this.ownDeletes = ownDeletes;
+        this.copiedEtags = copiedEtags;
         this.ping = ping;
         this.resources = resources;
     }
@@ -89,7 +91,8 @@ public final class StateBackend extends ServiceSupport {
     private static StateBackend jdbc(StateSettings.Kind kind, JobStore jobs, DataSource dataSource,
                                      InFlightJobs inFlight, AutoCloseable resources) {
         return new StateBackend(kind, jobs, new JdbcCheckpointStore(dataSource), inFlight,
-                new JdbcLeases(dataSource), new JdbcKeySequencers(dataSource), new JdbcOwnDeletes(dataSource), () -> {
+                new JdbcLeases(dataSource), new JdbcKeySequencers(dataSource), new JdbcOwnDeletes(dataSource),
+                new JdbcCopiedEtags(dataSource), () -> {
                     try (Connection c = dataSource.getConnection()) {
                         if (!c.isValid(5)) {
                             throw new IllegalStateException("connection is not valid");
@@ -116,6 +119,7 @@ public final class StateBackend extends ServiceSupport {
                 // Per-key event state expires: it lives in the in-flight table, which has TTL.
                 new DynamoDbKeySequencers(client, settings.inFlightTable(), java.time.Clock.systemUTC()),
                 new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, java.time.Clock.systemUTC()),
+                new DynamoDbCopiedEtags(client, jobTable),
                 () -> client.describeTable(b -> b.tableName(jobTable)), client);
     }
 
@@ -177,6 +181,11 @@ public final class StateBackend extends ServiceSupport {
      */
     public boolean clearInFlightAtStart() {
         return kind == StateSettings.Kind.EMBEDDED;
+    }
+
+    /** Destination ETags of copies that differ from their source's (multipart, SSE-KMS). */
+    public CopiedEtags copiedEtags() {
+        return copiedEtags;
     }
 
     /** Throws when the store cannot be reached (readiness). */

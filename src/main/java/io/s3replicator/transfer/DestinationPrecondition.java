@@ -12,12 +12,18 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * answers 412 and the job ends as {@link TransferOutcome#DESTINATION_CHANGED}.
  *
  * @param etag the destination's ETag (bare), or null when the key was absent
+ * @param inStep the destination already holds the job's source version: nothing to write
  */
-public record DestinationPrecondition(String etag) {
-    public static final DestinationPrecondition ABSENT = new DestinationPrecondition(null);
+public record DestinationPrecondition(String etag, boolean inStep) {
+    public static final DestinationPrecondition ABSENT = new DestinationPrecondition(null, false);
 
     public static DestinationPrecondition of(HeadObjectResponse head) {
-        return head == null ? ABSENT : new DestinationPrecondition(ListedObject.bareEtag(head.eTag()));
+        return head == null ? ABSENT : new DestinationPrecondition(ListedObject.bareEtag(head.eTag()), false);
+    }
+
+    /** The destination, with this ETag, is already the job's source version. */
+    static DestinationPrecondition holding(HeadObjectResponse head) {
+        return new DestinationPrecondition(ListedObject.bareEtag(head.eTag()), true);
     }
 
     /** The If-Match header value, or null; null too where the store cannot honour conditional writes. */

@@ -136,8 +136,8 @@ public class MultipartCopier {
         String destinationKey = pair.destinationKey(job.key());
         DestinationPrecondition expected = seen != null ? seen
                 : ObjectCopier.lookAtDestination(destination, pair, job, destinationKey, etag);
-        if (expected == null) {
-            return new Start(TransferOutcome.skipped(TransferOutcome.IN_STEP), null, null);
+        if (expected.inStep()) {
+            return new Start(TransferOutcome.inStep(etag, expected.etag()), null, null);
         }
         HeadObjectResponse head;
         try {
@@ -266,12 +266,7 @@ public class MultipartCopier {
         String what = "part " + part.number() + "/" + upload.plan.partCount() + " of " + upload.job.key();
         String etag = retry.call(what, () -> upload.pair.serverSideCopy()
                 ? copyPartServerSide(upload, part) : relayPart(upload, part));
-        try {
-            checkpoints.partDone(upload.uploadId, part.number(), etag);
-        } catch (RuntimeException e) {
-            // The part is uploaded; ListParts, not this record, tells a resume which parts are there.
-            LOG.debug("cannot record {} as done: {}", what, S3Errors.describe(e));
-        }
+        // No checkpoint row per part: ListParts at the destination is what a resume reads.
         RunStats stats = upload.job.runId() == null ? null : runs.get(upload.job.runId());
         if (stats != null) {
             stats.partBytes.add(part.length());
@@ -379,7 +374,7 @@ public class MultipartCopier {
             destination.deleteObject(b -> b.bucket(bucket).key(u.destinationKey));
             throw new TransferException("integrity check failed: " + problem + " (destination object removed)");
         }
-        return TransferOutcome.copied(u.plan.objectSize(), u.path());
+        return TransferOutcome.copied(u.plan.objectSize(), u.path(), u.sourceEtag, written);
     }
 
     /** Gives up an upload for good (its source version is gone). */

@@ -59,8 +59,8 @@ public class ObjectCopier {
 
         DestinationPrecondition expected = seen != null ? seen
                 : lookAtDestination(destination, pair, job, destinationKey, job.etag());
-        if (expected == null) {
-            return TransferOutcome.skipped(TransferOutcome.IN_STEP);
+        if (expected.inStep()) {
+            return TransferOutcome.inStep(job.etag(), expected.etag());
         }
         String path = pair.serverSideCopy() ? TransferOutcome.SERVER_SIDE : TransferOutcome.RELAY;
         String etag = job.etag();
@@ -71,10 +71,9 @@ public class ObjectCopier {
                 return TransferOutcome.dryRun(size, path);
             }
             try {
-                long copied = pair.serverSideCopy()
+                return pair.serverSideCopy()
                         ? copyServerSide(source, destination, pair, job, destinationKey, etag, expected)
                         : relay(source, destination, pair, job, destinationKey, etag, expected);
-                return TransferOutcome.copied(copied, path);
             } catch (DestinationChangedException e) {
                 return afterDestinationChanged(destination, pair, destinationKey, size, etag);
             } catch (S3Exception e) {
@@ -117,7 +116,8 @@ public class ObjectCopier {
 
     /**
      * What the final write is conditional on: absent for a key the diff saw missing (no request),
-     * else the destination's ETag now. Null when the destination already holds this version.
+     * else the destination's ETag now, {@link DestinationPrecondition#inStep() in step} when the
+     * destination already holds this version.
      */
     static DestinationPrecondition lookAtDestination(S3Client destination, ReplicationPair pair, Job job,
                                                      String destinationKey, String etag) {
@@ -127,7 +127,7 @@ public class ObjectCopier {
         String bucket = pair.destination().bucket();
         HeadObjectResponse head = SourceAndDestination.head(destination, bucket, destinationKey, null);
         if (mayAlreadyHold(job) && holds(head, bucket, destinationKey, job.size(), etag)) {
-            return null;
+            return DestinationPrecondition.holding(head);
         }
         return DestinationPrecondition.of(head);
     }
@@ -150,7 +150,7 @@ public class ObjectCopier {
                     || etag.equalsIgnoreCase(ReplicaMarkers.sourceEtag(head.metadata(), bucket, key)));
     }
 
-    private long relay(S3Client source, S3Client destination, ReplicationPair pair, Job job, String destinationKey,
+    private TransferOutcome relay(S3Client source, S3Client destination, ReplicationPair pair, Job job, String destinationKey,
                        String etag, DestinationPrecondition expected) {
         GetObjectRequest get = GetObjectRequest.builder()
                 .bucket(pair.source().bucket()).key(job.key()).versionId(job.versionId())
@@ -188,13 +188,13 @@ public class ObjectCopier {
             verify(destination, pair, destinationKey, etag, Encryption.of(meta.serverSideEncryption(),
                     meta.sseCustomerAlgorithm()), written.eTag(), Encryption.of(written.serverSideEncryption(),
                     written.sseCustomerAlgorithm()));
-            return meta.contentLength();
+            return TransferOutcome.copied(meta.contentLength(), TransferOutcome.RELAY, etag, written.eTag());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + job.key() + " from the source failed", e);
         }
     }
 
-    private long copyServerSide(S3Client source, S3Client destination, ReplicationPair pair, Job job,
+    private TransferOutcome copyServerSide(S3Client source, S3Client destination, ReplicationPair pair, Job job,
                                 String destinationKey, String etag, DestinationPrecondition expected) {
         // The source's own client: in its own region (a bucket answers 301 to requests signed for another).
         HeadObjectResponse head = source.headObject(HeadObjectRequest.builder()
@@ -235,7 +235,8 @@ public class ObjectCopier {
         verify(destination, pair, destinationKey, etag, Encryption.of(head.serverSideEncryption(),
                 head.sseCustomerAlgorithm()), written.copyObjectResult().eTag(),
                 Encryption.of(written.serverSideEncryption(), written.sseCustomerAlgorithm()));
-        return head.contentLength();
+        return TransferOutcome.copied(head.contentLength(), TransferOutcome.SERVER_SIDE, etag,
+                written.copyObjectResult().eTag());
     }
 
     /**

@@ -1,13 +1,28 @@
 package io.s3replicator.transfer;
 
+import io.s3replicator.discover.ListedObject;
 import io.s3replicator.state.JobResult.Outcome;
 
 /**
  * What a worker did with one job.
  *
  * @param path how bytes moved: {@value #SERVER_SIDE}, {@value #RELAY}, or null when none moved
+ * @param copy the source ETag and the destination ETag it has at the destination, when the job
+ *             ended with the destination in step; null otherwise
  */
-public record TransferOutcome(Outcome outcome, String reason, long bytes, String path) {
+public record TransferOutcome(Outcome outcome, String reason, long bytes, String path, Copy copy) {
+    /** A source version ({@code sourceEtag}) held at the destination as an object with {@code destinationEtag}. */
+    public record Copy(String sourceEtag, String destinationEtag) {
+        /** The two ETags differ (multipart copy of a single-part source, SSE-KMS): the diff needs a record. */
+        public boolean etagsDiffer() {
+            return sourceEtag != null && destinationEtag != null && !sourceEtag.equalsIgnoreCase(destinationEtag);
+        }
+    }
+
+    public TransferOutcome(Outcome outcome, String reason, long bytes, String path) {
+        this(outcome, reason, bytes, path, null);
+    }
+
     public static final String SERVER_SIDE = "server-side";
     public static final String RELAY = "relay";
 
@@ -21,8 +36,14 @@ public record TransferOutcome(Outcome outcome, String reason, long bytes, String
         return IN_STEP.equals(reason);
     }
 
-    public static TransferOutcome copied(long bytes, String path) {
-        return new TransferOutcome(Outcome.COPIED, null, bytes, path);
+    public static TransferOutcome copied(long bytes, String path, String sourceEtag, String destinationEtag) {
+        return new TransferOutcome(Outcome.COPIED, null, bytes, path, new Copy(sourceEtag,
+                ListedObject.bareEtag(destinationEtag)));
+    }
+
+    /** The destination already holds the source version, as an object with {@code destinationEtag}. */
+    public static TransferOutcome inStep(String sourceEtag, String destinationEtag) {
+        return new TransferOutcome(Outcome.SKIPPED, IN_STEP, 0, null, new Copy(sourceEtag, destinationEtag));
     }
 
     public static TransferOutcome deleted(String reason) {

@@ -1,0 +1,43 @@
+package io.s3replicator.state;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.s3replicator.state.DynamoDbValues.s;
+
+/**
+ * {@link CopiedEtags} on DynamoDB, in the job-state table:
+ * {@code pk = "copied#" + SHA-256(bucket, key), sk = "etag"}, one item per destination object.
+ */
+public class DynamoDbCopiedEtags implements CopiedEtags {
+    private final DynamoDbClient client;
+    private final String table;
+
+    public DynamoDbCopiedEtags(DynamoDbClient client, String table) {
+        this.client = client;
+        this.table = table;
+    }
+
+    private static Map<String, AttributeValue> key(String bucket, String key) {
+        return Map.of(DynamoDbJobStore.PK, s("copied#" + Sha256.hex(bucket, key)), DynamoDbJobStore.SK, s("etag"));
+    }
+
+    @Override
+    public void copied(String bucket, String key, String sourceEtag, String destinationEtag) {
+        Map<String, AttributeValue> item = new HashMap<>(key(bucket, key));
+        item.put("sourceEtag", s(sourceEtag));
+        item.put("destinationEtag", s(destinationEtag));
+        client.putItem(b -> b.tableName(table).item(item));
+    }
+
+    @Override
+    public boolean isCopyOf(String bucket, String key, String sourceEtag, String destinationEtag) {
+        Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).key(key(bucket, key))).item();
+        return item != null && item.containsKey("sourceEtag")
+                && item.get("sourceEtag").s().equalsIgnoreCase(sourceEtag)
+                && item.get("destinationEtag").s().equalsIgnoreCase(destinationEtag);
+    }
+}
