@@ -2,6 +2,7 @@ package io.s3replicator.bench;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import io.s3replicator.testing.LatencyProxy;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 import java.io.File;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,18 +25,22 @@ import java.util.stream.IntStream;
 
 /**
  * Benchmark harness (not a test; {@code mvn -Pbench package}). On loopback: two S3Mock
- * processes, seeded with many large and many small objects; then s3-replicator {@code sync},
- * rclone and a plain SDK copy loop each copy them relayed (endpoint to endpoint), server-side
- * (within one endpoint) and once more as a no-op re-sync. Every run is a child process timed
- * by /usr/bin/time (wall and CPU seconds). The emulator is CPU-bound, so the ratios between
- * tools from one run are what count, not absolute numbers.
+ * processes, seeded with many large and many small objects; then s3-replicator {@code sync} (the
+ * launcher, as a user runs it), rclone and a plain SDK copy loop each copy them relayed (endpoint
+ * to endpoint), server-side (within one endpoint) and once more as a no-op re-sync; a one-shot
+ * sync of five objects (start-up included); and relayed copies through a {@link LatencyProxy} in
+ * front of each endpoint, which adds a delay each way (a WAN on one machine). Every run is a child
+ * process timed by /usr/bin/time (wall, CPU seconds, peak RSS). The emulator is CPU-bound, so the
+ * ratios between tools from one run are what count, not absolute numbers.
  *
  * <p>Args: replicator jar, S3Mock exec jar, work directory. Sizes: -Dbench.large.count (20),
- * -Dbench.large.mib (64), -Dbench.small.count (2000), -Dbench.small.kib (16), -Dbench.concurrency (8).
+ * -Dbench.large.mib (64), -Dbench.small.count (2000), -Dbench.small.kib (16), -Dbench.concurrency (8);
+ * WAN rows: -Dbench.wan.delays (ms each way, comma-separated: 40), -Dbench.wan.small.count (1000)
+ * at -Dbench.wan.concurrency (64), -Dbench.wan.large.count (4).
  */
 public final class Bench {
     record Result(String scenario, String dataset, String tool, int objects, long bytes, double wall, double cpu,
-                  int exit) {
+                  long peakRssKib, int exit) {
     }
 
     private static final String[] TOOLS = {"s3-replicator", "rclone", "sdk-loop"};
@@ -44,6 +50,7 @@ public final class Bench {
     private final int concurrency = Integer.getInteger("bench.concurrency", 8);
     private final List<Process> servers = new ArrayList<>();
     private final List<Result> results = new ArrayList<>();
+    private final Map<String, String> remotes = new LinkedHashMap<>();
     private String endpointA;
     private String endpointB;
 
@@ -66,47 +73,98 @@ public final class Bench {
         Files.createDirectories(work);
         endpointA = startS3Mock("a");
         endpointB = startS3Mock("b");
+        remotes.put(endpointA, "benchA");
+        remotes.put(endpointB, "benchB");
         S3Client a = SdkCopyLoop.client(endpointA, 32);
         S3Client b = SdkCopyLoop.client(endpointB, 32);
-        Map<String, int[]> datasets = new LinkedHashMap<>();
         int largeCount = Integer.getInteger("bench.large.count", 20);
         int largeMib = Integer.getInteger("bench.large.mib", 64);
         int smallCount = Integer.getInteger("bench.small.count", 2000);
         int smallKib = Integer.getInteger("bench.small.kib", 16);
-        datasets.put(largeCount + " x " + largeMib + " MiB", new int[] {largeCount, largeMib * 1024 * 1024});
-        datasets.put(smallCount + " x " + smallKib + " KiB", new int[] {smallCount, smallKib * 1024});
+        int wanSmallCount = Integer.getInteger("bench.wan.small.count", 1000);
+        int wanLargeCount = Integer.getInteger("bench.wan.large.count", 4);
+        int wanConcurrency = Integer.getInteger("bench.wan.concurrency", 64);
+        List<Integer> delays = Arrays.stream(System.getProperty("bench.wan.delays", "40").split(","))
+                .map(String::trim).filter(d -> !d.isEmpty()).map(Integer::valueOf).toList();
 
-        int n = 0;
-        for (var dataset : datasets.entrySet()) {
-            String source = "seed" + n++;
-            a.createBucket(r -> r.bucket(source));
-            seed(a, source, dataset.getValue()[0], dataset.getValue()[1]);
-            long bytes = (long) dataset.getValue()[0] * dataset.getValue()[1];
+        Dataset large = new Dataset(largeCount + " x " + largeMib + " MiB", "seed-large", largeCount,
+                largeMib * 1024 * 1024);
+        Dataset small = new Dataset(smallCount + " x " + smallKib + " KiB", "seed-small", smallCount, smallKib * 1024);
+        Dataset handful = new Dataset("5 x 16 KiB", "seed-handful", 5, 16 * 1024);
+        Dataset wanSmall = new Dataset(Math.min(wanSmallCount, smallCount) + " x " + smallKib + " KiB", "seed-wan-small",
+                Math.min(wanSmallCount, smallCount), small.size());
+        Dataset wanLarge = new Dataset(Math.min(wanLargeCount, largeCount) + " x " + largeMib + " MiB", "seed-wan-large",
+                Math.min(wanLargeCount, largeCount), large.size());
+        for (Dataset d : List.of(large, small, handful, wanSmall, wanLarge)) {
+            a.createBucket(r -> r.bucket(d.bucket()));
+            seed(a, d.bucket(), d.count(), d.size());
+        }
+        for (Dataset d : List.of(large, small)) {
             for (String tool : TOOLS) {
-                String relayed = tool + "-relay-" + source;
+                String relayed = bucket(tool, "relay", d);
                 b.createBucket(r -> r.bucket(relayed));
-                results.add(time("relayed", dataset.getKey(), tool, dataset.getValue()[0], bytes,
-                        command(tool, endpointA, source, endpointB, relayed)));
-                results.add(time("no-op re-sync", dataset.getKey(), tool, 0, 0,
-                        command(tool, endpointA, source, endpointB, relayed)));
+                results.add(time("relayed", d.name(), tool, d.count(), d.bytes(),
+                        command(tool, endpointA, d.bucket(), endpointB, relayed, concurrency)));
+                results.add(time("no-op re-sync", d.name(), tool, 0, 0,
+                        command(tool, endpointA, d.bucket(), endpointB, relayed, concurrency)));
                 empty(b, relayed);
-                String local = tool + "-local-" + source;
+                String local = bucket(tool, "local", d);
                 a.createBucket(r -> r.bucket(local));
-                results.add(time("server-side", dataset.getKey(), tool, dataset.getValue()[0], bytes,
-                        command(tool, endpointA, source, endpointA, local)));
+                results.add(time("server-side", d.name(), tool, d.count(), d.bytes(),
+                        command(tool, endpointA, d.bucket(), endpointA, local, concurrency)));
                 empty(a, local);
+            }
+        }
+        for (String tool : TOOLS) {
+            String target = bucket(tool, "handful", handful);
+            b.createBucket(r -> r.bucket(target));
+            results.add(time("one-shot sync", handful.name(), tool, handful.count(), handful.bytes(),
+                    command(tool, endpointA, handful.bucket(), endpointB, target, concurrency)));
+        }
+        for (int delay : delays) {
+            try (LatencyProxy toA = new LatencyProxy(port(endpointA), delay);
+                 LatencyProxy toB = new LatencyProxy(port(endpointB), delay)) {
+                remotes.put(toA.endpoint(), "wanA" + delay);
+                remotes.put(toB.endpoint(), "wanB" + delay);
+                String scenario = "relayed, " + 2 * delay + " ms RTT";
+                for (Dataset d : List.of(wanSmall, wanLarge)) {
+                    for (String tool : TOOLS) {
+                        String target = bucket(tool, "wan" + delay, d);
+                        b.createBucket(r -> r.bucket(target));
+                        int c = d == wanSmall ? wanConcurrency : concurrency;
+                        results.add(time(scenario + ", " + c + " at once", d.name(), tool, d.count(), d.bytes(),
+                                command(tool, toA.endpoint(), d.bucket(), toB.endpoint(), target, c)));
+                        empty(b, target);
+                    }
+                }
             }
         }
         print();
     }
 
+    /** A data set in bucket {@code bucket} of endpoint A: {@code count} objects of {@code size} bytes. */
+    private record Dataset(String name, String bucket, int count, int size) {
+        long bytes() {
+            return (long) count * size;
+        }
+    }
+
+    private static String bucket(String tool, String scenario, Dataset d) {
+        return (tool + "-" + scenario + "-" + d.bucket()).toLowerCase(Locale.ROOT);
+    }
+
+    private static int port(String endpoint) {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
     private List<String> command(String tool, String srcEndpoint, String srcBucket, String dstEndpoint,
-                                 String dstBucket) {
+                                 String dstBucket, int concurrency) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return switch (tool) {
-            case "s3-replicator" -> List.of(java, "-jar", replicatorJar.toString(), "sync", "s3://" + srcBucket,
-                    "s3://" + dstBucket, "--source-endpoint", srcEndpoint, "--dest-endpoint", dstEndpoint,
-                    "--path-style", "--concurrency", String.valueOf(concurrency), "--parts-in-flight",
+            // The launcher beside the jar (JVM flags and the class-data archive), as a user runs it.
+            case "s3-replicator" -> List.of(replicatorJar.resolveSibling("s3-replicator").toString(), "sync",
+                    "s3://" + srcBucket, "s3://" + dstBucket, "--source-endpoint", srcEndpoint, "--dest-endpoint",
+                    dstEndpoint, "--path-style", "--concurrency", String.valueOf(concurrency), "--parts-in-flight",
                     String.valueOf(concurrency), "--progress", "0",
                     "--state-dir", work.resolve("state-" + dstBucket).toString());
             case "rclone" -> List.of("rclone", "copy", remote(srcEndpoint) + ":" + srcBucket,
@@ -122,38 +180,42 @@ public final class Bench {
         };
     }
 
+    /** rclone's remote for an endpoint (configured through environment variables in {@link #time}). */
     private String remote(String endpoint) {
-        return endpoint.equals(endpointA) ? "benchA" : "benchB";
+        return remotes.get(endpoint);
     }
 
     private Result time(String scenario, String dataset, String tool, int objects, long bytes, List<String> command)
             throws Exception {
         Path timing = Files.createTempFile(work, "time", ".txt");
         Path log = work.resolve("last-" + tool + ".log");
-        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", timing.toString()));
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", timing.toString()));
         timed.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(timed).redirectErrorStream(true).redirectOutput(log.toFile());
         // rclone must not pick up a CA bundle meant for other tools; both mocks speak plain HTTP.
         pb.environment().remove("AWS_CA_BUNDLE");
         pb.environment().put("AWS_ACCESS_KEY_ID", "test");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
-        for (var r : Map.of("benchA", endpointA, "benchB", endpointB).entrySet()) {
-            String p = "RCLONE_CONFIG_" + r.getKey().toUpperCase(Locale.ROOT) + "_";
+        for (var r : remotes.entrySet()) {
+            String p = "RCLONE_CONFIG_" + r.getValue().toUpperCase(Locale.ROOT) + "_";
             pb.environment().put(p + "TYPE", "s3");
             pb.environment().put(p + "PROVIDER", "Other");
-            pb.environment().put(p + "ENDPOINT", r.getValue());
+            pb.environment().put(p + "ENDPOINT", r.getKey());
             pb.environment().put(p + "ACCESS_KEY_ID", "test");
             pb.environment().put(p + "SECRET_ACCESS_KEY", "test");
             pb.environment().put(p + "REGION", "us-east-1");
             pb.environment().put(p + "FORCE_PATH_STYLE", "true");
         }
         int exit = pb.start().waitFor();
-        String[] t = Files.readString(timing).trim().split("\\s+");
-        String[] last = t.length >= 3 ? new String[] {t[t.length - 3], t[t.length - 2], t[t.length - 1]} : new String[] {"0", "0", "0"};
-        Result r = new Result(scenario, dataset, tool, objects, bytes, Double.parseDouble(last[0]),
-                Double.parseDouble(last[1]) + Double.parseDouble(last[2]), exit);
-        System.out.printf(Locale.ROOT, "%-14s %-16s %-14s %7.1f s wall %7.1f s CPU exit %d%n", scenario, dataset, tool,
-                r.wall(), r.cpu(), exit);
+        // The last line is /usr/bin/time's (a non-zero exit adds one before it).
+        String[] lines = Files.readString(timing).trim().split("\n");
+        String[] t = lines[lines.length - 1].trim().split("\\s+");
+        Result r = t.length == 4
+                ? new Result(scenario, dataset, tool, objects, bytes, Double.parseDouble(t[0]),
+                        Double.parseDouble(t[1]) + Double.parseDouble(t[2]), Long.parseLong(t[3]), exit)
+                : new Result(scenario, dataset, tool, objects, bytes, 0, 0, 0, exit);
+        System.out.printf(Locale.ROOT, "%-34s %-16s %-14s %7.1f s wall %7.1f s CPU %5d MiB RSS exit %d%n", scenario,
+                dataset, tool, r.wall(), r.cpu(), r.peakRssKib() / 1024, exit);
         if (exit != 0) {
             System.out.println("  (see " + log + ")");
         }
@@ -162,18 +224,19 @@ public final class Bench {
 
     private void print() {
         System.out.println();
-        System.out.println("| scenario | objects | tool | wall s | objects/s | MiB/s | CPU s | ours/tool wall | ours/tool CPU |");
-        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| scenario | objects | tool | wall s | objects/s | MiB/s | CPU s | peak RSS MiB | ours/tool wall | ours/tool CPU |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             Result ours = results.stream().filter(o -> o.tool().equals("s3-replicator") && o.scenario().equals(r.scenario())
                     && o.dataset().equals(r.dataset())).findFirst().orElse(r);
-            System.out.printf(Locale.ROOT, "| %s | %s | %s%s | %.1f | %.1f | %.1f | %.1f | %s | %s |%n", r.scenario(),
+            System.out.printf(Locale.ROOT, "| %s | %s | %s%s | %.1f | %.1f | %.1f | %.1f | %d | %s | %s |%n", r.scenario(),
                     r.dataset(), r.tool(), r.exit() == 0 ? "" : " (exit " + r.exit() + ")", r.wall(),
-                    r.objects() / r.wall(), r.bytes() / 1048576.0 / r.wall(), r.cpu(),
+                    r.objects() / r.wall(), r.bytes() / 1048576.0 / r.wall(), r.cpu(), r.peakRssKib() / 1024,
                     r == ours ? "1.00" : String.format(Locale.ROOT, "%.2f", ours.wall() / r.wall()),
                     r == ours ? "1.00" : String.format(Locale.ROOT, "%.2f", ours.cpu() / Math.max(0.01, r.cpu())));
         }
-        System.out.println("\n(ours/tool < 1: s3-replicator needed less; CPU is the copying process's user+sys, not the emulators'.)");
+        System.out.println("\n(ours/tool < 1: s3-replicator needed less; CPU and peak RSS are the copying process's,"
+                + " not the emulators'.)");
     }
 
     /** Puts {@code count} distinct objects of {@code size} bytes into an existing bucket; any failed PUT fails the seed. */
