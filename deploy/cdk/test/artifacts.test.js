@@ -37,6 +37,12 @@ test('Dockerfile: multi-stage, pinned bases, non-root, health check, COPY source
   }
   const ignore = fs.readFileSync(path.join(deploy, 'Dockerfile.dockerignore'), 'utf8');
   assert.match(ignore, /!deploy\/routes/, 'the routes the image copies are not ignored');
+  assert.match(ignore, /!src\/main\/\*\*/, 'the launcher (src/main/dist) reaches the build stage');
+  const entrypoint = lines.filter((l) => /^ENTRYPOINT /i.test(l)).pop();
+  assert.equal(entrypoint, 'ENTRYPOINT ["/app/s3-replicator"]', 'the launcher starts the jar');
+  assert.ok(lines.some((l) => /^RUN .*ArchiveClassesAtExit=\/app\/s3-replicator\.jsa/.test(l)),
+    'the class-data archive is made by the runtime stage\'s own JVM');
+  assert.ok(!lines.some((l) => /JAVA_TOOL_OPTIONS/.test(l)), 'no JAVA_TOOL_OPTIONS: the JVM would echo it on stderr');
 });
 
 test('compose file parses, pins its images and mounts files that exist', () => {

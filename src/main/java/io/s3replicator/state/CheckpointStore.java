@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Multipart checkpoints (README, "How it works", Large objects): which upload id and part size belong to a
- * destination bucket + key + source ETag, and which parts we sent. After a restart ListParts
+ * destination bucket + key + source ETag. Sent parts are not recorded: after a restart ListParts
  * at the destination is the truth; these records say where to look and what part size to keep.
  */
 public interface CheckpointStore {
@@ -23,12 +23,6 @@ public interface CheckpointStore {
 
     void started(Upload upload);
 
-    /** Records a sent part; recording the same part again replaces its ETag. */
-    void partDone(String uploadId, int partNumber, String etag);
-
-    /** Parts we recorded as sent (informational: ListParts decides what the store holds). */
-    int partsRecorded(String uploadId);
-
-    /** The upload completed or was aborted: forget it and its parts. */
+    /** The upload completed or was aborted: forget it (and part records earlier releases wrote). */
     void forget(String uploadId);
 }

@@ -4,8 +4,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.time.Clock;
@@ -18,19 +16,19 @@ import static io.s3replicator.state.DynamoDbValues.n;
 import static io.s3replicator.state.DynamoDbValues.s;
 
 /**
- * {@link CheckpointStore} on DynamoDB, in the job-state table. Parts are items of their own
- * (an item may not exceed 400 KB, an upload may have 10,000 parts):
+ * {@link CheckpointStore} on DynamoDB, in the job-state table:
  * <pre>
  *   pk = "upload#" + SHA-256(bucket, key)   sk = "id#" + SHA-256(uploadId)   the uploads of one object
  *   pk = "parts#" + SHA-256(uploadId)       sk = "upload"                    the upload, for forget
- *   pk = "parts#" + SHA-256(uploadId)       sk = "part#00001" .. "part#10000" one sent part each
  * </pre>
+ * Earlier releases also wrote one {@code "part#00001"} item per sent part under the upload's
+ * partition; forget still removes the whole partition, those included.
  * Keys are hashed because S3 keys and upload ids may be longer than a DynamoDB sort key.
  */
 public class DynamoDbCheckpointStore implements CheckpointStore {
     private static final String PK = DynamoDbJobStore.PK;
     private static final String SK = DynamoDbJobStore.SK;
-    /** Page size of part queries: bounded, so 10,000 parts are read in pages like any large upload. */
+    /** Page size of the forget query (a partition of an earlier release may hold 10,000 part items). */
     static final int PAGE = 1000;
 
     private final DynamoDbClient client;
@@ -86,26 +84,6 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
         client.transactWriteItems(b -> b.transactItems(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(index).build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(header).build()).build()));
-    }
-
-    @Override
-    public void partDone(String uploadId, int partNumber, String etag) {
-        client.putItem(b -> b.tableName(table).item(Map.of(PK, s(partsPartition(uploadId)),
-                SK, s(String.format("part#%05d", partNumber)), "etag", s(etag), "partNumber", n(partNumber))));
-    }
-
-    @Override
-    public int partsRecorded(String uploadId) {
-        QueryRequest query = QueryRequest.builder().tableName(table)
-                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :part)")
-                .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                .expressionAttributeValues(Map.of(":pk", s(partsPartition(uploadId)), ":part", s("part#")))
-                .select(Select.COUNT).limit(PAGE).consistentRead(true).build();
-        int count = 0;
-        for (QueryResponse page : client.queryPaginator(query)) {
-            count += page.count();
-        }
-        return count;
     }
 
     @Override

@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link CheckpointStore} on JDBC: tables {@code multipart_upload} and {@code multipart_part}. */
+/**
+ * {@link CheckpointStore} on JDBC: table {@code multipart_upload}. (Earlier releases also wrote
+ * one {@code multipart_part} row per part, which nothing read; such a table is left alone.)
+ */
 public class JdbcCheckpointStore implements CheckpointStore {
     private final DataSource dataSource;
 
@@ -25,12 +28,6 @@ public class JdbcCheckpointStore implements CheckpointStore {
                   part_size BIGINT NOT NULL,
                   started_at TIMESTAMP NOT NULL)""",
                 "CREATE INDEX multipart_upload_key ON multipart_upload(destination_bucket, destination_key)");
-        Jdbc.ensureTable(dataSource, "multipart_part", """
-                CREATE TABLE multipart_part (
-                  upload_id VARCHAR(1024) NOT NULL,
-                  part_number INT NOT NULL,
-                  etag VARCHAR(128) NOT NULL,
-                  PRIMARY KEY (upload_id, part_number))""");
     }
 
     @Override
@@ -60,40 +57,7 @@ public class JdbcCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public void partDone(String uploadId, int partNumber, String etag) {
-        // UPDATE, then INSERT; a part retried at the same moment elsewhere already holds its ETag.
-        String update = "UPDATE multipart_part SET etag = ? WHERE upload_id = ? AND part_number = ?";
-        if (update(update, etag, uploadId, partNumber) > 0) {
-            return;
-        }
-        try {
-            Jdbc.update(dataSource, "INSERT INTO multipart_part (upload_id, part_number, etag) VALUES (?,?,?)",
-                    uploadId, partNumber, etag);
-        } catch (SQLException e) {
-            if (!Jdbc.isUniqueViolation(e)) {
-                throw new IllegalStateException("cannot write multipart checkpoint: " + Jdbc.firstLine(e.getMessage()), e);
-            }
-            update(update, etag, uploadId, partNumber);
-        }
-    }
-
-    @Override
-    public int partsRecorded(String uploadId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM multipart_part WHERE upload_id = ?")) {
-            ps.setString(1, uploadId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read multipart checkpoints: " + Jdbc.firstLine(e.getMessage()), e);
-        }
-    }
-
-    @Override
     public void forget(String uploadId) {
-        update("DELETE FROM multipart_part WHERE upload_id = ?", uploadId);
         update("DELETE FROM multipart_upload WHERE upload_id = ?", uploadId);
     }
 

@@ -65,7 +65,17 @@ public final class Bench {
         try {
             bench.run();
         } finally {
-            bench.servers.forEach(Process::destroy);
+            bench.stopServers();
+        }
+    }
+
+    /** SIGTERM, then SIGKILL: an emulator left running would load the next run's machine. */
+    private void stopServers() throws InterruptedException {
+        servers.forEach(Process::destroy);
+        for (Process p : servers) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
         }
     }
 

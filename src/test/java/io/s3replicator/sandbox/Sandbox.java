@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * README command 1 ({@code mvn -B -Psandbox package}): two S3-compatible endpoints in this
  * JVM (S3Mock, test scope only, never in the production jar), a seeded data set with awkward
- * keys, then the real {@code java -jar target/s3-replicator.jar sync} against them, twice:
+ * keys, then the real {@code target/s3-replicator sync} (the launcher of the jar) against them, twice:
  * the first copies everything, the second finds everything in step.
  */
 public final class Sandbox {
@@ -36,7 +36,9 @@ public final class Sandbox {
                 System.out.printf("sandbox: source %s (%d objects in sandbox-source), destination %s%n",
                         source, seeded, destination);
             }
-            List<String> sync = new ArrayList<>(List.of("java", "-jar", jar, "sync", "s3://sandbox-source",
+            // The launcher beside the jar, as the README has users run it.
+            String launcher = Path.of(jar).resolveSibling("s3-replicator").toString();
+            List<String> sync = new ArrayList<>(List.of(launcher, "sync", "s3://sandbox-source",
                     "s3://sandbox-destination/mirror", "--source-endpoint", source, "--dest-endpoint", destination,
                     "--path-style", "--state-dir", Path.of("target", "sandbox-state").toString()));
             for (int round = 1; round <= 2; round++) {

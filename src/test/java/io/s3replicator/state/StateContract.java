@@ -169,7 +169,7 @@ abstract class StateContract {
     // ---- multipart checkpoints ----
 
     @Test
-    void checkpoints_find_an_upload_by_source_version_and_forget_it_with_its_parts() {
+    void checkpoints_find_an_upload_by_source_version_and_forget_it() {
         CheckpointStore store = checkpoints();
         String bucket = "b-" + unique;
         store.started(new Upload(bucket, "big.bin", "old-etag", "upload-1-" + unique, 8 << 20));
@@ -183,48 +183,10 @@ abstract class StateContract {
                 new Upload(bucket, "big.bin", "new-etag", "upload-2-" + unique, 16 << 20));
         assertThat(store.find(bucket, "big.bin", "no-such-etag")).isEmpty();
 
-        store.partDone("upload-2-" + unique, 1, "p1");
-        store.partDone("upload-2-" + unique, 2, "p2");
-        store.partDone("upload-2-" + unique, 2, "p2-again");
-        store.partDone("upload-3-" + unique, 1, "x");
-        assertThat(store.partsRecorded("upload-2-" + unique)).isEqualTo(2);
-
         store.forget("upload-2-" + unique);
         assertThat(store.uploadsFor(bucket, "big.bin")).extracting(Upload::uploadId)
                 .containsExactly("upload-1-" + unique);
-        assertThat(store.partsRecorded("upload-2-" + unique)).isZero();
-        assertThat(store.partsRecorded("upload-3-" + unique)).isEqualTo(1);
         assertThat(store.uploadsFor(bucket, "other.bin")).hasSize(1);
-    }
-
-    @Test
-    void checkpoints_count_and_forget_more_parts_than_one_page_holds() throws Exception {
-        CheckpointStore store = checkpoints();
-        String uploadId = "many-" + unique;
-        store.started(new Upload("b-" + unique, "huge.bin", "etag", uploadId, 5 << 20));
-        int parts = 1100;
-        // Recorded from several threads, as the parts of one object are sent.
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int part = 1; part <= parts; part++) {
-            int number = part;
-            tasks.add(() -> {
-                store.partDone(uploadId, number, "etag-" + number);
-                return null;
-            });
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        assertThat(store.partsRecorded(uploadId)).isEqualTo(parts);
-
-        store.forget(uploadId);
-        assertThat(store.partsRecorded(uploadId)).isZero();
-        assertThat(store.uploadsFor("b-" + unique, "huge.bin")).isEmpty();
     }
 
     // ---- jobs in flight ----
