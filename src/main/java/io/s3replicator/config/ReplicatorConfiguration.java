@@ -12,6 +12,7 @@ import io.s3replicator.transfer.JobPlanner;
 import io.s3replicator.transfer.ObjectDeleter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import io.s3replicator.discover.PairDiffer;
+import io.s3replicator.observe.ObjectReports;
 import io.s3replicator.observe.Observability;
 import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.queue.JobQueue;
@@ -140,6 +141,9 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.getRegistry().bind("settings", settings);
         context.getRegistry().bind("pairs", pairs);
         context.getRegistry().bind("runs", runs);
+        ObjectReports reports = new ObjectReports();
+        context.getRegistry().bind("objectReports", reports);
+        closeOnStop(context, reports);
         context.getRegistry().bind("s3Clients", clients);
         context.getRegistry().bind("stateBackend", state);
         context.getRegistry().bind("jobStore", state.jobStore());
@@ -151,7 +155,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
         Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
 
-        context.addStartupListener(new PairLoader(pairs, clients));
+        context.addStartupListener(new PairLoader(pairs, clients, reports));
         // Many workers on one queue: one diff per pair at a time (a lease, when the state is shared)
         // and no job queued twice (a mark per job). One machine needs neither.
         DiffGuard guard = !queue.redelivers() ? DiffGuard.none()
@@ -177,7 +181,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
                 new ObjectDeleter(clients, state.ownDeletes(), state.inFlight()), metrics);
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
-                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
+                new JobRecorder(state.jobStore(), runs, metrics).withReports(reports), state.inFlight(),
+                settings.multipartThreshold())
                 .withKeyLocks(keyLocks)
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),
                         Duration.ofSeconds(Math.max(0, transferRetryDelaySeconds)))));

@@ -379,7 +379,7 @@ public class MultipartCopier {
             destination.deleteObject(b -> b.bucket(bucket).key(u.destinationKey));
             throw new TransferException("integrity check failed: " + problem + " (destination object removed)");
         }
-        return TransferOutcome.copied(u.plan.objectSize(), u.path());
+        return TransferOutcome.copied(u.plan.objectSize(), u.path(), written);
     }
 
     /** Gives up an upload for good (its source version is gone). */

@@ -71,10 +71,10 @@ public class ObjectCopier {
                 return TransferOutcome.dryRun(size, path);
             }
             try {
-                long copied = pair.serverSideCopy()
+                Written copied = pair.serverSideCopy()
                         ? copyServerSide(source, destination, pair, job, destinationKey, etag, expected)
                         : relay(source, destination, pair, job, destinationKey, etag, expected);
-                return TransferOutcome.copied(copied, path);
+                return TransferOutcome.copied(copied.bytes(), path, copied.etag());
             } catch (DestinationChangedException e) {
                 return afterDestinationChanged(destination, pair, destinationKey, size, etag);
             } catch (S3Exception e) {
@@ -150,7 +150,11 @@ public class ObjectCopier {
                     || etag.equalsIgnoreCase(ReplicaMarkers.sourceEtag(head.metadata(), bucket, key)));
     }
 
-    private long relay(S3Client source, S3Client destination, ReplicationPair pair, Job job, String destinationKey,
+    /** What one request wrote: its size, and the ETag the destination gave it. */
+    private record Written(long bytes, String etag) {
+    }
+
+    private Written relay(S3Client source, S3Client destination, ReplicationPair pair, Job job, String destinationKey,
                        String etag, DestinationPrecondition expected) {
         GetObjectRequest get = GetObjectRequest.builder()
                 .bucket(pair.source().bucket()).key(job.key()).versionId(job.versionId())
@@ -188,13 +192,13 @@ public class ObjectCopier {
             verify(destination, pair, destinationKey, etag, Encryption.of(meta.serverSideEncryption(),
                     meta.sseCustomerAlgorithm()), written.eTag(), Encryption.of(written.serverSideEncryption(),
                     written.sseCustomerAlgorithm()));
-            return meta.contentLength();
+            return new Written(meta.contentLength(), ListedObject.bareEtag(written.eTag()));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + job.key() + " from the source failed", e);
         }
     }
 
-    private long copyServerSide(S3Client source, S3Client destination, ReplicationPair pair, Job job,
+    private Written copyServerSide(S3Client source, S3Client destination, ReplicationPair pair, Job job,
                                 String destinationKey, String etag, DestinationPrecondition expected) {
         // The source's own client: in its own region (a bucket answers 301 to requests signed for another).
         HeadObjectResponse head = source.headObject(HeadObjectRequest.builder()
@@ -235,7 +239,7 @@ public class ObjectCopier {
         verify(destination, pair, destinationKey, etag, Encryption.of(head.serverSideEncryption(),
                 head.sseCustomerAlgorithm()), written.copyObjectResult().eTag(),
                 Encryption.of(written.serverSideEncryption(), written.sseCustomerAlgorithm()));
-        return head.contentLength();
+        return new Written(head.contentLength(), ListedObject.bareEtag(written.copyObjectResult().eTag()));
     }
 
     /**

@@ -6,8 +6,9 @@ import io.s3replicator.state.JobResult.Outcome;
  * What a worker did with one job.
  *
  * @param path how bytes moved: {@value #SERVER_SIDE}, {@value #RELAY}, or null when none moved
+ * @param destinationEtag the ETag of the object written, or null when none was
  */
-public record TransferOutcome(Outcome outcome, String reason, long bytes, String path) {
+public record TransferOutcome(Outcome outcome, String reason, long bytes, String path, String destinationEtag) {
     public static final String SERVER_SIDE = "server-side";
     public static final String RELAY = "relay";
 
@@ -17,12 +18,20 @@ public record TransferOutcome(Outcome outcome, String reason, long bytes, String
     public static final String DESTINATION_CHANGED = "destination written while the copy ran: kept (newer than"
             + " this job's version); the next diff or event decides";
 
+    public TransferOutcome(Outcome outcome, String reason, long bytes, String path) {
+        this(outcome, reason, bytes, path, null);
+    }
+
     public static boolean isInStep(String reason) {
         return IN_STEP.equals(reason);
     }
 
     public static TransferOutcome copied(long bytes, String path) {
-        return new TransferOutcome(Outcome.COPIED, null, bytes, path);
+        return copied(bytes, path, null);
+    }
+
+    public static TransferOutcome copied(long bytes, String path, String destinationEtag) {
+        return new TransferOutcome(Outcome.COPIED, null, bytes, path, destinationEtag);
     }
 
     public static TransferOutcome deleted(String reason) {

@@ -166,7 +166,8 @@ public class TransferRoute extends RouteBuilder {
 
     private void recordOutcome(Exchange exchange) {
         TransferOutcome outcome = exchange.getProperty(OUTCOME, TransferOutcome.class);
-        record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path());
+        record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path(),
+                outcome.destinationEtag());
     }
 
     /**
@@ -207,11 +208,17 @@ public class TransferRoute extends RouteBuilder {
     }
 
     private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path) {
+        record(exchange, outcome, reason, bytes, path, null);
+    }
+
+    private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path,
+                        String destinationEtag) {
         Job job = exchange.getProperty(JOB, Job.class);
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         long millis = (System.nanoTime() - exchange.getProperty(STARTED, Long.class)) / 1_000_000;
         try {
-            recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis);
+            recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis,
+                    destinationEtag);
         } finally {
             String lockedKey = exchange.getProperty(KEY_LOCK, String.class);
             if (lockedKey != null) {
