@@ -154,6 +154,11 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addService(clients);
 
         Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
+        if (queue instanceof SqsJobQueue sqs) {
+            // One GetQueueAttributes per 15 s at most, however often metrics or the status page are read.
+            metrics.gauge(ReplicatorMetrics.DLQ_MESSAGES, "Messages in the jobs dead-letter queue",
+                    Observability.cachedFor(Duration.ofSeconds(15), sqs::deadLetterCount));
+        }
 
         context.addStartupListener(new PairLoader(pairs, clients, reports));
         // Many workers on one queue: one diff per pair at a time (a lease, when the state is shared)
