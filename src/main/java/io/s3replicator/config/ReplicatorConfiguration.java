@@ -155,9 +155,9 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
         Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
         if (queue instanceof SqsJobQueue sqs) {
-            // One GetQueueAttributes per 15 s at most, however often metrics or the status page are read.
+            // One GetQueueAttributes per 5 s at most, however often metrics or the status page are read.
             metrics.gauge(ReplicatorMetrics.DLQ_MESSAGES, "Messages in the jobs dead-letter queue",
-                    Observability.cachedFor(Duration.ofSeconds(15), sqs::deadLetterCount));
+                    Observability.cachedFor(Duration.ofSeconds(5), sqs::deadLetterCount));
         }
 
         context.addStartupListener(new PairLoader(pairs, clients, reports));
