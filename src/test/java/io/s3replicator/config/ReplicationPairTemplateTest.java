@@ -10,6 +10,7 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the diff. The trigger of one pair is replaced by a direct: endpoint and the diff is mocked
  * (AdviceWith), so the route is tested alone, without waiting for a cron.
  */
+// One Camel Main for the class: its tests use separate pairs and buckets.
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(configurationClasses = ReplicatorConfiguration.class,
         properties = {"camel.management.enabled=false", "s3replicator.state.dir=" + ReplicationPairTemplateTest.STATE,
             "camel.main.routes-include-pattern=classpath:routes/replication-pair.camel.yaml,file:"
