@@ -154,6 +154,13 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addService(clients);
 
         Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
+        // Each pair shows from start-up on (metrics, status page), with the jobs it has in flight here;
+        // counting those by pair needs the in-flight repository to keep the exchanges, not only a count.
+        context.getInflightRepository().setInflightBrowseEnabled(true);
+        pairs.onRegister(p -> {
+            metrics.pairInfo(p.id(), p.source().uri(), p.destination().uri());
+            metrics.pairInFlight(p.id(), () -> TransferRoute.inFlight(context, p.id()));
+        });
         if (queue instanceof SqsJobQueue sqs) {
             // One GetQueueAttributes per 5 s at most, however often metrics or the status page are read.
             metrics.gauge(ReplicatorMetrics.DLQ_MESSAGES, "Messages in the jobs dead-letter queue",

@@ -80,6 +80,7 @@ public class PairDiffer {
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
         S3Client sourceClient = clients.client("source", pair.source().endpoint());
         S3Client destinationClient = clients.client("destination", pair.destination().endpoint());
+        @SuppressWarnings("unchecked")
         java.util.List<String> onlyKeys = exchange.getIn().getHeader(ONLY_KEYS, java.util.List.class);
         if (onlyKeys != null) {
             java.util.List<String> sorted = onlyKeys.stream().distinct().sorted(KeyOrder::compare).toList();

@@ -64,7 +64,6 @@ public final class Observability {
                 () -> context.getInflightRepository().size(TRANSFER_ROUTE));
         metrics.gauge("s3replicator.diff.runs.active", "Diff runs not yet complete", runs::active);
         metrics.gauge("s3replicator.jobs.pending", "Jobs emitted by diffs and not yet finished", runs::pending);
-        pairs.onRegister(p -> metrics.pairInfo(p.id(), p.source().uri(), p.destination().uri()));
         StatusPage.install(context);
 
         ReadinessCheck readiness = new ReadinessCheck(() -> probes(pairs, clients, stateStore));

@@ -33,6 +33,7 @@ public class ReplicatorMetrics {
     public static final String PAIR_INFO = "s3replicator.pair.info";
     public static final String DIFF_LAST_END = "s3replicator.diff.last.end.timestamp";
     public static final String DLQ_MESSAGES = "s3replicator.dlq.messages";
+    public static final String PAIR_IN_FLIGHT = "s3replicator.pair.jobs.in.flight";
 
     private final MeterRegistry registry;
     /** Per pair and result: epoch seconds of the last diff that ended so. */
@@ -116,6 +117,12 @@ public class ReplicatorMetrics {
         Gauge.builder(PAIR_INFO, () -> 1).description("A replication pair this process serves")
                 .tags("pair", pairId, "source", source, "destination", destination).strongReference(true)
                 .register(registry);
+    }
+
+    /** The pair's jobs being transferred in this process now, read at scrape time. */
+    public void pairInFlight(String pairId, Supplier<Number> value) {
+        Gauge.builder(PAIR_IN_FLIGHT, value).description("Jobs of the pair being transferred now").tags("pair", pairId)
+                .strongReference(true).register(registry);
     }
 
     /** A gauge read at scrape time, e.g. the queue depth. */

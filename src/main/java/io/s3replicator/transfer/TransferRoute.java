@@ -125,6 +125,17 @@ public class TransferRoute extends RouteBuilder {
             .end();
     }
 
+    /**
+     * Jobs of one pair being transferred now in this process, from Camel's in-flight repository
+     * (browsing must be on: {@link org.apache.camel.spi.InflightRepository#setInflightBrowseEnabled}).
+     */
+    public static long inFlight(org.apache.camel.CamelContext context, String pairId) {
+        return context.getInflightRepository().browse("transfer").stream()
+                .map(i -> i.getExchange().getProperty(JOB, Job.class))
+                .filter(job -> job != null && pairId.equals(job.pairId()))
+                .count();
+    }
+
     private void parse(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
         Job job = JobCodec.fromJson(exchange.getIn().getBody(String.class));

@@ -74,6 +74,8 @@ class StatusPageBrowserTest extends TwoEndpoints {
         Buckets.put(src, a, "dir/hundred.bin", "x".repeat(100));
         Buckets.put(src, a, "denied.txt", "no");
         FaultInjector.failPuts(b, "denied.txt", 403);
+        // Every write waits 5 s: long enough for the page (refreshed every 2 s) to show the run in progress.
+        FaultInjector.slowPuts(b, 5_000);
         int port = Http.freePort();
         String yaml = PairsYaml.pair("photos", a, srcEndpoint, b, dstEndpoint);
 
@@ -86,7 +88,12 @@ class StatusPageBrowserTest extends TwoEndpoints {
                 String before = awaitText(browser, Pattern.compile("(?s).*\nphotos .* not yet .*"), Duration.ofSeconds(20));
                 assertThat(before).contains("photos s3://" + a + "/ → s3://" + b + "/ not yet 0 objects, 0 B");
 
-                assertThat(replicator.diff("photos").awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+                RunStats run = replicator.diff("photos");
+                // While the four writes wait: the pair's diff is done and its four jobs are in flight.
+                Pattern during = Pattern.compile("(?s).*\nReadiness: UP Transfers in flight: 4 .*\nphotos s3://"
+                        + a + "/ → s3://" + b + "/ " + TIME + " ok 0 objects, 0 B \\S+ B/s 4 0 0 0\n.*");
+                assertThat(awaitText(browser, during, Duration.ofSeconds(5))).matches(during);
+                assertThat(run.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
 
                 Pattern after = Pattern.compile("""
                         s3-replicator
@@ -95,8 +102,8 @@ class StatusPageBrowserTest extends TwoEndpoints {
                         Readiness: UP Transfers in flight: 0 Jobs queued: 0 Jobs pending: 0 Diffs running: 0 \
                         Dead-letter queue: none \\(embedded queue: failures stay in the state store and the report\\)
                         Replication pairs
-                        Pair Source → destination Last diff Copied Throughput \\(last 5 min\\) Deleted Skipped Failed
-                        photos s3://%2$s/ → s3://%3$s/ %1$s ok 3 objects, 111 B [1-9][0-9.]* (B|KiB)/s 0 0 1 permanent
+                        Pair Source → destination Last diff Copied Throughput \\(last 5 min\\) In flight Deleted Skipped Failed
+                        photos s3://%2$s/ → s3://%3$s/ %1$s ok 3 objects, 111 B [1-9][0-9.]* (B|KiB)/s 0 0 0 1 permanent
                         Endpoints
                         Health Readiness Metrics \\(Prometheus\\) Jolokia \\(JMX\\)""".formatted(TIME, a, b));
                 String text = awaitText(browser, after, Duration.ofSeconds(20));
