@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code {{aws:NAME#field}}} (Camel's Secrets Manager properties function) in a property and in a
@@ -64,20 +63,29 @@ class SecretPlaceholdersTest extends TwoEndpoints {
     }
 
     @Test
-    void a_missing_secret_stops_start_up_naming_it() throws Exception {
+    void a_missing_secret_stops_run_with_one_line_naming_the_placeholder() throws Exception {
         String a = Buckets.create(src, "vault-missing-src");
         try (AwsApiServer server = new AwsApiServer()) {
             Map<String, String> properties = vault(server);
-            properties.put("s3replicator.state.jdbc.password", "{{aws:no-such-secret#password}}");
+            properties.put("camel.management.enabled", "false");
             properties.put("s3replicator.state.kind", "jdbc");
             properties.put("s3replicator.state.jdbc.url", "jdbc:h2:mem:vault-missing");
+            properties.put("s3replicator.state.jdbc.password", "{{aws:no-such-secret#password}}");
+            java.nio.file.Path file = state.resolve("vault.properties");
+            java.nio.file.Files.write(file, properties.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
+                    .toList());
+            java.nio.file.Path routes = java.nio.file.Files.createDirectories(state.resolve("routes"));
+            java.nio.file.Files.writeString(routes.resolve("pairs.camel.yaml"),
+                    PairsYaml.pair("p", a, srcEndpoint, a + "-copy", dstEndpoint));
 
-            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> RunningReplicator.start(state,
-                    PairsYaml.pair("p", a, srcEndpoint, a + "-copy", dstEndpoint), properties).close());
-            // What `run` prints: the placeholder, the secret and what Secrets Manager said.
-            assertThat(io.s3replicator.cli.Cli.oneLine(e)).isEqualTo("{{aws:no-such-secret#password}}: secret"
-                    + " 'no-such-secret' cannot be read from AWS Secrets Manager (camel.vault.aws.*): 400"
-                    + " ResourceNotFoundException: Secrets Manager can't find the specified secret.");
+            io.s3replicator.testing.CliRun run = io.s3replicator.testing.CliRun.of("run", "--routes", routes.toString(),
+                    "--properties", file.toString(), "--state-dir", state.resolve("db").toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).isEqualTo("s3-replicator: {{aws:no-such-secret#password}}: secret 'no-such-secret'"
+                    + " cannot be read from AWS Secrets Manager (camel.vault.aws.*): 400 ResourceNotFoundException:"
+                    + " Secrets Manager can't find the specified secret.\n");
         }
     }
 }
