@@ -9,16 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads an {@link ObjectReport} back ({@code sync --from-report}): the source keys whose line says
- * {@code TaskStatus=failed}. CSV or JSON lines, whichever the file holds.
+ * Reads an {@link ObjectReport} back ({@code sync --from-report}): the source keys whose last line
+ * says {@code TaskStatus=failed}. CSV or JSON lines, whichever the file holds.
  *
  * @param bucket the source bucket the report names (one per report)
- * @param keys   failed source keys, each once, in file order
+ * @param keys   failed source keys, each once, in the order of their first line
  */
 public record FailedKeys(String bucket, List<String> keys) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,12 +33,17 @@ public record FailedKeys(String bucket, List<String> keys) {
             throw new ConfigException(field, file + " cannot be read: " + e.getMessage());
         }
         List<List<String>> rows = text.startsWith("{") ? jsonRows(field, file, text) : csvRows(field, file, text);
+        // A key's last line decides: a run pair's report (appended to) may show it failed, then copied.
+        Map<String, List<String>> last = new LinkedHashMap<>();
+        int key = ObjectReport.COLUMNS.indexOf("Key");
+        for (List<String> row : rows) {
+            last.put(row.get(key), row);
+        }
         Set<String> buckets = new LinkedHashSet<>();
         Set<String> keys = new LinkedHashSet<>();
         int bucket = ObjectReport.COLUMNS.indexOf("Bucket");
-        int key = ObjectReport.COLUMNS.indexOf("Key");
         int status = ObjectReport.COLUMNS.indexOf("TaskStatus");
-        for (List<String> row : rows) {
+        for (List<String> row : last.values()) {
             if ("failed".equals(row.get(status))) {
                 buckets.add(row.get(bucket));
                 keys.add(row.get(key));

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A report read back ({@code sync --from-report}): every failed key exactly, whatever it holds, in both formats. */
+/**
+ * A report read back ({@code sync --from-report}): every key whose last line failed, exactly, whatever
+ * it holds, in both formats.
+ */
 class ObjectReportTest {
     @TempDir
     Path dir;
@@ -31,6 +34,11 @@ class ObjectReportTest {
                 report.write(new ObjectReport.Line(key, "v1", true, "COPY", 2, "FAILED",
                         "503 SlowDown: Please reduce your request rate", null, "e2", "out/" + key.substring(3), null, 4));
             }
+            // Failed, then copied by a later diff of the same run pair: its last line decides.
+            report.write(new ObjectReport.Line("in/later.txt", null, true, "COPY", 1, "FAILED", "500 InternalError: x",
+                    null, "e", "out/later.txt", null, 3));
+            report.write(new ObjectReport.Line("in/later.txt", null, false, "COPY", 1, "COPIED", null, "relay", "e",
+                    "out/later.txt", "e", 3));
         }
 
         FailedKeys failed = FailedKeys.read("--from-report", file);
