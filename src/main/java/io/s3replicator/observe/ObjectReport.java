@@ -29,8 +29,6 @@ public final class ObjectReport implements AutoCloseable {
     public static final List<String> COLUMNS = List.of("Bucket", "Key", "VersionId", "TaskStatus", "ErrorCode",
             "HTTPStatusCode", "ResultMessage", "Operation", "Size", "Outcome", "Reason", "Path", "SourceETag",
             "DestinationBucket", "DestinationKey", "DestinationETag", "DurationMs");
-    /** Buffered lines reach the file at least this often, so a killed process loses at most this much. */
-    private static final long FLUSH_NANOS = 1_000_000_000L;
     /** Failure reasons from S3 start with the status and error code (S3Errors.describe): "403 AccessDenied: ...". */
     private static final Pattern STATUS_AND_CODE = Pattern.compile("^([1-5]\\d\\d)(?: ([A-Za-z][A-Za-z0-9.]*))?: ");
     private static final JsonFactory JSON = new JsonFactory();
@@ -47,8 +45,8 @@ public final class ObjectReport implements AutoCloseable {
     private final String sourceBucket;
     private final String destinationBucket;
     private final Writer out;
-    private long lastFlush = System.nanoTime();
     private IOException error;
+    private boolean closed;
 
     /**
      * @param append keep what the file holds (a long-running {@code run} across restarts); else start it anew
@@ -75,18 +73,14 @@ public final class ObjectReport implements AutoCloseable {
         }
     }
 
-    public Path file() {
-        return file;
-    }
-
     public synchronized void write(Line line) {
-        if (error != null) {
+        if (error != null || closed) {
             return;
         }
         try {
             out.write(format == ReportFormat.CSV ? csv(values(line)) : json(values(line)));
-            if (line.failed() || System.nanoTime() - lastFlush > FLUSH_NANOS) {
-                flush();
+            if (line.failed()) {
+                out.flush();
             }
         } catch (IOException e) {
             error = e;
@@ -99,13 +93,25 @@ public final class ObjectReport implements AutoCloseable {
         return error;
     }
 
-    public synchronized void flush() throws IOException {
-        out.flush();
-        lastFlush = System.nanoTime();
+    /** Writes what is buffered to the file ({@link ObjectReports} does every second). */
+    public synchronized void flush() {
+        if (error != null || closed) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            error = e;
+            LOG.error("report {}: cannot be written, no more lines go to it: {}", file, e.getMessage());
+        }
     }
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             out.close();
         } catch (IOException e) {

@@ -5,20 +5,33 @@ import io.s3replicator.state.JobResult.Outcome;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** The report file of each pair that asked for one ({@code sync --report}, the {@code report} pair parameter). */
+/**
+ * The report file of each pair that asked for one ({@code sync --report}, the {@code report} pair
+ * parameter). Lines are buffered and reach the files every second (and at once for a failure, and
+ * on close), so a killed process loses at most a second of them, and an idle one none.
+ */
 public class ObjectReports implements AutoCloseable {
     private final Map<String, ObjectReport> reports = new ConcurrentHashMap<>();
+    private ScheduledExecutorService flusher;
 
-    public void open(String pairId, ObjectReport report) {
+    public synchronized void open(String pairId, ObjectReport report) {
         ObjectReport previous = reports.put(pairId, report);
         if (previous != null) {
             previous.close();
         }
-    }
-
-    public ObjectReport get(String pairId) {
-        return reports.get(pairId);
+        if (flusher == null) {
+            flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "report-flush");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(() -> reports.values().forEach(ObjectReport::flush), 1, 1,
+                    TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -38,7 +51,11 @@ public class ObjectReports implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (flusher != null) {
+            flusher.shutdownNow();
+            flusher = null;
+        }
         reports.values().forEach(ObjectReport::close);
     }
 }

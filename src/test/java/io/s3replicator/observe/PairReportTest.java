@@ -19,6 +19,14 @@ class PairReportTest extends TwoEndpoints {
     /** Jobs end in the diff's key order, so the whole file can be compared. */
     static final Map<String, String> ONE_AT_A_TIME = Map.of("s3replicator.transfer.concurrency", "1");
 
+    static long lines(Path file) {
+        try {
+            return Files.readAllLines(file).size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void a_pairs_report_gets_a_line_per_job_of_every_diff_and_keeps_them_across_restarts() throws Exception {
         String a = Buckets.create(src, "pair-report-src");
@@ -30,6 +38,9 @@ class PairReportTest extends TwoEndpoints {
 
         try (RunningReplicator replicator = RunningReplicator.start(state, yaml, ONE_AT_A_TIME)) {
             assertThat(replicator.diff("photos").awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+            // A running process that has nothing more to do has its lines in the file within a second or so.
+            RunningReplicator.await("the line of one.txt in the file", java.time.Duration.ofSeconds(5),
+                    () -> lines(report) == 2);
         }
         Buckets.put(src, a, "two.txt", "22");
         src.deleteObject(d -> d.bucket(a).key("one.txt"));
