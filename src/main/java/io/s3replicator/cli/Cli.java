@@ -1,6 +1,7 @@
 package io.s3replicator.cli;
 
 import io.s3replicator.config.ConfigException;
+import io.s3replicator.config.PairLoader;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
@@ -47,10 +48,17 @@ public final class Cli {
         return cli.execute(args);
     }
 
-    /** picocli's nearest option or command to a misspelt one ('--dry-rn'), as "; did you mean '--dry-run'?". */
+    /**
+     * The option or command nearest to a misspelt one ('--dry-rn'), as "; did you mean '--dry-run'?":
+     * picocli's candidates, kept only when one is a few edits away (not '--from-report' for '--frobnicate').
+     */
     private static String suggestion(CommandLine.ParameterException ex) {
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            return "; did you mean '" + u.getSuggestions().get(0) + "'?";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                && !u.getUnmatched().isEmpty()) {
+            String typed = u.getUnmatched().get(0);
+            int eq = typed.indexOf('=');
+            String closest = PairLoader.closest(eq > 0 ? typed.substring(0, eq) : typed, u.getSuggestions());
+            return closest == null ? "" : "; did you mean '" + closest + "'?";
         }
         return "";
     }

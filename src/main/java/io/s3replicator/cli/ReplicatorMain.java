@@ -23,7 +23,7 @@ public final class ReplicatorMain {
      */
     public static Main create(Map<String, String> properties, String propertiesFile) {
         Main main = new Main();
-        main.configure().addConfiguration(ReplicatorConfiguration.class);
+        pipeline(main);
         main.setPropertyPlaceholderLocations("classpath:application.properties");
         if (propertiesFile != null) {
             // As overrides, not as a second location: a later location does not replace a key
@@ -33,6 +33,20 @@ public final class ReplicatorMain {
         }
         properties.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /**
+     * The replicator's pipeline on a Camel Main: {@code {{aws:NAME#field}}} placeholders (installed before
+     * the pipeline's properties are read) and {@link ReplicatorConfiguration}.
+     */
+    public static void pipeline(Main main) {
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeConfigure(org.apache.camel.main.BaseMainSupport starting) {
+                io.s3replicator.config.SecretPlaceholders.install(starting.getCamelContext());
+            }
+        });
+        main.configure().addConfiguration(ReplicatorConfiguration.class);
     }
 
     /** A --properties file, or a one-line error naming the flag. */

@@ -7,6 +7,10 @@ import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
+import io.s3replicator.observe.FailedKeys;
+import io.s3replicator.observe.ObjectReport;
+import io.s3replicator.observe.ObjectReports;
+import io.s3replicator.observe.ReportFormat;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.storage.S3Clients;
@@ -20,7 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +47,9 @@ import java.util.concurrent.TimeUnit;
             "  s3-replicator sync s3://src s3://dst --delete --delete-unowned --dry-run",
             "  # The summary as one JSON object, for a script:",
             "  s3-replicator sync s3://src s3://dst --json > summary.json",
+            "  # A line per object acted on, then retry only the objects that failed:",
+            "  s3-replicator sync s3://src s3://dst --report run1.csv",
+            "  s3-replicator sync s3://src s3://dst --from-report run1.csv --report run2.csv",
             "  # From Alibaba Cloud OSS, keys in OSS_ACCESS_KEY_ID, OSS_SECRET_ACCESS_KEY:",
             "  s3-replicator sync s3://src s3://dst --source-provider oss \\",
             "      --source-region cn-hangzhou --source-credentials env:OSS",
@@ -84,6 +94,15 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     int progressSeconds;
     @Option(names = "--json", description = "print the summary as one JSON object on stdout")
     boolean json;
+    @Option(names = "--report", paramLabel = "FILE", description = "write one line per object acted on to FILE:"
+            + " key, size, outcome, reason, path, ETags, duration (CSV for .csv, JSON lines for .jsonl)")
+    Path report;
+    @Option(names = "--report-format", paramLabel = "FORMAT", description = "csv or jsonl, whatever the"
+            + " --report file is called (default: by its extension)")
+    String reportFormat;
+    @Option(names = "--from-report", paramLabel = "FILE", description = "retry exactly the objects a --report"
+            + " FILE of an earlier sync lists as failed, instead of listing both buckets")
+    Path fromReport;
     @Option(names = {"-v", "--verbose"}, description = "log one line per finished object")
     boolean verbose;
     @Option(names = "--debug", description = "debug logging and stack traces")
@@ -95,6 +114,8 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         Logging.level("io.s3replicator", debug ? "DEBUG" : "WARN");
         Logging.level("io.s3replicator.objects", verbose || debug ? "INFO" : "WARN");
         ReplicationPair pair = pair();
+        List<String> retry = fromReport == null ? null : failedKeys(pair);
+        ReportFormat format = report == null ? null : ReportFormat.of("--report", report, reportFormat);
 
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
@@ -116,10 +137,19 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
             CamelContext context = main.getCamelContext();
             PairLoader.checkBuckets(pair, context.getRegistry().lookupByNameAndType("s3Clients", S3Clients.class));
             context.getRegistry().lookupByNameAndType("pairs", PairRegistry.class).register(pair);
+            ObjectReport reportFile = null;
+            if (report != null) {
+                reportFile = new ObjectReport("--report", pair, report, format, false);
+                context.getRegistry().lookupByNameAndType("objectReports", ObjectReports.class).open(pair.id(), reportFile);
+            }
             RunStats stats = context.getRegistry().lookupByNameAndType("runs", RunRegistry.class).start(pair.id(), null);
 
-            var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null,
-                    Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID, stats.runId()));
+            Map<String, Object> headers = new HashMap<>(Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID,
+                    stats.runId()));
+            if (retry != null) {
+                headers.put(PairDiffer.ONLY_KEYS, retry);
+            }
+            var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null, headers);
             SyncProgress progress = new SyncProgress(root.err, progressSeconds > 0 && SyncProgress.onTerminal());
             // A live line is redrawn twice a second; periodic lines come every --progress seconds.
             long waitMillis = progressSeconds <= 0 ? 60_000
@@ -132,6 +162,15 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
             diff.get();
             progress.finish(stats);
             int exit = SyncReport.ok(stats) ? ExitCodes.OK : ExitCodes.FAILURES;
+            if (reportFile != null) {
+                reportFile.close();
+                if (reportFile.error() != null) {
+                    // The copies happened; the audit trail of them did not: say so and do not report success.
+                    root.err.println("s3-replicator: --report: " + report + " is incomplete: "
+                            + reportFile.error().getMessage());
+                    exit = ExitCodes.FAILURES;
+                }
+            }
             if (json) {
                 root.out.println(SyncReport.json(pair, stats, exit));
             } else {
@@ -141,6 +180,21 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             main.stop();
         }
+    }
+
+    /** The failed keys of an earlier report, relative to the source prefix; they must be of this source. */
+    private List<String> failedKeys(ReplicationPair pair) {
+        FailedKeys failed = FailedKeys.read("--from-report", fromReport);
+        if (failed.bucket() != null && !failed.bucket().equals(pair.source().bucket())) {
+            throw new ConfigException("--from-report", fromReport + " lists objects of bucket '" + failed.bucket()
+                    + "', not of the source bucket '" + pair.source().bucket() + "'");
+        }
+        List<String> outside = failed.keys().stream().filter(k -> !pair.inSourcePrefix(k)).toList();
+        if (!outside.isEmpty()) {
+            throw new ConfigException("--from-report", fromReport + " lists " + outside.size() + " failed keys outside"
+                    + " the source prefix '" + pair.source().prefix() + "', such as '" + outside.get(0) + "'");
+        }
+        return failed.keys().stream().map(pair::relativeKey).toList();
     }
 
     private ReplicationPair pair() {

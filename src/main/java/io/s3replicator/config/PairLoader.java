@@ -2,6 +2,9 @@ package io.s3replicator.config;
 
 import io.s3replicator.decide.IgnoreList;
 import io.s3replicator.decide.KeyFilter;
+import io.s3replicator.observe.ObjectReport;
+import io.s3replicator.observe.ObjectReports;
+import io.s3replicator.observe.ReportFormat;
 import io.s3replicator.storage.BucketCheck;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Location;
@@ -16,6 +19,7 @@ import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -39,10 +43,17 @@ public class PairLoader implements StartupListener {
 
     private final PairRegistry pairs;
     private final S3Clients clients;
+    private final ObjectReports reports;
 
     public PairLoader(PairRegistry pairs, S3Clients clients) {
+        this(pairs, clients, new ObjectReports());
+    }
+
+    /** @param reports where the report files of pairs with a {@code report} parameter are opened */
+    public PairLoader(PairRegistry pairs, S3Clients clients, ObjectReports reports) {
         this.pairs = pairs;
         this.clients = clients;
+        this.reports = reports;
     }
 
     @Override
@@ -58,14 +69,21 @@ public class PairLoader implements StartupListener {
             }
         }
         for (Loaded l : loaded) {
+            if (l.report() != null) {
+                // Appended to: the report of a long-running pair outlives restarts.
+                reports.open(l.pair().id(), new ObjectReport(l.pair().id() + ".report", l.pair(), l.report(),
+                        ReportFormat.of(l.pair().id() + ".report", l.report(), null), true));
+            }
+        }
+        for (Loaded l : loaded) {
             pairs.register(l.pair());
             LOG.info("pair {}: {} -> {}, schedule '{}'{}", l.pair().id(), l.pair().source(), l.pair().destination(),
                     l.schedule(), describe(l.pair().features()));
         }
     }
 
-    /** A pair read from a templated route, with the schedule its route was created with. */
-    record Loaded(ReplicationPair pair, String schedule) {
+    /** A pair read from a templated route, with the schedule its route was created with and its report file (or null). */
+    record Loaded(ReplicationPair pair, String schedule, Path report) {
     }
 
     /** Every route created from the template, as a validated pair; a bad or unknown parameter throws. */
@@ -85,7 +103,8 @@ public class PairLoader implements StartupListener {
                 Map<String, Object> resolved = new java.util.HashMap<>();
                 params.forEach((k, v) -> resolved.put(k, v instanceof String text
                         ? context.resolvePropertyPlaceholders(text) : v));
-                loaded.add(new Loaded(fromTemplate(route.getRouteId(), resolved), text(resolved, "schedule")));
+                loaded.add(new Loaded(fromTemplate(route.getRouteId(), resolved), text(resolved, "schedule"),
+                        report(route.getRouteId(), text(resolved, "report"))));
             }
         }
         return loaded;
@@ -116,7 +135,7 @@ public class PairLoader implements StartupListener {
     }
 
     /** The declared name nearest to a misspelt one (edit distance, ignoring case), or null if none is near. */
-    static String closest(String name, List<String> declared) {
+    public static String closest(String name, List<String> declared) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : declared) {
@@ -146,6 +165,16 @@ public class PairLoader implements StartupListener {
             current = swap;
         }
         return previous[b.length()];
+    }
+
+    /** The report file a pair names, its format checked now (no I/O): null for none. */
+    static Path report(String routeId, String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        Path file = Path.of(value);
+        ReportFormat.of(routeId + ".report", file, null);
+        return file;
     }
 
     @Override

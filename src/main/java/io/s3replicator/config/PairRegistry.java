@@ -9,12 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The replication pairs this process serves, by id. */
 public class PairRegistry {
     private final Map<String, ReplicationPair> pairs = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<ReplicationPair> onRegister = pair -> { };
 
     public void register(ReplicationPair pair) {
         ReplicationPair previous = pairs.putIfAbsent(pair.id(), pair);
         if (previous != null && !previous.equals(pair)) {
             throw new ConfigException("routeId", "two replication pairs are named '" + pair.id() + "'");
         }
+        if (previous == null) {
+            onRegister.accept(pair);
+        }
+    }
+
+    /** Told of each pair as it is registered (its info metric). */
+    public void onRegister(java.util.function.Consumer<ReplicationPair> listener) {
+        this.onRegister = listener;
     }
 
     /** @throws PoisonMessageException for an id no pair has: such a job can never run here */

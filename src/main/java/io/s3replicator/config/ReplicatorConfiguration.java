@@ -12,6 +12,7 @@ import io.s3replicator.transfer.JobPlanner;
 import io.s3replicator.transfer.ObjectDeleter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import io.s3replicator.discover.PairDiffer;
+import io.s3replicator.observe.ObjectReports;
 import io.s3replicator.observe.Observability;
 import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.queue.JobQueue;
@@ -140,6 +141,9 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.getRegistry().bind("settings", settings);
         context.getRegistry().bind("pairs", pairs);
         context.getRegistry().bind("runs", runs);
+        ObjectReports reports = new ObjectReports();
+        context.getRegistry().bind("objectReports", reports);
+        closeOnStop(context, reports);
         context.getRegistry().bind("s3Clients", clients);
         context.getRegistry().bind("stateBackend", state);
         context.getRegistry().bind("jobStore", state.jobStore());
@@ -150,8 +154,20 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addService(clients);
 
         Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
+        // Each pair shows from start-up on (metrics, status page), with the jobs it has in flight here;
+        // counting those by pair needs the in-flight repository to keep the exchanges, not only a count.
+        context.getInflightRepository().setInflightBrowseEnabled(true);
+        pairs.onRegister(p -> {
+            metrics.pairInfo(p.id(), p.source().uri(), p.destination().uri());
+            metrics.pairInFlight(p.id(), () -> TransferRoute.inFlight(context, p.id()));
+        });
+        if (queue instanceof SqsJobQueue sqs) {
+            // One GetQueueAttributes per 5 s at most, however often metrics or the status page are read.
+            metrics.gauge(ReplicatorMetrics.DLQ_MESSAGES, "Messages in the jobs dead-letter queue",
+                    Observability.cachedFor(Duration.ofSeconds(5), sqs::deadLetterCount));
+        }
 
-        context.addStartupListener(new PairLoader(pairs, clients));
+        context.addStartupListener(new PairLoader(pairs, clients, reports));
         // Many workers on one queue: one diff per pair at a time (a lease, when the state is shared)
         // and no job queued twice (a mark per job). One machine needs neither.
         DiffGuard guard = !queue.redelivers() ? DiffGuard.none()
@@ -178,7 +194,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         JobPlanner planner = new JobPlanner(clients, new EventOrder(state.keySequencers()),
                 new ObjectDeleter(clients, state.ownDeletes(), state.inFlight()), metrics);
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
-                new JobRecorder(state.jobStore(), runs, metrics), state.inFlight(), settings.multipartThreshold())
+                new JobRecorder(state.jobStore(), runs, metrics).withReports(reports), state.inFlight(),
+                settings.multipartThreshold())
                 .withKeyLocks(keyLocks)
                 .withCopiedEtags(state.copiedEtags())
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),

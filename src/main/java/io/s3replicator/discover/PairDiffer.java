@@ -29,6 +29,8 @@ import java.util.Map;
 public class PairDiffer {
     public static final String PAIR_ID = "S3ReplicatorPairId";
     public static final String RUN_ID = "S3ReplicatorRunId";
+    /** Optional: the only source keys (relative to the source prefix) this diff looks at, instead of listing everything. */
+    public static final String ONLY_KEYS = "S3ReplicatorOnlyKeys";
     private static final String RUN = "S3ReplicatorRun";
     private static final String LEASED = "S3ReplicatorDiffLease";
     private static final String QUEUED_MARK = "S3ReplicatorQueuedMark";
@@ -85,6 +87,15 @@ public class PairDiffer {
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
         S3Client sourceClient = clients.client("source", pair.source().endpoint());
         S3Client destinationClient = clients.client("destination", pair.destination().endpoint());
+        @SuppressWarnings("unchecked")
+        java.util.List<String> onlyKeys = exchange.getIn().getHeader(ONLY_KEYS, java.util.List.class);
+        if (onlyKeys != null) {
+            java.util.List<String> sorted = onlyKeys.stream().distinct().sorted(KeyOrder::compare).toList();
+            exchange.getIn().setBody(new DiffJoin(pair, stats,
+                    new KeyListing(sourceClient, pair.source(), sorted, stats.sourceListed::add),
+                    new KeyListing(destinationClient, pair.destination(), sorted, stats.destinationListed::add)));
+            return;
+        }
         var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
                 stats.destinationListed::add);
         // Only a version listing carries version ids, so the check runs only when compareVersions is on.

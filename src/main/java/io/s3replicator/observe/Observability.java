@@ -64,6 +64,7 @@ public final class Observability {
                 () -> context.getInflightRepository().size(TRANSFER_ROUTE));
         metrics.gauge("s3replicator.diff.runs.active", "Diff runs not yet complete", runs::active);
         metrics.gauge("s3replicator.jobs.pending", "Jobs emitted by diffs and not yet finished", runs::pending);
+        StatusPage.install(context);
 
         ReadinessCheck readiness = new ReadinessCheck(() -> probes(pairs, clients, stateStore));
         readiness.setCamelContext(context);
@@ -81,6 +82,30 @@ public final class Observability {
                 // registered while starting
             }
         });
+    }
+
+    /**
+     * A value read at most once per {@code period}: for gauges that cost a request (the DLQ depth).
+     * A failed read shows as NaN, never as 0, until a read succeeds.
+     */
+    public static java.util.function.Supplier<Number> cachedFor(java.time.Duration period,
+                                                                java.util.function.LongSupplier read) {
+        long[] at = {Long.MIN_VALUE};
+        Number[] value = {Double.NaN};
+        return () -> {
+            synchronized (at) {
+                long now = System.nanoTime();
+                if (at[0] == Long.MIN_VALUE || now - at[0] >= period.toNanos()) {
+                    at[0] = now;
+                    try {
+                        value[0] = read.getAsLong();
+                    } catch (RuntimeException e) {
+                        value[0] = Double.NaN;
+                    }
+                }
+                return value[0];
+            }
+        };
     }
 
     private static Number queueDepth(CamelContext context, String queueUri) {

@@ -30,7 +30,15 @@ public class ReplicatorMetrics {
     public static final String EVENTS = "s3replicator.events";
     public static final String LOOP_GUARD = "s3replicator.loop.guard";
 
+    public static final String PAIR_INFO = "s3replicator.pair.info";
+    public static final String DIFF_LAST_END = "s3replicator.diff.last.end.timestamp";
+    public static final String DLQ_MESSAGES = "s3replicator.dlq.messages";
+    public static final String PAIR_IN_FLIGHT = "s3replicator.pair.jobs.in.flight";
+
     private final MeterRegistry registry;
+    /** Per pair and result: epoch seconds of the last diff that ended so. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> lastDiffEnd =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ReplicatorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -89,8 +97,32 @@ public class ReplicatorMetrics {
     }
 
     void diffEnded(String pairId, boolean failed) {
-        Counter.builder(DIFF_RUNS).description("Diff runs ended").tags("pair", pairId, "result", failed ? "failed" : "ok")
+        String result = failed ? "failed" : "ok";
+        Counter.builder(DIFF_RUNS).description("Diff runs ended").tags("pair", pairId, "result", result)
                 .register(registry).increment();
+        lastDiffEnd.computeIfAbsent(pairId + "\n" + result, k -> {
+            java.util.concurrent.atomic.AtomicLong at = new java.util.concurrent.atomic.AtomicLong();
+            Gauge.builder(DIFF_LAST_END, at, java.util.concurrent.atomic.AtomicLong::get)
+                    .description("When the pair's last diff with this result ended (epoch seconds)").baseUnit("seconds")
+                    .tags("pair", pairId, "result", result).register(registry);
+            return at;
+        }).set(System.currentTimeMillis() / 1000);
+    }
+
+    /**
+     * The Prometheus info idiom: value 1, the pair's source and destination as tags (bucket and
+     * prefix only: endpoints and credential sources stay out), so pairs show before their first diff.
+     */
+    public void pairInfo(String pairId, String source, String destination) {
+        Gauge.builder(PAIR_INFO, () -> 1).description("A replication pair this process serves")
+                .tags("pair", pairId, "source", source, "destination", destination).strongReference(true)
+                .register(registry);
+    }
+
+    /** The pair's jobs being transferred in this process now, read at scrape time. */
+    public void pairInFlight(String pairId, Supplier<Number> value) {
+        Gauge.builder(PAIR_IN_FLIGHT, value).description("Jobs of the pair being transferred now").tags("pair", pairId)
+                .strongReference(true).register(registry);
     }
 
     /** A gauge read at scrape time, e.g. the queue depth. */

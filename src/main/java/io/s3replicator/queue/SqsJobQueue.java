@@ -81,6 +81,14 @@ public class SqsJobQueue implements JobQueue {
         }
     }
 
+    /** Messages in the dead-letter queue now (SQS's approximate count): jobs an operator has to look at. */
+    public long deadLetterCount() {
+        String count = queues.client().getQueueAttributes(b -> b.queueUrl(queues.deadLetterUrl())
+                .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        return count == null ? 0 : Long.parseLong(count);
+    }
+
     @Override
     public boolean isRedelivery(Exchange exchange) {
         return receiveCount(exchange) > 1;

@@ -1,5 +1,6 @@
 package io.s3replicator.state;
 
+import io.s3replicator.observe.ObjectReports;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
@@ -12,8 +13,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * RECORD: the one place a job's end is written, to the job store (one record per job per run),
- * to its run's counters and to the per-object log ({@code io.s3replicator.objects}, one line
- * per finished object).
+ * to its run's counters, to the per-object log ({@code io.s3replicator.objects}, one line
+ * per finished object) and to the pair's report file, if it has one.
  */
 public class JobRecorder {
     private static final Logger OBJECTS = LoggerFactory.getLogger("io.s3replicator.objects");
@@ -22,6 +23,7 @@ public class JobRecorder {
     private final JobStore store;
     private final RunRegistry runs;
     private final ReplicatorMetrics metrics;
+    private ObjectReports reports;
 
     public JobRecorder(JobStore store, RunRegistry runs) {
         this(store, runs, null);
@@ -34,8 +36,20 @@ public class JobRecorder {
         this.metrics = metrics;
     }
 
+    /** @param reports the pairs' report files ({@code sync --report}, the {@code report} pair parameter) */
+    public JobRecorder withReports(ObjectReports reports) {
+        this.reports = reports;
+        return this;
+    }
+
     public void record(Job job, String destinationKey, Outcome outcome, String reason, long bytes, String path,
                        long millis) {
+        record(job, destinationKey, outcome, reason, bytes, path, millis, null);
+    }
+
+    /** @param destinationEtag the ETag of what was written, when the job wrote an object */
+    public void record(Job job, String destinationKey, Outcome outcome, String reason, long bytes, String path,
+                       long millis, String destinationEtag) {
         try {
             store.recordResult(new JobResult(job.runId(), job.pairId(), job.key(), destinationKey,
                     job.operation().name(), outcome, reason, job.etag(), job.versionId(), bytes, path, millis));
@@ -44,6 +58,10 @@ public class JobRecorder {
             // forever for an outcome the database could not take.
             LOG.error("pair {}: result of {} ({}) not written to the state store: {}", job.pairId(), job.key(),
                     outcome, e.getMessage());
+        }
+        // Before the run's counters: the last outcome completes the run, and sync then closes the report.
+        if (reports != null) {
+            reports.record(job, destinationKey, outcome, reason, bytes, path, destinationEtag, millis);
         }
         RunStats stats = runs.get(job.runId());
         if (stats != null) {

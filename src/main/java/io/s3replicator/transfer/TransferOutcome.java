@@ -23,6 +23,11 @@ public record TransferOutcome(Outcome outcome, String reason, long bytes, String
         this(outcome, reason, bytes, path, null);
     }
 
+    /** The ETag of the object at the destination when the job ended in step (written or found), else null. */
+    public String destinationEtag() {
+        return copy == null ? null : copy.destinationEtag();
+    }
+
     public static final String SERVER_SIDE = "server-side";
     public static final String RELAY = "relay";
 

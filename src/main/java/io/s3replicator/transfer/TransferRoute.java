@@ -133,6 +133,17 @@ public class TransferRoute extends RouteBuilder {
             .end();
     }
 
+    /**
+     * Jobs of one pair being transferred now in this process, from Camel's in-flight repository
+     * (browsing must be on: {@link org.apache.camel.spi.InflightRepository#setInflightBrowseEnabled}).
+     */
+    public static long inFlight(org.apache.camel.CamelContext context, String pairId) {
+        return context.getInflightRepository().browse("transfer").stream()
+                .map(i -> i.getExchange().getProperty(JOB, Job.class))
+                .filter(job -> job != null && pairId.equals(job.pairId()))
+                .count();
+    }
+
     private void parse(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
         Job job = JobCodec.fromJson(exchange.getIn().getBody(String.class));
@@ -185,7 +196,8 @@ public class TransferRoute extends RouteBuilder {
                 LOG.warn("pair {}: ETag of the copy of {} not recorded: {}", pair.id(), job.key(), e.getMessage());
             }
         }
-        record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path());
+        record(exchange, outcome.outcome(), outcome.reason(), outcome.bytes(), outcome.path(),
+                outcome.destinationEtag());
     }
 
     /**
@@ -226,11 +238,17 @@ public class TransferRoute extends RouteBuilder {
     }
 
     private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path) {
+        record(exchange, outcome, reason, bytes, path, null);
+    }
+
+    private void record(Exchange exchange, Outcome outcome, String reason, long bytes, String path,
+                        String destinationEtag) {
         Job job = exchange.getProperty(JOB, Job.class);
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         long millis = (System.nanoTime() - exchange.getProperty(STARTED, Long.class)) / 1_000_000;
         try {
-            recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis);
+            recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis,
+                    destinationEtag);
         } finally {
             String lockedKey = exchange.getProperty(KEY_LOCK, String.class);
             if (lockedKey != null) {

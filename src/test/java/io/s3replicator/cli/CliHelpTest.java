@@ -127,6 +127,16 @@ class CliHelpTest {
                                                (default: 2)
                       --json                 print the summary as one JSON object on stdout
                 """);
+        assertThat(help).contains("""
+                      --report=FILE          write one line per object acted on to FILE: key,
+                                               size, outcome, reason, path, ETags, duration
+                                               (CSV for .csv, JSON lines for .jsonl)
+                      --report-format=FORMAT csv or jsonl, whatever the --report file is called
+                                               (default: by its extension)
+                      --from-report=FILE     retry exactly the objects a --report FILE of an
+                                               earlier sync lists as failed, instead of listing
+                                               both buckets
+                """);
         assertThat(help.substring(help.indexOf("\nExamples:\n"))).isEqualTo("""
 
                 Examples:
@@ -140,6 +150,9 @@ class CliHelpTest {
                   s3-replicator sync s3://src s3://dst --delete --delete-unowned --dry-run
                   # The summary as one JSON object, for a script:
                   s3-replicator sync s3://src s3://dst --json > summary.json
+                  # A line per object acted on, then retry only the objects that failed:
+                  s3-replicator sync s3://src s3://dst --report run1.csv
+                  s3-replicator sync s3://src s3://dst --from-report run1.csv --report run2.csv
                   # From Alibaba Cloud OSS, keys in OSS_ACCESS_KEY_ID, OSS_SECRET_ACCESS_KEY:
                   s3-replicator sync s3://src s3://dst --source-provider oss \\
                       --source-region cn-hangzhou --source-credentials env:OSS

@@ -70,7 +70,8 @@ class PairLoaderTest {
                       - {name: ignoreFile, value: "%s"}
                       - {name: compareVersions, value: "true"}
                       - {name: refresh-version, value: "true"}
-                      - {name: getByVersion, value: "false"}""".formatted(ignore));
+                      - {name: getByVersion, value: "false"}
+                      - {name: report, value: "%s"}""".formatted(ignore, dir.resolve("beijing.jsonl")));
         try (DefaultCamelContext context = context(yaml)) {
             List<PairLoader.Loaded> loaded = PairLoader.load(context);
             assertThat(loaded).hasSize(1);
@@ -87,6 +88,7 @@ class PairLoaderTest {
             assertThat(f.compareVersions()).isTrue();
             assertThat(f.refreshVersion()).isTrue();
             assertThat(f.getByVersion()).isFalse();
+            assertThat(loaded.get(0).report()).isEqualTo(dir.resolve("beijing.jsonl"));
         }
     }
 
@@ -113,6 +115,13 @@ class PairLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("beijing." + unknown + ": unknown parameter; the parameters are source, destination, schedule,"
                         + " include, exclude, dryRun, events, eventsDlq, deletes, twoWay, ignore, ignoreFile,"
-                        + " compareVersions, refreshVersion, getByVersion");
+                        + " compareVersions, refreshVersion, getByVersion, report");
+    }
+
+    @Test
+    void a_report_file_whose_name_gives_no_format_stops_start_up_naming_the_parameter() {
+        assertThatThrownBy(() -> start(pairs("- {name: report, value: \"objects.txt\"}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("beijing.report: objects.txt: name the format with a .csv or .jsonl file name");
     }
 }

@@ -117,6 +117,11 @@ class SqsJobQueueTest extends TwoEndpoints {
         sqs.sendMessage(r -> r.queueUrl(url).messageBody(JobCodec.toJson(new Job("no-such-pair", null,
                 Job.Operation.COPY, "x", 1, "e", null, null, "DIFF", Job.Reason.MISSING, 0))));
 
+        // What the status page and a scraper see: the DLQ's depth (read again at most every 5 s).
+        await(() -> Double.valueOf(2).equals(w.context().getRegistry().lookupByNameAndType(
+                org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME,
+                io.micrometer.core.instrument.MeterRegistry.class).get("s3replicator.dlq.messages").gauge().value()),
+                "s3replicator_dlq_messages reads 2");
         List<Message> dead = receiveAll(dlq, 2);
         assertThat(dead).extracting(m -> m.messageAttributes().get(SqsJobQueue.REASON).stringValue())
                 .containsExactlyInAnyOrder("not a job (invalid JSON): {not json",

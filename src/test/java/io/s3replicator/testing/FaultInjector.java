@@ -37,6 +37,8 @@ public class FaultInjector implements ExecutionInterceptor {
     private static final ConcurrentHashMap<String, Runnable> BEFORE_NEXT_PUT = new ConcurrentHashMap<>();
     /** bucket -> HTTP status every PutObject into it fails with, until reset. */
     private static final ConcurrentHashMap<String, Integer> FAIL_PUTS = new ConcurrentHashMap<>();
+    /** "bucket/key" -> HTTP status every PutObject of that one key fails with, until reset. */
+    private static final ConcurrentHashMap<String, Integer> FAIL_PUT_KEYS = new ConcurrentHashMap<>();
     /** A worker process started with -Ds3replicator.test.part-delay-ms=N sends each part N ms late: a slow copy to kill mid-way. */
     private static final long PART_DELAY_MS = Long.getLong("s3replicator.test.part-delay-ms", 0);
     /** A worker process started with -Ds3replicator.test.put-delay-ms=N sends each PutObject N ms late: a slow run of small objects. */
@@ -57,6 +59,7 @@ public class FaultInjector implements ExecutionInterceptor {
         AFTER_FIRST_PART.remove(bucket);
         BEFORE_NEXT_PUT.remove(bucket);
         FAIL_PUTS.remove(bucket);
+        FAIL_PUT_KEYS.keySet().removeIf(k -> k.startsWith(bucket + "/"));
         SLOW_PUTS.remove(bucket);
         SLOW_PARTS.remove(bucket);
     }
@@ -64,6 +67,11 @@ public class FaultInjector implements ExecutionInterceptor {
     /** Every PutObject into {@code bucket} fails with {@code status} (503 SlowDown, 403 AccessDenied) until reset. */
     public static void failPuts(String bucket, int status) {
         FAIL_PUTS.put(bucket, status);
+    }
+
+    /** Every PutObject of {@code key} into {@code bucket} fails with {@code status} until reset; other keys pass. */
+    public static void failPuts(String bucket, String key, int status) {
+        FAIL_PUT_KEYS.put(bucket + "/" + key, status);
     }
 
     public static void stopFailingPuts(String bucket) {
@@ -161,6 +169,9 @@ public class FaultInjector implements ExecutionInterceptor {
                 }
             }
             Integer status = FAIL_PUTS.get(bucket);
+            if (status == null && context.request() instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest put) {
+                status = FAIL_PUT_KEYS.get(bucket + "/" + put.key());
+            }
             if (status != null) {
                 throw status == 503 ? error(503, "SlowDown", "Please reduce your request rate (injected)")
                         : error(status, status == 403 ? "AccessDenied" : "Injected", "injected failure");

@@ -32,7 +32,7 @@ public final class RunningReplicator implements AutoCloseable {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("pairs.camel.yaml"), pairsYaml);
         Main main = new Main();
-        main.configure().addConfiguration(ReplicatorConfiguration.class);
+        io.s3replicator.cli.ReplicatorMain.pipeline(main);
         main.bind("sqsClient", ElasticMq.client());
         main.addOverrideProperty("camel.main.routes-include-pattern",
                 "classpath:routes/replication-pair.camel.yaml,file:" + routes.toAbsolutePath() + "/*.camel.yaml");

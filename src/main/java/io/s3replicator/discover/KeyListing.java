@@ -1,0 +1,59 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.storage.S3Location;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
+
+/**
+ * A listing of named keys only ({@code sync --from-report}): for each relative key, in key order,
+ * one ListObjectsV2 with the key as prefix, so an object comes back with exactly the fields a
+ * full listing gives it and the diff treats it as it would in a full run. A key is a prefix of
+ * itself and sorts before every longer key, so the first result is the key when it exists.
+ */
+public class KeyListing implements Iterator<ListedObject> {
+    private final S3Client s3;
+    private final S3Location location;
+    private final Iterator<String> relativeKeys;
+    private final LongConsumer onListed;
+    private ListedObject next;
+
+    /** @param relativeKeys keys without the location's prefix, in {@link KeyOrder}, each once */
+    public KeyListing(S3Client s3, S3Location location, List<String> relativeKeys, LongConsumer onListed) {
+        this.s3 = s3;
+        this.location = location;
+        this.relativeKeys = relativeKeys.iterator();
+        this.onListed = onListed;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (next == null && relativeKeys.hasNext()) {
+            String key = location.prefix() + relativeKeys.next();
+            List<S3Object> found = s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(key).maxKeys(1)
+                    .encodingType(EncodingType.URL)).contents();
+            if (!found.isEmpty() && found.get(0).key().equals(key)) {
+                S3Object o = found.get(0);
+                onListed.accept(1);
+                next = new ListedObject(key, key.substring(location.prefix().length()),
+                        o.size() == null ? 0 : o.size(), ListedObject.bareEtag(o.eTag()));
+            }
+        }
+        return next != null;
+    }
+
+    @Override
+    public ListedObject next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        ListedObject o = next;
+        next = null;
+        return o;
+    }
+}
