@@ -76,8 +76,12 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "objects copied at once (default: ${DEFAULT-VALUE})")
     int concurrency;
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
-            description = "objects above this need multipart transfer (default: ${DEFAULT-VALUE})")
+            description = "relayed objects above this are sent as multipart uploads (default: ${DEFAULT-VALUE})")
     long multipartThreshold;
+    @Option(names = "--copy-threshold", paramLabel = "SIZE", defaultValue = "1GiB", converter = ByteSize.class,
+            description = "server-side copies of objects above this use multipart copy; up to it one CopyObject"
+                    + " (default: ${DEFAULT-VALUE})")
+    long copyThreshold;
     @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
             description = "preferred multipart part size, 5MiB..5GiB; grown for huge objects, the source's own when it is multipart (default: ${DEFAULT-VALUE})")
     long partSize;
@@ -120,6 +124,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
         properties.put("s3replicator.transfer.multipart-threshold", String.valueOf(multipartThreshold));
+        properties.put("s3replicator.transfer.copy-threshold", String.valueOf(copyThreshold));
         properties.put("s3replicator.transfer.part-size", String.valueOf(partSize));
         properties.put("s3replicator.transfer.parts-in-flight", String.valueOf(partsInFlight));
         properties.put("s3replicator.state.dir", stateDir);

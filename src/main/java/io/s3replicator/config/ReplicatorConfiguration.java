@@ -55,6 +55,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int concurrency;
     @PropertyInject(value = "s3replicator.transfer.multipart-threshold", defaultValue = "8388608")
     private long multipartThreshold;
+    @PropertyInject(value = "s3replicator.transfer.copy-threshold", defaultValue = "1073741824")
+    private long copyThreshold;
     @PropertyInject(value = "s3replicator.transfer.part-size", defaultValue = "8388608")
     private long partSize;
     @PropertyInject(value = "s3replicator.transfer.parts-in-flight", defaultValue = "8")
@@ -110,7 +112,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, partSize,
+        ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, copyThreshold, partSize,
                 partsInFlight, listPageSize,
                 Path.of(stateDir));
         JobQueue queue = JobQueues.create(context, settings.queueUri(), settings.concurrency());
@@ -196,6 +198,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.addRoutes(new TransferRoute(queue, settings.concurrency(), pairs, planner, new ObjectCopier(clients),
                 new JobRecorder(state.jobStore(), runs, metrics).withReports(reports), state.inFlight(),
                 settings.multipartThreshold())
+                .withCopyThreshold(settings.copyThreshold())
                 .withKeyLocks(keyLocks)
                 .withCopiedEtags(state.copiedEtags())
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),

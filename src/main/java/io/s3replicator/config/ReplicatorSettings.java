@@ -8,15 +8,17 @@ import java.nio.file.Path;
  *
  * @param queueUri            Camel endpoint jobs travel through between the diff and the workers
  * @param concurrency         objects transferred at once
- * @param multipartThreshold  objects larger than this need multipart transfer (bytes)
+ * @param multipartThreshold  relayed objects larger than this are sent as multipart uploads (bytes)
+ * @param copyThreshold       server-side copies of objects larger than this use UploadPartCopy; up to
+ *                            it one CopyObject (bytes; at most 5 GiB, the CopyObject limit)
  * @param partSize            preferred multipart part size (bytes); grown for huge objects
  * @param partsInFlight       multipart parts moving at once, across all objects (bounds memory:
  *                            relayed part data is at most partsInFlight x part size)
  * @param listPageSize        keys per ListObjectsV2 page
  * @param stateDir            directory of the embedded job-state database
  */
-public record ReplicatorSettings(String queueUri, int concurrency, long multipartThreshold, long partSize,
-                                 int partsInFlight, int listPageSize, Path stateDir) {
+public record ReplicatorSettings(String queueUri, int concurrency, long multipartThreshold, long copyThreshold,
+                                 long partSize, int partsInFlight, int listPageSize, Path stateDir) {
 
     public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
     public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
@@ -27,6 +29,10 @@ public record ReplicatorSettings(String queueUri, int concurrency, long multipar
         }
         if (multipartThreshold < MIN_PART_SIZE) {
             throw new ConfigException("multipart-threshold", multipartThreshold + " bytes is below the 5 MiB S3 part minimum");
+        }
+        if (copyThreshold < MIN_PART_SIZE || copyThreshold > MAX_PART_SIZE) {
+            throw new ConfigException("copy-threshold", copyThreshold + " bytes is outside 5 MiB..5 GiB (one CopyObject"
+                    + " copies at most 5 GiB)");
         }
         if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
             throw new ConfigException("part-size", partSize + " bytes is outside the S3 part range 5 MiB..5 GiB");

@@ -55,6 +55,7 @@ public class TransferRoute extends RouteBuilder {
     private DestinationKeyLocks keyLocks = new DestinationKeyLocks();
     private Redelivery redelivery = Redelivery.NONE;
     private CopiedEtags copiedEtags;
+    private long copyThreshold = -1;
 
     /** @param planner the DECIDE step between the in-flight check and the copy */
     public TransferRoute(JobQueue queue, int concurrency, PairRegistry pairs, JobPlanner planner, ObjectCopier copier,
@@ -77,6 +78,15 @@ public class TransferRoute extends RouteBuilder {
     /** @param locks the process's destination key locks, shared with whatever must not touch a key being written */
     public TransferRoute withKeyLocks(DestinationKeyLocks locks) {
         this.keyLocks = locks;
+        return this;
+    }
+
+    /**
+     * @param copyThreshold server-side copies above this size go multipart (UploadPartCopy); up to
+     *                      it one CopyObject, which keeps the source's ETag and costs one request
+     */
+    public TransferRoute withCopyThreshold(long copyThreshold) {
+        this.copyThreshold = copyThreshold;
         return this;
     }
 
@@ -168,7 +178,9 @@ public class TransferRoute extends RouteBuilder {
     /** Copies above the threshold go multipart; the size seen at discovery decides. */
     public boolean needsMultipart(Exchange exchange) {
         Job job = exchange.getProperty(JOB, Job.class);
-        return job.operation() == Job.Operation.COPY && isMultipart(job.size(), multipartThreshold);
+        ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
+        long threshold = pair.serverSideCopy() && copyThreshold > 0 ? copyThreshold : multipartThreshold;
+        return job.operation() == Job.Operation.COPY && isMultipart(job.size(), threshold);
     }
 
     /** Strictly above the threshold: an object of exactly the threshold is still one request. */

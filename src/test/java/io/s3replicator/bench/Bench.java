@@ -180,7 +180,7 @@ public final class Bench {
             case "rclone" -> List.of("rclone", "copy", remote(srcEndpoint) + ":" + srcBucket,
                     remote(dstEndpoint) + ":" + dstBucket, "--transfers", String.valueOf(concurrency),
                     "--checkers", String.valueOf(concurrency), "--s3-upload-cutoff", "8M", "--s3-chunk-size", "8M",
-                    "--s3-upload-concurrency", "4", "--s3-copy-cutoff", "8M");
+                    "--s3-upload-concurrency", "4");
             // The shaded jar carries the SDK; test-classes carries the loop (exec:java has no classpath of its own).
             case "sdk-loop" -> List.of(java, "-cp", replicatorJar + File.pathSeparator
                     + replicatorJar.resolveSibling("test-classes"),

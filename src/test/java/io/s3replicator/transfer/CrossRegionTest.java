@@ -71,7 +71,7 @@ class CrossRegionTest extends TwoEndpoints {
         return CliRun.of("sync", "s3://" + a, "s3://" + b,
                 "--source-provider", "aws", "--source-region", "us-east-1", "--source-endpoint", srcEndpoint,
                 "--dest-provider", "aws", "--dest-region", destinationRegion, "--dest-endpoint", srcEndpoint,
-                "--path-style", "--multipart-threshold", "5MiB", "--part-size", "5MiB",
+                "--path-style", "--multipart-threshold", "5MiB", "--part-size", "5MiB", "--copy-threshold", "5MiB",
                 "--state-dir", state.toString(), "--progress", "0");
     }
 

@@ -39,6 +39,9 @@ class MultipartTransferTest extends TwoEndpoints {
                 "--dest-endpoint", destEndpoint, "--path-style", "--state-dir", state.toString(), "--progress", "0",
                 "--multipart-threshold", "5MiB", "--part-size", "5MiB"));
         args.addAll(Arrays.asList(extra));
+        if (!args.contains("--copy-threshold")) {
+            args.addAll(List.of("--copy-threshold", "5MiB"));
+        }
         if (!args.contains("--parts-in-flight")) {
             args.addAll(List.of("--parts-in-flight", "3"));
         }
@@ -82,6 +85,26 @@ class MultipartTransferTest extends TwoEndpoints {
         // Multipart ETags differ from a single-PUT source's: the copy's recorded ETag decides, in the diff.
         assertThat(again.count("copied")).isZero();
         assertThat(again.out()).contains("in step 1");
+    }
+
+    /** Server-side, an object up to the copy threshold is one CopyObject: one request, the source's ETag kept. */
+    @Test
+    void within_one_endpoint_an_object_up_to_the_copy_threshold_is_one_copy_object() {
+        String a = Buckets.create(src, "mp-onecopy-src");
+        String b = Buckets.create(src, "mp-onecopy-dst");
+        byte[] content = randomBytes(12 * MIB, 21);
+        src.putObject(r -> r.bucket(a).key("big.bin"), RequestBody.fromBytes(content));
+
+        CliRun run = sync("s3://" + a, "s3://" + b, srcEndpoint, "--copy-threshold", "12MiB");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.count("copied")).isEqualTo(1);
+        assertThat(FaultInjector.count(b, "CopyObject")).isEqualTo(1);
+        assertThat(FaultInjector.count(b, "UploadPartCopy")).isZero();
+        assertThat(FaultInjector.count(b, "CreateMultipartUpload")).isZero();
+        assertThat(Buckets.get(src, b, "big.bin")).isEqualTo(content);
+        assertThat(src.headObject(r -> r.bucket(b).key("big.bin")).eTag())
+                .isEqualTo(src.headObject(r -> r.bucket(a).key("big.bin")).eTag());
     }
 
     @Test
