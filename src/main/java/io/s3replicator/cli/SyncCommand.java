@@ -6,6 +6,9 @@ import io.s3replicator.config.PairLoader;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.DiffRoute;
+import io.s3replicator.discover.inventory.InventoryException;
+import io.s3replicator.discover.inventory.ManifestRef;
+import io.s3replicator.storage.S3Location;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
@@ -63,6 +66,10 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--delete-unowned", description = "with --delete, also delete the destination objects it did not"
             + " write: every object under the destination prefix without a source (rclone sync)")
     boolean deleteUnowned;
+    @Option(names = "--inventory", paramLabel = "MANIFEST_URI", description = "read the source's objects from this"
+            + " S3 Inventory report (s3://bucket/.../manifest.json[?options], CSV) instead of listing the source;"
+            + " read with the source's endpoint and credentials unless options are given")
+    String inventory;
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "objects copied at once (default: ${DEFAULT-VALUE})")
     int concurrency;
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
@@ -95,6 +102,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         Logging.level("io.s3replicator", debug ? "DEBUG" : "WARN");
         Logging.level("io.s3replicator.objects", verbose || debug ? "INFO" : "WARN");
         ReplicationPair pair = pair();
+        ManifestRef manifest = manifest(pair);
 
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
@@ -116,8 +124,12 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
             context.getRegistry().lookupByNameAndType("pairs", PairRegistry.class).register(pair);
             RunStats stats = context.getRegistry().lookupByNameAndType("runs", RunRegistry.class).start(pair.id(), null);
 
-            var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null,
-                    Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID, stats.runId()));
+            Map<String, Object> headers = new java.util.HashMap<>(Map.of(PairDiffer.PAIR_ID, pair.id(),
+                    PairDiffer.RUN_ID, stats.runId()));
+            if (manifest != null) {
+                headers.put(ManifestRef.HEADER, manifest);
+            }
+            var diff = context.createProducerTemplate().asyncRequestBodyAndHeaders(DiffRoute.ENDPOINT, null, headers);
             SyncProgress progress = new SyncProgress(root.err, progressSeconds > 0 && SyncProgress.onTerminal());
             // A live line is redrawn twice a second; periodic lines come every --progress seconds.
             long waitMillis = progressSeconds <= 0 ? 60_000
@@ -138,6 +150,20 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
             return exit;
         } finally {
             main.stop();
+        }
+    }
+
+    /** The --inventory manifest, or null; a bad URI is bad input (exit 2). */
+    private ManifestRef manifest(ReplicationPair pair) {
+        if (inventory == null) {
+            return null;
+        }
+        S3Location at = PairLoader.inventory("--inventory", inventory, pair.source());
+        String key = at.prefix().endsWith("/") ? at.prefix().substring(0, at.prefix().length() - 1) : at.prefix();
+        try {
+            return new ManifestRef(at.bucket(), key, at.endpoint());
+        } catch (InventoryException e) {
+            throw new ConfigException("--inventory", e.getMessage());
         }
     }
 

@@ -3,6 +3,8 @@ package io.s3replicator.discover;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.ReplicatorSettings;
+import io.s3replicator.discover.inventory.InventoryDiff;
+import io.s3replicator.discover.inventory.ManifestRef;
 import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
@@ -78,6 +80,15 @@ public class PairDiffer {
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
         S3Client sourceClient = clients.client("source", pair.source().endpoint());
         S3Client destinationClient = clients.client("destination", pair.destination().endpoint());
+        ManifestRef manifest = exchange.getIn().getHeader(ManifestRef.HEADER, ManifestRef.class);
+        if (manifest != null) {
+            // An inventory report stands in for the source listing.
+            S3Client reports = clients.client("inventory", manifest.endpoint());
+            LOG.info("pair {}: reading inventory report {}", pair.id(), manifest.uri());
+            exchange.getIn().setBody(new InventoryDiff(pair, stats, manifest.read(reports), reports,
+                    destinationClient, settings.listPageSize()));
+            return;
+        }
         var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
                 stats.destinationListed::add);
         // Only a version listing carries version ids, so the check runs only when compareVersions is on.
