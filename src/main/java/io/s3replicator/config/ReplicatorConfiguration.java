@@ -6,6 +6,7 @@ import io.s3replicator.decide.EventOrder;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.EventRoute;
 import io.s3replicator.discover.EventRoutes;
+import io.s3replicator.discover.inventory.InventoryRoutes;
 import io.s3replicator.transfer.AbandonedUploads;
 import io.s3replicator.transfer.DestinationKeyLocks;
 import io.s3replicator.transfer.JobPlanner;
@@ -100,6 +101,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int eventsBatch;
     @PropertyInject(value = "s3replicator.events.consumers", defaultValue = "1")
     private int eventsConsumers;
+    @PropertyInject(value = "s3replicator.inventory.poll-seconds", defaultValue = "300")
+    private double inventoryPollSeconds;
     @PropertyInject(value = "s3replicator.transfer.abandoned-upload-age", defaultValue = "86400")
     private long abandonedUploadAgeSeconds;
     @PropertyInject(value = "s3replicator.transfer.retries", defaultValue = "3")
@@ -186,6 +189,9 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 queue.producerUri(), () -> sqsClient(context), SQS_CLIENT,
                 new EventRoute.Polling(eventsWaitSeconds, eventsBatch, eventsConsumers, !queue.redelivers(),
                         settings.concurrency())));
+        // Pairs with an inventory location: each new report there is diffed once (remembered in the state store).
+        context.addStartupListener(new InventoryRoutes(pairs, clients, state.keySequencers(), runs,
+                Math.max(100, Math.round(inventoryPollSeconds * 1000))));
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());
