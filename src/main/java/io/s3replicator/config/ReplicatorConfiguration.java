@@ -170,7 +170,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         // SQS: queue jobs from several threads; the listing itself stays one lazy stream.
         ExecutorService sendPool = queue.redelivers()
                 ? context.getExecutorServiceManager().newFixedThreadPool(this, "diff-send", sendThreads) : null;
-        context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool));
+        context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool).sendingBatchesTo(queue.batchProducerUri()));
         // One job per destination key at a time; the sweep of abandoned uploads leaves keys being written alone.
         DestinationKeyLocks keyLocks = new DestinationKeyLocks();
         AbandonedUploads abandoned = new AbandonedUploads(clients, state.checkpoints(), keyLocks,

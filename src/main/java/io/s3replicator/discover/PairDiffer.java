@@ -10,6 +10,7 @@ import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
 import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobCodec;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
@@ -17,6 +18,7 @@ import io.s3replicator.transfer.ReplicaMarkers;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +128,61 @@ public class PairDiffer {
         }
         exchange.getProperty(RUN, RunStats.class).alreadyQueued.increment();
         return false;
+    }
+
+    /**
+     * A batch of jobs (a {@code List<Job>} body) about to be sent in one request: those already
+     * queued, in flight or just done are dropped (one batched read of their marks), the rest are
+     * kept for {@link #toMessages}. False when none is left to send.
+     */
+    public boolean notYetQueuedBatch(Exchange exchange) {
+        RunStats stats = exchange.getProperty(RUN, RunStats.class);
+        if (stats.diffError() != null) {
+            return false; // the run already failed: queue nothing more
+        }
+        @SuppressWarnings("unchecked")
+        java.util.List<Job> jobs = exchange.getIn().getBody(java.util.List.class);
+        Map<String, String> identityByJson = new java.util.LinkedHashMap<>();
+        for (Job job : jobs) {
+            identityByJson.put(JobCodec.toJson(job), JobIdentity.of(pairs.get(job.pairId()), job));
+        }
+        java.util.Set<String> queued = guard.alreadyQueued(identityByJson.values());
+        identityByJson.values().removeIf(queued::contains);
+        stats.alreadyQueued.add(jobs.size() - identityByJson.size());
+        exchange.setProperty(QUEUED_MARK, identityByJson);
+        return !identityByJson.isEmpty();
+    }
+
+    /** The body for the batch send: the JSON of the jobs {@link #notYetQueuedBatch} kept. */
+    public void toMessages(Exchange exchange) {
+        exchange.getIn().setBody(new java.util.ArrayList<>(exchange.getProperty(QUEUED_MARK, Map.class).keySet()));
+    }
+
+    /**
+     * The batch was sent: the messages SQS took are counted and marked queued; any it refused fail
+     * the diff (the marks of the others are still written).
+     */
+    public void emittedBatch(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> identityByJson = exchange.getProperty(QUEUED_MARK, Map.class);
+        SendMessageBatchResponse response = exchange.getIn().getBody(SendMessageBatchResponse.class);
+        // Camel names the entries itself: the MD5 of each body SQS took tells which job it was.
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        response.successful().forEach(e -> taken.add(e.md5OfMessageBody()));
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        identityByJson.forEach((json, identity) -> {
+            if (taken.contains(Md5.hex(json))) {
+                sent.add(identity);
+            }
+        });
+        guard.queuedAll(sent);
+        RunStats stats = exchange.getProperty(RUN, RunStats.class);
+        sent.forEach(s -> stats.jobEmitted());
+        if (response.hasFailed() && !response.failed().isEmpty()) {
+            var first = response.failed().get(0);
+            throw new IllegalStateException("SQS refused " + response.failed().size() + " of " + identityByJson.size()
+                    + " jobs: " + first.code() + ": " + first.message());
+        }
     }
 
     /** The job could not be queued: take its mark back, or later diffs would skip it until the mark expires. */

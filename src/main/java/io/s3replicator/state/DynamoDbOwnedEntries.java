@@ -6,7 +6,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -31,9 +36,17 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
     /** A key attribute, to tell "no item" in conditions. */
     private final String keyAttribute;
     private final Clock clock;
+    private final DynamoDbGroupWrites writes;
 
     DynamoDbOwnedEntries(DynamoDbClient client, String table, Function<String, Map<String, AttributeValue>> keyOf,
                          String keyAttribute, Clock clock) {
+        this(client, table, keyOf, keyAttribute, clock, null);
+    }
+
+    /** @param writes where {@link #setLater} gathers its puts into batch writes; null to write each at once */
+    DynamoDbOwnedEntries(DynamoDbClient client, String table, Function<String, Map<String, AttributeValue>> keyOf,
+                         String keyAttribute, Clock clock, DynamoDbGroupWrites writes) {
+        this.writes = writes;
         this.client = client;
         this.table = table;
         this.keyOf = keyOf;
@@ -66,6 +79,17 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
         client.putItem(b -> b.tableName(table).item(item));
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> setLater(String id, String owner, long ttlMillis) {
+        if (writes == null) {
+            return OwnedEntries.super.setLater(id, owner, ttlMillis);
+        }
+        Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
+        item.put(OWNER, s(owner));
+        item.put(EXPIRES_AT, n(ceilSeconds(clock.millis() + ttlMillis)));
+        return writes.put(table, keyOf.apply(id), item);
+    }
+
     private boolean put(String id, String owner, long ttlMillis, String condition, Map<String, AttributeValue> values) {
         long now = clock.millis();
         Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
@@ -92,6 +116,39 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
         Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).key(keyOf.apply(id))
                 .consistentRead(true)).item();
         return item != null && !item.isEmpty() && Long.parseLong(item.get(EXPIRES_AT).n()) >= clock.millis() / 1000;
+    }
+
+    /** BatchGetItem, 100 keys a request, strongly consistent. */
+    @Override
+    public Set<String> liveAmong(Collection<String> ids) {
+        Map<Map<String, AttributeValue>, String> idOf = new HashMap<>();
+        for (String id : ids) {
+            idOf.put(keyOf.apply(id), id);
+        }
+        Set<String> live = new HashSet<>();
+        long now = clock.millis() / 1000;
+        for (Map<String, AttributeValue> item : DynamoDbBatches.getAll(client, table, List.copyOf(idOf.keySet()))) {
+            if (Long.parseLong(item.get(EXPIRES_AT).n()) >= now) {
+                Map<String, AttributeValue> key = new HashMap<>(item);
+                key.keySet().retainAll(Set.of(keyAttribute));
+                live.add(idOf.get(key));
+            }
+        }
+        return live;
+    }
+
+    /** BatchWriteItem, 25 items a request: unconditional, as {@link #set} is. */
+    @Override
+    public void setAll(Collection<String> ids, String owner, long ttlMillis) {
+        AttributeValue expires = n(ceilSeconds(clock.millis() + ttlMillis));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (String id : ids) {
+            Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
+            item.put(OWNER, s(owner));
+            item.put(EXPIRES_AT, expires);
+            items.add(item);
+        }
+        DynamoDbBatches.putAll(client, table, items);
     }
 
     /** Pushes the expiry of an existing item forward, whoever owns it. */

@@ -57,12 +57,35 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     }
 
     @Override
+    public Set<String> alreadyQueued(java.util.Collection<String> keys) {
+        return entries.liveAmong(keys);
+    }
+
+    @Override
+    public void markAllQueued(java.util.Collection<String> keys) {
+        // Not waited for: the jobs are on the queue already; a mark written a moment later only means a
+        // diff in that moment could queue one again, which the workers' claims drop.
+        for (String key : keys) {
+            entries.setLater(key, QUEUED, queuedTtl.toMillis()).exceptionally(e -> {
+                LOG.warn("cannot mark a job sent to the queue as queued (a later diff may queue it again): {}",
+                        e.getMessage());
+                return null;
+            });
+        }
+    }
+
+    @Override
     public void done(String key) {
         held.remove(key);
         if (doneWindow.isZero()) {
             entries.delete(key);
         } else {
-            entries.set(key, DONE, doneWindow.toMillis());
+            // Nothing waits for it: a late duplicate in the moment before it is written is still a skip at the destination.
+            entries.setLater(key, DONE, doneWindow.toMillis()).exceptionally(e -> {
+                LOG.warn("cannot mark a finished job done (a late duplicate will look at the destination): {}",
+                        e.getMessage());
+                return null;
+            });
         }
     }
 

