@@ -5,7 +5,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -13,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Many items at once: BatchWriteItem takes 25 at a time, BatchGetItem 100; both may hand some back when throttled. */
+/** Many items at once: BatchWriteItem deletes 25 at a time, BatchGetItem reads 100; both may hand some back when throttled. */
 final class DynamoDbBatches {
     private static final int BATCH = 25;
     private static final int GET_BATCH = 100;
@@ -25,15 +24,6 @@ final class DynamoDbBatches {
         List<WriteRequest> requests = new ArrayList<>();
         for (Map<String, AttributeValue> key : keys) {
             requests.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build());
-        }
-        writeAll(client, table, requests);
-    }
-
-    /** Puts many items (unconditionally: BatchWriteItem takes no conditions). */
-    static void putAll(DynamoDbClient client, String table, List<Map<String, AttributeValue>> items) {
-        List<WriteRequest> requests = new ArrayList<>();
-        for (Map<String, AttributeValue> item : items) {
-            requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
         writeAll(client, table, requests);
     }

@@ -3,7 +3,11 @@ package io.s3replicator.state;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -137,18 +141,45 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
         return live;
     }
 
-    /** BatchWriteItem, 25 items a request: unconditional, as {@link #set} is. */
+    /**
+     * One TransactWriteItems of conditional puts (BatchWriteItem takes no conditions): all succeed,
+     * or DynamoDB says which conditions failed and the others are written again without them.
+     */
     @Override
-    public void setAll(Collection<String> ids, String owner, long ttlMillis) {
-        AttributeValue expires = n(ceilSeconds(clock.millis() + ttlMillis));
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (String id : ids) {
-            Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
-            item.put(OWNER, s(owner));
-            item.put(EXPIRES_AT, expires);
-            items.add(item);
+    public void claimAll(Collection<String> ids, String owner, long ttlMillis) {
+        List<String> left = new ArrayList<>(ids);
+        for (int attempt = 0; !left.isEmpty() && attempt <= left.size(); attempt++) {
+            long now = clock.millis();
+            List<TransactWriteItem> puts = new ArrayList<>();
+            for (String id : left) {
+                Map<String, AttributeValue> item = new HashMap<>(keyOf.apply(id));
+                item.put(OWNER, s(owner));
+                item.put(EXPIRES_AT, n(ceilSeconds(now + ttlMillis)));
+                puts.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(#k) OR #e < :now OR #o = :owner OR #o = :queued")
+                        .expressionAttributeNames(Map.of("#k", keyAttribute, "#e", EXPIRES_AT, "#o", OWNER))
+                        .expressionAttributeValues(Map.of(":now", n(now / 1000), ":owner", s(owner),
+                                ":queued", s(InFlightJobs.QUEUED)))
+                        .build()).build());
+            }
+            try {
+                client.transactWriteItems(b -> b.transactItems(puts));
+                return;
+            } catch (TransactionCanceledException e) {
+                List<String> retry = new ArrayList<>();
+                List<CancellationReason> reasons = e.cancellationReasons();
+                for (int i = 0; i < left.size(); i++) {
+                    String code = i < reasons.size() ? reasons.get(i).code() : null;
+                    if (!"ConditionalCheckFailed".equals(code)) {
+                        retry.add(left.get(i));
+                    }
+                }
+                if (retry.size() == left.size()) {
+                    throw e; // not a condition: a conflict or throttling the caller reports
+                }
+                left = retry;
+            }
         }
-        DynamoDbBatches.putAll(client, table, items);
     }
 
     /** Pushes the expiry of an existing item forward, whoever owns it. */

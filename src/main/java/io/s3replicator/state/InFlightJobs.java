@@ -50,9 +50,9 @@ public interface InFlightJobs extends IdempotentRepository {
 
     /**
      * The jobs of these keys are on the queue (sent in one batch, after {@link #alreadyQueued} found
-     * them free): marked queued for the queued window, in batched writes. Written after the send, so a
-     * crash in between leaves a job queued without a mark (a later diff may queue it again; the workers'
-     * claims drop the duplicate), never a mark without a job.
+     * them free): marked queued for the queued window, in few requests, unless a worker took one
+     * already. Written after the send, so a crash in between leaves a job queued without a mark (a
+     * later diff may queue it again; the workers' claims drop the duplicate), never a mark without a job.
      */
     void markAllQueued(java.util.Collection<String> keys);
 

@@ -35,10 +35,10 @@ interface OwnedEntries {
         return live;
     }
 
-    /** {@link #set} for many ids at once (a store with batch writes makes it few requests). */
-    default void setAll(java.util.Collection<String> ids, String owner, long ttlMillis) {
+    /** {@link #claim} of many ids for one owner (a store with transactions makes it few requests). */
+    default void claimAll(java.util.Collection<String> ids, String owner, long ttlMillis) {
         for (String id : ids) {
-            set(id, owner, ttlMillis);
+            claim(id, owner, ttlMillis);
         }
     }
 

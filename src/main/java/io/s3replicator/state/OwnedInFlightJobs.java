@@ -61,17 +61,13 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
         return entries.liveAmong(keys);
     }
 
+    /**
+     * As a claim by {@link #QUEUED}: a worker that already took the job (its claim, or its done mark)
+     * keeps it, and a mark is never written over it.
+     */
     @Override
     public void markAllQueued(java.util.Collection<String> keys) {
-        // Not waited for: the jobs are on the queue already; a mark written a moment later only means a
-        // diff in that moment could queue one again, which the workers' claims drop.
-        for (String key : keys) {
-            entries.setLater(key, QUEUED, queuedTtl.toMillis()).exceptionally(e -> {
-                LOG.warn("cannot mark a job sent to the queue as queued (a later diff may queue it again): {}",
-                        e.getMessage());
-                return null;
-            });
-        }
+        entries.claimAll(keys, QUEUED, queuedTtl.toMillis());
     }
 
     @Override
