@@ -70,6 +70,9 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
             + " S3 Inventory report (s3://bucket/.../manifest.json[?options], CSV) instead of listing the source;"
             + " read with the source's endpoint and credentials unless options are given")
     String inventory;
+    @Option(names = "--listing-threads", paramLabel = "N", defaultValue = "1", description = "list both sides N ways"
+            + " at once, the key space split by folders (default: ${DEFAULT-VALUE})")
+    int listingThreads;
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "objects copied at once (default: ${DEFAULT-VALUE})")
     int concurrency;
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
@@ -110,6 +113,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         properties.put("s3replicator.transfer.part-size", String.valueOf(partSize));
         properties.put("s3replicator.transfer.parts-in-flight", String.valueOf(partsInFlight));
         properties.put("s3replicator.state.dir", stateDir);
+        properties.put("s3replicator.discover.listing-threads", String.valueOf(listingThreads));
         // A one-shot command binds no port unless asked: two syncs on one machine must not collide.
         properties.put("camel.management.enabled", String.valueOf(managementPort != null));
         properties.put("camel.metrics.enabled", String.valueOf(managementPort != null));

@@ -61,6 +61,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int partsInFlight;
     @PropertyInject(value = "s3replicator.discover.list-page-size", defaultValue = "1000")
     private int listPageSize;
+    @PropertyInject(value = "s3replicator.discover.listing-threads", defaultValue = "1")
+    private int listingThreads;
+    @PropertyInject(value = "s3replicator.discover.listing-depth", defaultValue = "2")
+    private int listingDepth;
     @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
     private String stateDir;
     @PropertyInject(value = "s3replicator.state.kind", defaultValue = "embedded")
@@ -161,7 +165,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 : new DiffGuard(state.clearInFlightAtStart() ? null : state.leases(), state.inFlight(),
                         Duration.ofSeconds(diffLeaseTtlSeconds));
         closeOnStop(context, guard);
-        PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard);
+        PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard)
+                .listingInParallel(listingThreads, listingDepth);
         if (queue.redelivers() && !state.clearInFlightAtStart()) {
             RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5));
             differ.accountFrom(accounting);

@@ -1,12 +1,14 @@
 package io.s3replicator.discover;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
 /** A lazy iterator in groups of up to {@code size}: one group in memory at a time. */
-final class Batches<T> implements Iterator<List<T>> {
+final class Batches<T> implements Iterator<List<T>>, Closeable {
     private final Iterator<T> items;
     private final int size;
 
@@ -34,5 +36,13 @@ final class Batches<T> implements Iterator<List<T>> {
             batch.add(items.next());
         }
         return batch;
+    }
+
+    /** Closes the iterator it groups, when that holds resources (a parallel listing's threads). */
+    @Override
+    public void close() throws IOException {
+        if (items instanceof Closeable c) {
+            c.close();
+        }
     }
 }

@@ -59,6 +59,19 @@ public class PairDiffer {
         this.afterDiff = action;
     }
 
+    private int listingThreads = 1;
+    private int listingDepth = 1;
+
+    /**
+     * List each diff this many ways at once ({@link ParallelDiff}), the key space split by folders down
+     * to {@code depth}; 1 thread lists sequentially.
+     */
+    public PairDiffer listingInParallel(int threads, int depth) {
+        this.listingThreads = Math.max(1, threads);
+        this.listingDepth = Math.max(1, depth);
+        return this;
+    }
+
     /** Distributed mode: run completion and counts come from the shared state store. */
     public void accountFrom(RunAccounting accounting) {
         this.accounting = accounting;
@@ -89,6 +102,11 @@ public class PairDiffer {
             LOG.info("pair {}: reading inventory report {}", pair.id(), manifest.uri());
             exchange.getIn().setBody(new InventoryDiff(pair, stats, manifest.read(reports), reports,
                     destinationClient, settings.listPageSize()));
+            return;
+        }
+        if (listingThreads > 1 && !pair.features().compareVersions()) {
+            exchange.getIn().setBody(new ParallelDiff(pair, stats, sourceClient, destinationClient,
+                    settings.listPageSize(), listingThreads, listingDepth, (s, d) -> true));
             return;
         }
         var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
