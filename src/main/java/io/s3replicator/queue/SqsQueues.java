@@ -193,7 +193,6 @@ public final class SqsQueues implements AutoCloseable {
 
     @Override
     public void close() {
-        // Closing the batch manager sends what it still holds.
         batches.close();
         asyncClient.close();
         client.close();
