@@ -100,8 +100,11 @@ public class PairDiffer {
             // An inventory report stands in for the source listing.
             S3Client reports = clients.client("inventory", manifest.endpoint());
             LOG.info("pair {}: reading inventory report {}", pair.id(), manifest.uri());
-            exchange.getIn().setBody(new InventoryDiff(pair, stats, manifest.read(reports), reports,
-                    destinationClient, settings.listPageSize()));
+            InventoryDiff report = new InventoryDiff(pair, stats, manifest.read(reports), reports, destinationClient,
+                    settings.listPageSize());
+            // With listing threads, data files are joined that many at a time.
+            exchange.getIn().setBody(listingThreads > 1
+                    ? new ParallelDiff(pair.id(), report.perFile(), listingThreads) : report);
             return;
         }
         if (listingThreads > 1 && !pair.features().compareVersions()) {

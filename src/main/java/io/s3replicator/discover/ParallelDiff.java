@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The diff of a pair listed N ways at once: the key space is split by folders
@@ -36,12 +37,20 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
 
     public ParallelDiff(ReplicationPair pair, RunStats stats, S3Client source, S3Client destination, int pageSize,
                         int threadCount, int depth, DiffJoin.VersionCheck versions) {
-        List<KeySpacePartitions.Part> parts = KeySpacePartitions.discover(source, pair.source(), destination,
-                pair.destination(), depth);
+        this(pair.id(), listingParts(pair, stats, source, destination, pageSize, depth, versions), threadCount);
+    }
+
+    /**
+     * Any parts of one diff, joined on up to {@code threadCount} threads (an inventory report's data
+     * files, each with its slice of the destination, are such parts too).
+     *
+     * @param parts each opens its part's jobs when called, on the thread that then reads them
+     */
+    public ParallelDiff(String name, List<Supplier<Iterator<Job>>> parts, int threadCount) {
         AtomicInteger nextPart = new AtomicInteger();
         AtomicInteger running = new AtomicInteger(Math.min(threadCount, parts.size()));
         this.threads = Executors.newFixedThreadPool(Math.max(1, running.get()), r -> {
-            Thread t = new Thread(r, "diff-list-" + pair.id());
+            Thread t = new Thread(r, "diff-list-" + name);
             t.setDaemon(true);
             return t;
         });
@@ -53,12 +62,9 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
                 try {
                     for (int p = nextPart.getAndIncrement(); p < parts.size() && !closed.get();
                          p = nextPart.getAndIncrement()) {
-                        KeySpacePartitions.Part part = parts.get(p);
-                        DiffJoin join = new DiffJoin(pair, stats, listing(source, pair.source(), part, pageSize,
-                                stats.sourceListed::add), listing(destination, pair.destination(), part, pageSize,
-                                stats.destinationListed::add)).comparingVersions(versions);
-                        while (join.hasNext() && !closed.get()) {
-                            put(join.next());
+                        Iterator<Job> jobs = parts.get(p).get();
+                        while (jobs.hasNext() && !closed.get()) {
+                            put(jobs.next());
                         }
                     }
                 } catch (RuntimeException e) {
@@ -71,6 +77,20 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
             });
         }
         threads.shutdown();
+    }
+
+    /** The parts of the key space ({@link KeySpacePartitions}), each a merge-join of its two listings. */
+    private static List<Supplier<Iterator<Job>>> listingParts(ReplicationPair pair, RunStats stats, S3Client source,
+                                                              S3Client destination, int pageSize, int depth,
+                                                              DiffJoin.VersionCheck versions) {
+        List<Supplier<Iterator<Job>>> parts = new java.util.ArrayList<>();
+        for (KeySpacePartitions.Part part : KeySpacePartitions.discover(source, pair.source(), destination,
+                pair.destination(), depth)) {
+            parts.add(() -> new DiffJoin(pair, stats, listing(source, pair.source(), part, pageSize,
+                    stats.sourceListed::add), listing(destination, pair.destination(), part, pageSize,
+                    stats.destinationListed::add)).comparingVersions(versions));
+        }
+        return parts;
     }
 
     private static Iterator<ListedObject> listing(S3Client s3, io.s3replicator.storage.S3Location at,

@@ -12,8 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 
 /**
  * The jobs an inventory report asks for: each data file's rows are merge-joined (the diff's own
@@ -36,8 +39,7 @@ public class InventoryDiff implements Iterator<Job> {
     private final S3Client destination;
     private final int pageSize;
     private int fileIndex;
-    private InventoryRows rows;
-    private DiffJoin join;
+    private FileDiff current;
     private Job next;
 
     public InventoryDiff(ReplicationPair pair, RunStats stats, InventoryManifest manifest, S3Client inventory,
@@ -62,10 +64,10 @@ public class InventoryDiff implements Iterator<Job> {
     @Override
     public boolean hasNext() {
         while (next == null) {
-            if (join != null && join.hasNext()) {
-                next = fromInventory(join.next());
+            if (current != null && current.hasNext()) {
+                next = current.next();
             } else if (fileIndex < manifest.files().size()) {
-                open(manifest.files().get(fileIndex++));
+                current = new FileDiff(manifest.files().get(fileIndex++));
             } else {
                 return false;
             }
@@ -83,23 +85,51 @@ public class InventoryDiff implements Iterator<Job> {
         return job;
     }
 
-    private void open(InventoryManifest.DataFile file) {
-        if (rows != null && !rows.inOrder()) {
-            LOG.warn("{}: data file rows are not in key order: its missing keys were looked up at the destination",
-                    manifest.location());
+    /** The report's data files as independent parts, for {@link io.s3replicator.discover.ParallelDiff}. */
+    public List<Supplier<Iterator<Job>>> perFile() {
+        List<Supplier<Iterator<Job>>> parts = new ArrayList<>();
+        for (InventoryManifest.DataFile file : manifest.files()) {
+            parts.add(() -> new FileDiff(file));
         }
-        rows = new InventoryRows(inventory, manifest, file, pair.source().prefix(), stats.sourceListed::add);
-        if (!rows.hasNext()) {
-            join = null;
-            return;
+        return parts;
+    }
+
+    /** The jobs of one data file: its rows joined with the destination slice they span. */
+    private final class FileDiff implements Iterator<Job> {
+        private final InventoryRows rows;
+        private final DiffJoin join;
+        private boolean ended;
+
+        FileDiff(InventoryManifest.DataFile file) {
+            rows = new InventoryRows(inventory, manifest, file, pair.source().prefix(), stats.sourceListed::add);
+            if (!rows.hasNext()) {
+                join = null;
+                return;
+            }
+            ListedObject first = rows.next();
+            String after = before(first.relativeKey());
+            String startAfter = after == null || (pair.destination().prefix() + after).isEmpty() ? null
+                    : pair.destination().prefix() + after;
+            BucketListing listing = new BucketListing(destination, pair.destination(), pair.destination().prefix(),
+                    startAfter, pageSize, stats.destinationListed::add);
+            join = new DiffJoin(pair, stats, prepend(first, rows), new Slice(listing, rows));
         }
-        ListedObject first = rows.next();
-        String after = before(first.relativeKey());
-        String startAfter = after == null || (pair.destination().prefix() + after).isEmpty() ? null
-                : pair.destination().prefix() + after;
-        BucketListing listing = new BucketListing(destination, pair.destination(), pair.destination().prefix(),
-                startAfter, pageSize, stats.destinationListed::add);
-        join = new DiffJoin(pair, stats, prepend(first, rows), new Slice(listing, rows));
+
+        @Override
+        public boolean hasNext() {
+            boolean more = join != null && join.hasNext();
+            if (!more && !ended && join != null && !rows.inOrder()) {
+                LOG.warn("{}: a data file's rows are not in key order: its missing keys are looked up at the"
+                        + " destination", manifest.location());
+            }
+            ended = !more;
+            return more;
+        }
+
+        @Override
+        public Job next() {
+            return fromInventory(join.next(), rows.inOrder());
+        }
     }
 
     /** The destination side of one file: its listing up to the file's greatest key, once its rows are all read. */
@@ -140,8 +170,8 @@ public class InventoryDiff implements Iterator<Job> {
      * The source is looked at again by the worker (no ETag: the planner HEADs it); a key "missing"
      * after rows came out of order is looked up at the destination first.
      */
-    private Job fromInventory(Job job) {
-        Job.Reason reason = job.reason() == Job.Reason.MISSING && !rows.inOrder() ? Job.Reason.MAYBE_MISSING
+    private static Job fromInventory(Job job, boolean inOrder) {
+        Job.Reason reason = job.reason() == Job.Reason.MISSING && !inOrder ? Job.Reason.MAYBE_MISSING
                 : job.reason();
         return new Job(job.pairId(), job.runId(), job.operation(), job.key(), job.size(), null, null, null,
                 job.origin(), reason, job.firstSeen());

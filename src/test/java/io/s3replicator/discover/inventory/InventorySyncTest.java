@@ -60,7 +60,8 @@ class InventorySyncTest extends TwoEndpoints {
         String manifest = InventoryReports.deliver(src, reports, "inventory/", a, "2026-11-29T00-00Z",
                 List.of(file1, file2, file3));
 
-        CliRun run = sync("s3://" + a, "s3://" + b, "s3://" + reports + "/" + manifest);
+        // Three data files joined at once; the second run below reads them one after another.
+        CliRun run = sync("s3://" + a, "s3://" + b, "s3://" + reports + "/" + manifest, "--listing-threads", "3");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.count("copied")).as(run.toString()).isEqualTo(7);
