@@ -21,9 +21,10 @@ public class DiffRoute extends RouteBuilder {
     private final ExecutorService sendPool;
 
     /**
-     * @param sendPool threads that queue jobs at once (SQS: each job costs a conditional write and
-     *                 a SendMessage, tens of milliseconds; one thread would pace every worker), or
-     *                 null to queue one at a time in key order (the in-memory queue takes a job in microseconds)
+     * @param sendPool threads that queue jobs at once (SQS: each batch of ten costs a read of their
+     *                 marks, a SendMessageBatch and a transaction of marks, tens of milliseconds; one
+     *                 thread would pace every worker), or null to queue one at a time in key order
+     *                 (the in-memory queue takes a job in microseconds)
      */
     public DiffRoute(PairDiffer differ, String queueUri, ExecutorService sendPool) {
         this.differ = differ;
