@@ -6,6 +6,9 @@ import io.s3replicator.config.PairLoader;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.DiffRoute;
+import io.s3replicator.discover.inventory.InventoryException;
+import io.s3replicator.discover.inventory.ManifestRef;
+import io.s3replicator.storage.S3Location;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.observe.FailedKeys;
 import io.s3replicator.observe.ObjectReport;
@@ -73,6 +76,13 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--delete-unowned", description = "with --delete, also delete the destination objects it did not"
             + " write: every object under the destination prefix without a source (rclone sync)")
     boolean deleteUnowned;
+    @Option(names = "--inventory", paramLabel = "MANIFEST_URI", description = "read the source's objects from this"
+            + " S3 Inventory report (s3://bucket/.../manifest.json[?options], CSV) instead of listing the source;"
+            + " read with the source's endpoint and credentials unless options are given")
+    String inventory;
+    @Option(names = "--listing-threads", paramLabel = "N", defaultValue = "1", description = "list both sides N ways"
+            + " at once, the key space split by folders (default: ${DEFAULT-VALUE})")
+    int listingThreads;
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "objects copied at once (default: ${DEFAULT-VALUE})")
     int concurrency;
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSize.class,
@@ -120,6 +130,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         ReplicationPair pair = pair();
         List<String> retry = fromReport == null ? null : failedKeys(pair);
         ReportFormat format = report == null ? null : ReportFormat.of("--report", report, reportFormat);
+        ManifestRef manifest = manifest(pair);
 
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("s3replicator.transfer.concurrency", String.valueOf(concurrency));
@@ -128,6 +139,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
         properties.put("s3replicator.transfer.part-size", String.valueOf(partSize));
         properties.put("s3replicator.transfer.parts-in-flight", String.valueOf(partsInFlight));
         properties.put("s3replicator.state.dir", stateDir);
+        properties.put("s3replicator.discover.listing-threads", String.valueOf(listingThreads));
         // A one-shot command binds no port unless asked: two syncs on one machine must not collide.
         properties.put("camel.management.enabled", String.valueOf(managementPort != null));
         properties.put("camel.metrics.enabled", String.valueOf(managementPort != null));
@@ -151,6 +163,9 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
 
             Map<String, Object> headers = new HashMap<>(Map.of(PairDiffer.PAIR_ID, pair.id(), PairDiffer.RUN_ID,
                     stats.runId()));
+            if (manifest != null) {
+                headers.put(ManifestRef.HEADER, manifest);
+            }
             if (retry != null) {
                 headers.put(PairDiffer.ONLY_KEYS, retry);
             }
@@ -200,6 +215,20 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
                     + " the source prefix '" + pair.source().prefix() + "', such as '" + outside.get(0) + "'");
         }
         return failed.keys().stream().map(pair::relativeKey).toList();
+    }
+
+    /** The --inventory manifest, or null; a bad URI is bad input (exit 2). */
+    private ManifestRef manifest(ReplicationPair pair) {
+        if (inventory == null) {
+            return null;
+        }
+        S3Location at = PairLoader.inventory("--inventory", inventory, pair.source());
+        String key = at.prefix().endsWith("/") ? at.prefix().substring(0, at.prefix().length() - 1) : at.prefix();
+        try {
+            return new ManifestRef(at.bucket(), key, at.endpoint());
+        } catch (InventoryException e) {
+            throw new ConfigException("--inventory", e.getMessage());
+        }
     }
 
     private ReplicationPair pair() {

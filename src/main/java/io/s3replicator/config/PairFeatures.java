@@ -1,6 +1,7 @@
 package io.s3replicator.config;
 
 import io.s3replicator.decide.IgnoreList;
+import io.s3replicator.storage.S3Location;
 
 /**
  * What a pair does beyond copying on its diff schedule: S3 events, deletes, two-way sync, the
@@ -23,13 +24,22 @@ import io.s3replicator.decide.IgnoreList;
  * @param deleteUnowned   with deletes, the diff also deletes destination objects this pair did not
  *                        write ({@code sync --delete-unowned}, like {@code rclone sync}); off: only
  *                        the pair's own copies are deleted as orphans
+ * @param inventory       where the source bucket's S3 Inventory reports are delivered (a location
+ *                        whose new {@code manifest.json} files become diffs), or null for none
  */
 public record PairFeatures(String events, String eventsDlq, boolean deletes, boolean twoWay, IgnoreList ignore,
                            boolean compareVersions, boolean refreshVersion, boolean getByVersion,
-                           boolean deleteUnowned) {
+                           boolean deleteUnowned, S3Location inventory) {
 
     public static final PairFeatures NONE = new PairFeatures(null, null, false, false, IgnoreList.NONE, false,
             false, true);
+
+    public PairFeatures(String events, String eventsDlq, boolean deletes, boolean twoWay, IgnoreList ignore,
+                        boolean compareVersions, boolean refreshVersion, boolean getByVersion,
+                        boolean deleteUnowned) {
+        this(events, eventsDlq, deletes, twoWay, ignore, compareVersions, refreshVersion, getByVersion,
+                deleteUnowned, null);
+    }
 
     /** A pair that deletes, if at all, only what it wrote. */
     public PairFeatures(String events, String eventsDlq, boolean deletes, boolean twoWay, IgnoreList ignore,
@@ -40,6 +50,10 @@ public record PairFeatures(String events, String eventsDlq, boolean deletes, boo
     /** What {@code sync} does beyond copying: diff deletes ({@code --delete}), of every extra object with {@code unowned}. */
     public static PairFeatures syncDeletes(boolean deletes, boolean unowned) {
         return new PairFeatures(null, null, deletes, false, IgnoreList.NONE, false, false, true, deletes && unowned);
+    }
+
+    public boolean hasInventory() {
+        return inventory != null;
     }
 
     public boolean hasEvents() {

@@ -193,7 +193,25 @@ public class PairLoader implements StartupListener {
         S3Location destination = S3Uri.parse(routeId + ".destination", text(params, "destination"));
         KeyFilter filter = KeyFilter.of(globs(params, "include"), globs(params, "exclude"));
         boolean dryRun = S3Uri.bool(routeId + ".dryRun", text(params, "dryRun"));
-        return new ReplicationPair(routeId, source, destination, filter, dryRun, features(routeId, params));
+        PairFeatures f = features(routeId, params);
+        S3Location inventory = inventory(routeId + ".inventory", text(params, "inventory"), source);
+        if (inventory != null) {
+            f = new PairFeatures(f.events(), f.eventsDlq(), f.deletes(), f.twoWay(), f.ignore(), f.compareVersions(),
+                    f.refreshVersion(), f.getByVersion(), f.deleteUnowned(), inventory);
+        }
+        return new ReplicationPair(routeId, source, destination, filter, dryRun, f);
+    }
+
+    /**
+     * Where inventory reports land, {@code s3://bucket/prefix/[?options]}; without options it is read
+     * as the source is (same endpoint and credentials). Null when the parameter is empty.
+     */
+    public static S3Location inventory(String field, String text, S3Location source) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        S3Location location = S3Uri.parse(field, text);
+        return text.contains("?") ? location : location.withEndpoint(source.endpoint());
     }
 
     /** Events, deletes, two-way, ignore list and versions; every value validated, errors name the parameter. */
@@ -251,6 +269,9 @@ public class PairLoader implements StartupListener {
         }
         if (f.twoWay()) {
             out.append(", two-way");
+        }
+        if (f.hasInventory()) {
+            out.append(", inventory reports from ").append(f.inventory().uri());
         }
         if (!f.ignore().isEmpty()) {
             out.append(", ").append(f.ignore().patterns().size()).append(" ignore patterns");

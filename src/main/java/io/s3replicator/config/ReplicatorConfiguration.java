@@ -6,6 +6,7 @@ import io.s3replicator.decide.EventOrder;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.EventRoute;
 import io.s3replicator.discover.EventRoutes;
+import io.s3replicator.discover.inventory.InventoryRoutes;
 import io.s3replicator.transfer.AbandonedUploads;
 import io.s3replicator.transfer.DestinationKeyLocks;
 import io.s3replicator.transfer.JobPlanner;
@@ -63,6 +64,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int partsInFlight;
     @PropertyInject(value = "s3replicator.discover.list-page-size", defaultValue = "1000")
     private int listPageSize;
+    @PropertyInject(value = "s3replicator.discover.listing-threads", defaultValue = "1")
+    private int listingThreads;
+    @PropertyInject(value = "s3replicator.discover.listing-depth", defaultValue = "2")
+    private int listingDepth;
     @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
     private String stateDir;
     @PropertyInject(value = "s3replicator.state.kind", defaultValue = "embedded")
@@ -103,6 +108,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int eventsBatch;
     @PropertyInject(value = "s3replicator.events.consumers", defaultValue = "1")
     private int eventsConsumers;
+    @PropertyInject(value = "s3replicator.inventory.poll-seconds", defaultValue = "300")
+    private double inventoryPollSeconds;
     @PropertyInject(value = "s3replicator.transfer.abandoned-upload-age", defaultValue = "86400")
     private long abandonedUploadAgeSeconds;
     @PropertyInject(value = "s3replicator.transfer.retries", defaultValue = "3")
@@ -176,7 +183,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 : new DiffGuard(state.clearInFlightAtStart() ? null : state.leases(), state.inFlight(),
                         Duration.ofSeconds(diffLeaseTtlSeconds));
         closeOnStop(context, guard);
-        PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard);
+        PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard)
+                .listingInParallel(listingThreads, listingDepth);
         differ.knowCopiesFrom(state.copiedEtags());
         if (queue.redelivers() && !state.clearInFlightAtStart()) {
             RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5));
@@ -186,7 +194,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         // SQS: queue jobs from several threads; the listing itself stays one lazy stream.
         ExecutorService sendPool = queue.redelivers()
                 ? context.getExecutorServiceManager().newFixedThreadPool(this, "diff-send", sendThreads) : null;
-        context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool));
+        context.addRoutes(new DiffRoute(differ, queue.producerUri(), sendPool).sendingBatchesTo(queue.batchProducerUri()));
         // One job per destination key at a time; the sweep of abandoned uploads leaves keys being written alone.
         DestinationKeyLocks keyLocks = new DestinationKeyLocks();
         AbandonedUploads abandoned = new AbandonedUploads(clients, state.checkpoints(), keyLocks,
@@ -208,6 +216,9 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 queue.producerUri(), () -> sqsClient(context), SQS_CLIENT,
                 new EventRoute.Polling(eventsWaitSeconds, eventsBatch, eventsConsumers, !queue.redelivers(),
                         settings.concurrency())));
+        // Pairs with an inventory location: each new report there is diffed once (remembered in the state store).
+        context.addStartupListener(new InventoryRoutes(pairs, clients, state.keySequencers(), runs,
+                Math.max(100, Math.round(inventoryPollSeconds * 1000))));
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());

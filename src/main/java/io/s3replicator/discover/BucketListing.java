@@ -27,11 +27,28 @@ public class BucketListing implements Iterator<ListedObject> {
     private boolean warned;
 
     public BucketListing(S3Client s3, S3Location location, int pageSize, LongConsumer onListed) {
+        this(s3, location, location.prefix(), null, pageSize, onListed);
+    }
+
+    /**
+     * Part of the location: keys under {@code listPrefix} (the location's prefix or a longer one)
+     * after {@code startAfter} (null: from the first); relative keys stay relative to the location.
+     */
+    public BucketListing(S3Client s3, S3Location location, String listPrefix, String startAfter, int pageSize,
+                         LongConsumer onListed) {
+        this(s3, location, listPrefix, startAfter, null, pageSize, onListed);
+    }
+
+    /** @param delimiter "/" for only the keys directly under {@code listPrefix}, or null for all */
+    public BucketListing(S3Client s3, S3Location location, String listPrefix, String startAfter, String delimiter,
+                         int pageSize, LongConsumer onListed) {
         this.location = location;
         this.onListed = onListed;
         ListObjectsV2Request request = ListObjectsV2Request.builder()
                 .bucket(location.bucket())
-                .prefix(location.prefix().isEmpty() ? null : location.prefix())
+                .prefix(listPrefix.isEmpty() ? null : listPrefix)
+                .startAfter(startAfter)
+                .delimiter(delimiter)
                 .maxKeys(pageSize)
                 // URL encoding keeps keys with control characters legal in the XML; the SDK decodes them.
                 .encodingType(EncodingType.URL)

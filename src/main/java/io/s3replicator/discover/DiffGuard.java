@@ -131,6 +131,27 @@ public class DiffGuard implements AutoCloseable {
         }
     }
 
+    /** The identities among these that must not be queued again (already queued, in flight or just done). */
+    public Set<String> alreadyQueued(java.util.Collection<String> jobIdentities) {
+        return inFlight == null ? Set.of() : inFlight.alreadyQueued(jobIdentities);
+    }
+
+    /**
+     * These jobs are on the queue (one batch): marked queued. Not fatal if this fails: a later diff
+     * may then queue them again, and the workers drop the duplicates.
+     */
+    public void queuedAll(java.util.Collection<String> jobIdentities) {
+        if (inFlight == null || jobIdentities.isEmpty()) {
+            return;
+        }
+        try {
+            inFlight.markAllQueued(jobIdentities);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot mark {} jobs sent to the queue as queued (a later diff may queue them again): {}",
+                    jobIdentities.size(), e.getMessage());
+        }
+    }
+
     /** Takes back a mark whose job never reached the queue. */
     public void unmark(String jobIdentity) {
         if (inFlight != null) {

@@ -21,9 +21,10 @@ public class DiffRoute extends RouteBuilder {
     private final ExecutorService sendPool;
 
     /**
-     * @param sendPool threads that queue jobs at once (SQS: each job costs a conditional write and
-     *                 a SendMessage, tens of milliseconds; one thread would pace every worker), or
-     *                 null to queue one at a time in key order (the in-memory queue takes a job in microseconds)
+     * @param sendPool threads that queue jobs at once (SQS: each batch of ten costs a read of their
+     *                 marks, a SendMessageBatch and a transaction of marks, tens of milliseconds; one
+     *                 thread would pace every worker), or null to queue one at a time in key order
+     *                 (the in-memory queue takes a job in microseconds)
      */
     public DiffRoute(PairDiffer differ, String queueUri, ExecutorService sendPool) {
         this.differ = differ;
@@ -31,8 +32,22 @@ public class DiffRoute extends RouteBuilder {
         this.sendPool = sendPool;
     }
 
+    /** Jobs per request when the queue takes batches (SQS SendMessageBatch: ten). */
+    static final int BATCH = 10;
+    private String batchUri;
+
+    /** @param uri the queue's endpoint for sending a list of messages in one request (SQS SendMessageBatch) */
+    public DiffRoute sendingBatchesTo(String uri) {
+        this.batchUri = uri;
+        return this;
+    }
+
     @Override
     public void configure() {
+        if (batchUri != null) {
+            configureBatches();
+            return;
+        }
         SplitDefinition split = from(ENDPOINT).routeId("diff")
             // A failed listing ends the run with its reason; the jobs already queued still finish.
             .onException(Exception.class).handled(true).process(differ::failed).end()
@@ -53,6 +68,29 @@ public class DiffRoute extends RouteBuilder {
                     .end()
                     // Counted once enqueued: a run is complete when every counted job has an outcome.
                     .process(differ::emitted)
+                .end()
+            .end()
+            .process(differ::finished);
+    }
+
+    /**
+     * Ten jobs a request: their queued marks read in one batch, the jobs not yet queued sent in one
+     * SendMessageBatch, then marked queued in one batched write.
+     */
+    private void configureBatches() {
+        SplitDefinition split = from(ENDPOINT).routeId("diff")
+            .onException(Exception.class).handled(true).process(differ::failed).end()
+            .process(differ::start)
+            .process(e -> e.getIn().setBody(Batches.of(e.getIn().getBody(java.util.Iterator.class), BATCH)))
+            .split(body()).streaming().stopOnException();
+        if (sendPool != null) {
+            split.parallelProcessing().executorService(sendPool);
+        }
+        split
+                .filter(method(differ, "notYetQueuedBatch"))
+                    .process(differ::toMessages)
+                    .to(batchUri)
+                    .process(differ::emittedBatch)
                 .end()
             .end()
             .process(differ::finished);

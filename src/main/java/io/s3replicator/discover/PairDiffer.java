@@ -3,11 +3,14 @@ package io.s3replicator.discover;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.ReplicatorSettings;
+import io.s3replicator.discover.inventory.InventoryDiff;
+import io.s3replicator.discover.inventory.ManifestRef;
 import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
 import io.s3replicator.queue.Job;
+import io.s3replicator.queue.JobCodec;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.storage.S3Clients;
@@ -16,6 +19,7 @@ import io.s3replicator.transfer.ReplicaMarkers;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +68,19 @@ public class PairDiffer {
         this.copiedEtags = copiedEtags;
     }
 
+    private int listingThreads = 1;
+    private int listingDepth = 1;
+
+    /**
+     * List each diff this many ways at once ({@link ParallelDiff}), the key space split by folders down
+     * to {@code depth}; 1 thread lists sequentially.
+     */
+    public PairDiffer listingInParallel(int threads, int depth) {
+        this.listingThreads = Math.max(1, threads);
+        this.listingDepth = Math.max(1, depth);
+        return this;
+    }
+
     /** Distributed mode: run completion and counts come from the shared state store. */
     public void accountFrom(RunAccounting accounting) {
         this.accounting = accounting;
@@ -96,6 +113,23 @@ public class PairDiffer {
                     new KeyListing(destinationClient, pair.destination(), sorted, stats.destinationListed::add)));
             return;
         }
+        ManifestRef manifest = exchange.getIn().getHeader(ManifestRef.HEADER, ManifestRef.class);
+        if (manifest != null) {
+            // An inventory report stands in for the source listing.
+            S3Client reports = clients.client("inventory", manifest.endpoint());
+            LOG.info("pair {}: reading inventory report {}", pair.id(), manifest.uri());
+            InventoryDiff report = new InventoryDiff(pair, stats, manifest.read(reports), reports, destinationClient,
+                    settings.listPageSize());
+            // With listing threads, data files are joined that many at a time.
+            exchange.getIn().setBody(listingThreads > 1
+                    ? new ParallelDiff(pair.id(), report.perFile(), listingThreads) : report);
+            return;
+        }
+        if (listingThreads > 1 && !pair.features().compareVersions()) {
+            exchange.getIn().setBody(new ParallelDiff(pair, stats, sourceClient, destinationClient,
+                    settings.listPageSize(), listingThreads, listingDepth, (s, d) -> true, copies(pair)));
+            return;
+        }
         var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
                 stats.destinationListed::add);
         // Only a version listing carries version ids, so the check runs only when compareVersions is on.
@@ -104,10 +138,11 @@ public class PairDiffer {
                 : new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
         DiffJoin join = new DiffJoin(pair, stats, source, destination)
                 .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId()));
-        if (copiedEtags != null) {
-            join.knowingCopies((s, d) -> isCopyOf(pair, s, d));
-        }
-        exchange.getIn().setBody(join);
+        exchange.getIn().setBody(join.knowingCopies(copies(pair)));
+    }
+
+    private DiffJoin.CopyCheck copies(ReplicationPair pair) {
+        return copiedEtags == null ? (s, d) -> false : (s, d) -> isCopyOf(pair, s, d);
     }
 
     /** A state store that cannot answer costs a job (the worker HEADs), never a wrong skip. */
@@ -150,6 +185,61 @@ public class PairDiffer {
         }
         exchange.getProperty(RUN, RunStats.class).alreadyQueued.increment();
         return false;
+    }
+
+    /**
+     * A batch of jobs (a {@code List<Job>} body) about to be sent in one request: those already
+     * queued, in flight or just done are dropped (one batched read of their marks), the rest are
+     * kept for {@link #toMessages}. False when none is left to send.
+     */
+    public boolean notYetQueuedBatch(Exchange exchange) {
+        RunStats stats = exchange.getProperty(RUN, RunStats.class);
+        if (stats.diffError() != null) {
+            return false; // the run already failed: queue nothing more
+        }
+        @SuppressWarnings("unchecked")
+        java.util.List<Job> jobs = exchange.getIn().getBody(java.util.List.class);
+        Map<String, String> identityByJson = new java.util.LinkedHashMap<>();
+        for (Job job : jobs) {
+            identityByJson.put(JobCodec.toJson(job), JobIdentity.of(pairs.get(job.pairId()), job));
+        }
+        java.util.Set<String> queued = guard.alreadyQueued(identityByJson.values());
+        identityByJson.values().removeIf(queued::contains);
+        stats.alreadyQueued.add(jobs.size() - identityByJson.size());
+        exchange.setProperty(QUEUED_MARK, identityByJson);
+        return !identityByJson.isEmpty();
+    }
+
+    /** The body for the batch send: the JSON of the jobs {@link #notYetQueuedBatch} kept. */
+    public void toMessages(Exchange exchange) {
+        exchange.getIn().setBody(new java.util.ArrayList<>(exchange.getProperty(QUEUED_MARK, Map.class).keySet()));
+    }
+
+    /**
+     * The batch was sent: the messages SQS took are counted and marked queued; any it refused fail
+     * the diff (the marks of the others are still written).
+     */
+    public void emittedBatch(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> identityByJson = exchange.getProperty(QUEUED_MARK, Map.class);
+        SendMessageBatchResponse response = exchange.getIn().getBody(SendMessageBatchResponse.class);
+        // Camel names the entries itself: the MD5 of each body SQS took tells which job it was.
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        response.successful().forEach(e -> taken.add(e.md5OfMessageBody()));
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        identityByJson.forEach((json, identity) -> {
+            if (taken.contains(Md5.hex(json))) {
+                sent.add(identity);
+            }
+        });
+        guard.queuedAll(sent);
+        RunStats stats = exchange.getProperty(RUN, RunStats.class);
+        sent.forEach(s -> stats.jobEmitted());
+        if (response.hasFailed() && !response.failed().isEmpty()) {
+            var first = response.failed().get(0);
+            throw new IllegalStateException("SQS refused " + response.failed().size() + " of " + identityByJson.size()
+                    + " jobs: " + first.code() + ": " + first.message());
+        }
     }
 
     /** The job could not be queued: take its mark back, or later diffs would skip it until the mark expires. */

@@ -54,6 +54,25 @@ public interface JobQueue {
         return false;
     }
 
+    /**
+     * Exchange property: a {@code CompletableFuture} completing when the job's outcome is durable in
+     * the state store, when it is written in batches; the message is deleted only after it.
+     */
+    String DURABLE = "S3ReplicatorDurable";
+
+    /**
+     * Threads the transfer route hands received jobs to (a queue consumer that receives several
+     * messages at once), or 0 when the consumer's own threads run the jobs.
+     */
+    default int handoffThreads(int concurrency) {
+        return 0;
+    }
+
+    /** The endpoint that sends a list of jobs in one request, or null when jobs go one by one. */
+    default String batchProducerUri() {
+        return null;
+    }
+
     /** How long a message can wait in the queue (SQS retention), or null when that is unbounded or moot. */
     default java.time.Duration messageLifetime() {
         return null;

@@ -10,18 +10,21 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The distributed queue: one SQS queue shared by N workers, with a DLQ.
  *
  * <ul>
- *   <li>Each consumer holds one message at a time (a message waiting behind a long copy would
- *       not have its visibility extended), long-polls, and Camel's consumer extends the
- *       visibility of the message in hand while its job runs, so a slow copy is never handed to
+ *   <li>One consumer long-polls up to ten messages a request and hands each to the transfer
+ *       route's threads at once (a full pool makes the consumer run one itself, so it takes no
+ *       more than it can start); Camel's consumer extends the visibility of every message in hand,
+ *       waiting or running, ten per ChangeMessageVisibilityBatch, so a slow copy is never handed to
  *       a second worker. A worker that dies stops extending: the message comes back and the job
  *       resumes from its multipart checkpoints.</li>
- *   <li>A message is deleted here, explicitly, only when its job ended ({@link #finished}).</li>
+ *   <li>A message is deleted here, explicitly, only when its job ended ({@link #finished}), ten
+ *       per DeleteMessageBatch.</li>
  *   <li>A transient failure puts the message back after a growing delay; on its last allowed
  *       receive, and for poison or permanent failures at once, the message moves to the DLQ with
  *       the reason as message attributes ({@value #REASON}, {@value #PAIR}, {@value #FAILED_AT},
@@ -51,12 +54,20 @@ public class SqsJobQueue implements JobQueue {
                 + "&queueUrl=RAW(" + queues.queueUrl() + ")&autoCreateQueue=false";
     }
 
+    /** Camel's batch producer: a list body becomes one SendMessageBatch (ten messages at most). */
+    @Override
+    public String batchProducerUri() {
+        return producerUri() + "&operation=sendBatchMessage";
+    }
+
     @Override
     public String consumerUri(int concurrency) {
         SqsSettings s = queues.settings();
         return producerUri()
-                + "&concurrentConsumers=" + concurrency
-                + "&maxMessagesPerPoll=1"
+                + "&concurrentConsumers=1"
+                // Ten a request (ReceiveMessage's most); the route hands each to its own threads at once, and
+                // Camel extends the visibility of every message in hand (batched) until its job ends.
+                + "&maxMessagesPerPoll=10"
                 + "&waitTimeSeconds=" + s.waitSeconds()
                 + "&visibilityTimeout=" + s.visibilitySeconds()
                 + "&extendMessageVisibility=true"
@@ -71,13 +82,18 @@ public class SqsJobQueue implements JobQueue {
     public void finished(Exchange exchange) {
         String receipt = exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
         if (receipt != null) {
-            try {
-                queues.client().deleteMessage(b -> b.queueUrl(queues.queueUrl()).receiptHandle(receipt));
-            } catch (SdkException e) {
-                // The job is done; if the message comes back, the destination's marker makes it a skip.
-                LOG.warn("job done but its message could not be deleted (it will come back and be skipped): {}",
-                        e.getMessage());
-            }
+            // Batched with other finished jobs' deletes (DeleteMessageBatch), after the job's record is durable.
+            CompletableFuture<?> durable = exchange.getProperty(DURABLE, CompletableFuture.class);
+            (durable == null ? CompletableFuture.completedFuture(null) : durable)
+                    .thenCompose(done -> queues.batches().deleteMessage(b -> b.queueUrl(queues.queueUrl())
+                            .receiptHandle(receipt)))
+                    .whenComplete((response, e) -> {
+                        if (e != null) {
+                            // The job is done; if the message comes back, the destination's marker makes it a skip.
+                            LOG.warn("job done but its message could not be deleted (it will come back and be skipped): {}",
+                                    e.getMessage());
+                        }
+                    });
         }
     }
 
@@ -87,6 +103,12 @@ public class SqsJobQueue implements JobQueue {
                 .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
         return count == null ? 0 : Long.parseLong(count);
+    }
+
+    /** Receives ten messages a poll and hands them to the transfer route's own threads. */
+    @Override
+    public int handoffThreads(int concurrency) {
+        return concurrency;
     }
 
     @Override

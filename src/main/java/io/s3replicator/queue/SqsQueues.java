@@ -5,13 +5,17 @@ import io.s3replicator.config.S3Uri;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +28,8 @@ public final class SqsQueues implements AutoCloseable {
     private static final Pattern MAX_RECEIVE = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
 
     private final SqsClient client;
+    private final SqsAsyncClient asyncClient;
+    private final SqsAsyncBatchManager batches;
     private final SqsSettings settings;
     private final String queueUrl;
     private final String deadLetterUrl;
@@ -59,6 +65,37 @@ public final class SqsQueues implements AutoCloseable {
             client.close();
             throw e;
         }
+        // Deletes of finished jobs go out ten at a time (DeleteMessageBatch), gathered by the SDK's
+        // batch manager for up to a second: a message whose delete is lost in a crash comes back and
+        // is skipped as in step, so the delay costs nothing but the wait.
+        this.asyncClient = asyncClient(settings.endpoint(), settings.region());
+        this.batches = SqsAsyncBatchManager.builder().client(asyncClient)
+                .scheduledExecutor(Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "sqs-batches");
+                    t.setDaemon(true);
+                    return t;
+                }))
+                .overrideConfiguration(o -> o.maxBatchSize(10).sendRequestFrequency(Duration.ofSeconds(1)))
+                .build();
+    }
+
+    private static SqsAsyncClient asyncClient(String endpoint, String region) {
+        SqsAsyncClientBuilder builder = SqsAsyncClient.builder();
+        boolean hasEndpoint = endpoint != null && !endpoint.isBlank();
+        if (hasEndpoint) {
+            builder.endpointOverride(S3Uri.endpointUrl("s3replicator.sqs.endpoint", endpoint.strip()));
+        }
+        if (region != null && !region.isBlank()) {
+            builder.region(Region.of(region.strip()));
+        } else if (hasEndpoint) {
+            builder.region(Region.US_EAST_1);
+        }
+        return builder.build();
+    }
+
+    /** Sends, deletes and visibility changes gathered into batch requests. */
+    public SqsAsyncBatchManager batches() {
+        return batches;
     }
 
     /**
@@ -156,6 +193,8 @@ public final class SqsQueues implements AutoCloseable {
 
     @Override
     public void close() {
+        batches.close();
+        asyncClient.close();
         client.close();
     }
 

@@ -27,7 +27,13 @@ public class DynamoDbInFlightJobs extends OwnedInFlightJobs {
     }
 
     public DynamoDbInFlightJobs(DynamoDbClient client, String table, Duration ttl, Clock clock) {
-        super(ttl, new DynamoDbOwnedEntries(client, table, id -> Map.of(ID, AttributeValue.fromS(id)), ID, clock));
+        this(client, table, ttl, clock, null);
+    }
+
+    /** @param writes where done marks are gathered into batch writes; null to write each at once */
+    DynamoDbInFlightJobs(DynamoDbClient client, String table, Duration ttl, Clock clock, DynamoDbGroupWrites writes) {
+        super(ttl, new DynamoDbOwnedEntries(client, table, id -> Map.of(ID, AttributeValue.fromS(id)), ID, clock,
+                writes));
         this.client = client;
         this.table = table;
     }

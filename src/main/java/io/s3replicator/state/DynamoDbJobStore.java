@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import static io.s3replicator.state.DynamoDbValues.n;
 import static io.s3replicator.state.DynamoDbValues.s;
@@ -37,15 +38,59 @@ public class DynamoDbJobStore implements JobStore {
     private final DynamoDbClient client;
     private final String table;
     private final Clock clock;
+    private final DynamoDbGroupWrites writes;
 
     public DynamoDbJobStore(DynamoDbClient client, String table) {
         this(client, table, Clock.systemUTC());
     }
 
     public DynamoDbJobStore(DynamoDbClient client, String table, Clock clock) {
+        this(client, table, clock, null);
+    }
+
+    /** @param writes where first copies are gathered into batch writes; null to write each at once */
+    DynamoDbJobStore(DynamoDbClient client, String table, Clock clock, DynamoDbGroupWrites writes) {
         this.client = client;
         this.table = table;
         this.clock = clock;
+        this.writes = writes;
+    }
+
+    /**
+     * A first attempt that copied: no earlier record of the job can hold anything to keep (a COPIED
+     * status or an attempt count), so a plain put does, gathered with others into one BatchWriteItem.
+     */
+    @Override
+    public CompletableFuture<Void> recordFirstCopy(JobResult r) {
+        if (writes == null || r.outcome() != Outcome.COPIED) {
+            return JobStore.super.recordFirstCopy(r);
+        }
+        String id = JobStore.jobId(r.runId(), r.pairId(), r.sourceKey(), r.sourceEtag(), r.versionId());
+        Map<String, AttributeValue> key = key(r.runId(), id);
+        AttributeValue now = s(clock.instant().toString());
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put("runId", s(JobStore.runOf(r.runId())));
+        item.put("pairId", s(r.pairId()));
+        item.put("sourceKey", s(r.sourceKey()));
+        putIfPresent(item, "sourceEtag", r.sourceEtag());
+        putIfPresent(item, "versionId", r.versionId());
+        putIfPresent(item, "destinationKey", r.destinationKey());
+        item.put("operation", s(r.operation()));
+        item.put("status", s(r.outcome().name()));
+        putIfPresent(item, "reason", JobStore.storedReason(r.reason()));
+        item.put("bytes", n(r.bytes()));
+        putIfPresent(item, "path", r.path());
+        item.put("millis", n(r.millis()));
+        item.put("lastAt", now);
+        item.put("firstAt", now);
+        item.put("attempts", n(1));
+        return writes.put(table, key, item);
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, s(value));
+        }
     }
 
     static String partition(String runId, int shard) {

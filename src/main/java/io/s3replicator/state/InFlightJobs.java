@@ -42,6 +42,20 @@ public interface InFlightJobs extends IdempotentRepository {
      */
     void queued(String key);
 
+    /**
+     * For a diff that queues jobs in batches: the keys among {@code keys} that are already queued,
+     * in flight or just done (one batched read, no write).
+     */
+    java.util.Set<String> alreadyQueued(java.util.Collection<String> keys);
+
+    /**
+     * The jobs of these keys are on the queue (sent in one batch, after {@link #alreadyQueued} found
+     * them free): marked queued for the queued window, in few requests, unless a worker took one
+     * already. Written after the send, so a crash in between leaves a job queued without a mark (a
+     * later diff may queue it again; the workers' claims drop the duplicate), never a mark without a job.
+     */
+    void markAllQueued(java.util.Collection<String> keys);
+
     /** How long queued marks and finished jobs' keys last (s3replicator.state.queued-ttl, done-window). */
     void windows(Duration queuedTtl, Duration doneWindow);
 

@@ -9,6 +9,8 @@ import io.s3replicator.state.JobResult.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
+
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
@@ -44,15 +46,31 @@ public class JobRecorder {
 
     public void record(Job job, String destinationKey, Outcome outcome, String reason, long bytes, String path,
                        long millis) {
-        record(job, destinationKey, outcome, reason, bytes, path, millis, null);
+        record(job, destinationKey, outcome, reason, bytes, path, millis, null, false);
     }
 
-    /** @param destinationEtag the ETag of what was written, when the job wrote an object */
-    public void record(Job job, String destinationKey, Outcome outcome, String reason, long bytes, String path,
-                       long millis, String destinationEtag) {
+    /**
+     * @param destinationEtag the ETag of what was written, when the job wrote an object
+     * @param firstAttempt    no earlier attempt of this job can have been recorded (the message's first
+     *                        delivery): a copy may then be written in a batch with others
+     * @return completes when the result is durable (at once unless it is written in a batch)
+     */
+    public CompletableFuture<Void> record(Job job, String destinationKey, Outcome outcome, String reason, long bytes,
+                                          String path, long millis, String destinationEtag, boolean firstAttempt) {
+        CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
         try {
-            store.recordResult(new JobResult(job.runId(), job.pairId(), job.key(), destinationKey,
-                    job.operation().name(), outcome, reason, job.etag(), job.versionId(), bytes, path, millis));
+            JobResult result = new JobResult(job.runId(), job.pairId(), job.key(), destinationKey,
+                    job.operation().name(), outcome, reason, job.etag(), job.versionId(), bytes, path, millis);
+            if (firstAttempt && outcome == Outcome.COPIED) {
+                durable = store.recordFirstCopy(result).whenComplete((done, e) -> {
+                    if (e != null) {
+                        LOG.error("pair {}: result of {} ({}) not written to the state store: {}", job.pairId(),
+                                job.key(), outcome, e.getMessage());
+                    }
+                });
+            } else {
+                store.recordResult(result);
+            }
         } catch (RuntimeException e) {
             // What happened to the object still happened: count and log it, so a run never waits
             // forever for an outcome the database could not take.
@@ -94,5 +112,6 @@ public class JobRecorder {
                     kv("outcome", outcome), kv("path", path == null ? "-" : path), kv("ms", millis),
                     reason == null ? "" : " " + kv("reason", reason));
         }
+        return durable;
     }
 }

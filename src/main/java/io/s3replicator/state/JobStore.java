@@ -2,6 +2,7 @@ package io.s3replicator.state;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Job status: one record per job per run, however many times the job was attempted (SQS
@@ -19,6 +20,15 @@ public interface JobStore {
     int MAX_REASON = 2048;
 
     void recordResult(JobResult result);
+
+    /**
+     * The result of a job's first attempt that copied the object (no earlier record of it can
+     * exist): a store may gather such writes into batches. The future completes once it is durable.
+     */
+    default CompletableFuture<Void> recordFirstCopy(JobResult result) {
+        recordResult(result);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Jobs of one run by their current status (an outcome name), in outcome-name order. */
     Map<String, Long> outcomeCounts(String runId);

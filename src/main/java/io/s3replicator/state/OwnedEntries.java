@@ -24,6 +24,30 @@ interface OwnedEntries {
     /** Sets the expiry of the entry to {@code ttlMillis} from now only while {@code owner} holds it. */
     boolean renewIfOwner(String id, String owner, long ttlMillis);
 
+    /** The ids among {@code ids} with a live entry, whoever owns it. */
+    default java.util.Set<String> liveAmong(java.util.Collection<String> ids) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (String id : ids) {
+            if (isLive(id)) {
+                live.add(id);
+            }
+        }
+        return live;
+    }
+
+    /** {@link #claim} of many ids for one owner (a store with transactions makes it few requests). */
+    default void claimAll(java.util.Collection<String> ids, String owner, long ttlMillis) {
+        for (String id : ids) {
+            claim(id, owner, ttlMillis);
+        }
+    }
+
+    /** {@link #set}, possibly gathered with other writes into a batch; the future completes once written. */
+    default java.util.concurrent.CompletableFuture<Void> setLater(String id, String owner, long ttlMillis) {
+        set(id, owner, ttlMillis);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     boolean delete(String id);
 
     boolean deleteIfOwner(String id, String owner);

@@ -57,12 +57,31 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     }
 
     @Override
+    public Set<String> alreadyQueued(java.util.Collection<String> keys) {
+        return entries.liveAmong(keys);
+    }
+
+    /**
+     * As a claim by {@link #QUEUED}: a worker that already took the job (its claim, or its done mark)
+     * keeps it, and a mark is never written over it.
+     */
+    @Override
+    public void markAllQueued(java.util.Collection<String> keys) {
+        entries.claimAll(keys, QUEUED, queuedTtl.toMillis());
+    }
+
+    @Override
     public void done(String key) {
         held.remove(key);
         if (doneWindow.isZero()) {
             entries.delete(key);
         } else {
-            entries.set(key, DONE, doneWindow.toMillis());
+            // Nothing waits for it: a late duplicate in the moment before it is written is still a skip at the destination.
+            entries.setLater(key, DONE, doneWindow.toMillis()).exceptionally(e -> {
+                LOG.warn("cannot mark a finished job done (a late duplicate will look at the destination): {}",
+                        e.getMessage());
+                return null;
+            });
         }
     }
 

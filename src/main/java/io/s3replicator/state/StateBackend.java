@@ -112,15 +112,21 @@ public final class StateBackend extends ServiceSupport {
             throw e;
         }
         String jobTable = settings.jobTable();
-        return new StateBackend(StateSettings.Kind.DYNAMODB, new DynamoDbJobStore(client, jobTable),
+        // Results of first copies and done marks of many jobs share BatchWriteItem requests.
+        DynamoDbGroupWrites writes = new DynamoDbGroupWrites(client, Duration.ofMillis(200));
+        java.time.Clock utc = java.time.Clock.systemUTC();
+        return new StateBackend(StateSettings.Kind.DYNAMODB, new DynamoDbJobStore(client, jobTable, utc, writes),
                 new DynamoDbCheckpointStore(client, jobTable),
-                new DynamoDbInFlightJobs(client, settings.inFlightTable(), settings.inFlightTtl()),
+                new DynamoDbInFlightJobs(client, settings.inFlightTable(), settings.inFlightTtl(), utc, writes),
                 new DynamoDbLeases(client, jobTable),
                 // Per-key event state expires: it lives in the in-flight table, which has TTL.
                 new DynamoDbKeySequencers(client, settings.inFlightTable(), java.time.Clock.systemUTC()),
                 new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, java.time.Clock.systemUTC()),
                 new DynamoDbCopiedEtags(client, jobTable),
-                () -> client.describeTable(b -> b.tableName(jobTable)), client);
+                () -> client.describeTable(b -> b.tableName(jobTable)), () -> {
+                    writes.close();
+                    client.close();
+                });
     }
 
     private static DynamoDbClient dynamoDbClient(StateSettings settings) {

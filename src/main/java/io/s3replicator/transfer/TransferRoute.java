@@ -13,7 +13,9 @@ import io.s3replicator.storage.S3Errors;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import io.s3replicator.state.InFlightJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,8 +117,13 @@ public class TransferRoute extends RouteBuilder {
                     .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.DEBUG)
                     .handled(true).process(this::recordFailure).end();
         }
-        route
-            .onException(Exception.class).handled(true).process(this::recordFailure).end()
+        route.onException(Exception.class).handled(true).process(this::recordFailure).end();
+        int handoff = queue.handoffThreads(concurrency);
+        // A consumer that receives several jobs at once hands each to a pool of `concurrency` threads; a full
+        // pool runs the next one on the consumer's thread, so it polls again only when it can start more.
+        ProcessorDefinition<?> start = handoff <= 0 ? route : route.threads(handoff, handoff).maxQueueSize(handoff)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).threadName("transfer");
+        start
             .process(this::parse)
             .idempotentConsumer(exchangeProperty(IDEMPOTENT_KEY), inFlight).eager(true).skipDuplicate(false)
             .choice()
@@ -259,8 +266,9 @@ public class TransferRoute extends RouteBuilder {
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         long millis = (System.nanoTime() - exchange.getProperty(STARTED, Long.class)) / 1_000_000;
         try {
-            recorder.record(job, pair.destinationKey(job.key()), outcome, reason, bytes, path, millis,
-                    destinationEtag);
+            // The message is deleted only once this is durable (a first copy's record may wait for its batch).
+            exchange.setProperty(JobQueue.DURABLE, recorder.record(job, pair.destinationKey(job.key()), outcome, reason,
+                    bytes, path, millis, destinationEtag, !queue.isRedelivery(exchange)));
         } finally {
             String lockedKey = exchange.getProperty(KEY_LOCK, String.class);
             if (lockedKey != null) {

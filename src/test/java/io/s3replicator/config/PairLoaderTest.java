@@ -71,7 +71,8 @@ class PairLoaderTest {
                       - {name: compareVersions, value: "true"}
                       - {name: refresh-version, value: "true"}
                       - {name: getByVersion, value: "false"}
-                      - {name: report, value: "%s"}""".formatted(ignore, dir.resolve("beijing.jsonl")));
+                      - {name: report, value: "%s"}
+                      - {name: inventory, value: "s3://inventory-bucket/reports"}""".formatted(ignore, dir.resolve("beijing.jsonl")));
         try (DefaultCamelContext context = context(yaml)) {
             List<PairLoader.Loaded> loaded = PairLoader.load(context);
             assertThat(loaded).hasSize(1);
@@ -89,7 +90,17 @@ class PairLoaderTest {
             assertThat(f.refreshVersion()).isTrue();
             assertThat(f.getByVersion()).isFalse();
             assertThat(loaded.get(0).report()).isEqualTo(dir.resolve("beijing.jsonl"));
+            assertThat(f.inventory().uri()).isEqualTo("s3://inventory-bucket/reports/");
+            assertThat(f.inventory().endpoint()).as("read as the source is, without options of its own")
+                    .isEqualTo(pair.source().endpoint());
         }
+    }
+
+    @Test
+    void an_inventory_location_that_is_not_an_s3_uri_names_the_parameter() {
+        assertThatThrownBy(() -> start(pairs("- {name: inventory, value: \"inventory-bucket/reports\"}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("beijing.inventory: 'inventory-bucket/reports' is not an s3:// URI");
     }
 
     @Test
@@ -115,7 +126,7 @@ class PairLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("beijing." + unknown + ": unknown parameter; the parameters are source, destination, schedule,"
                         + " include, exclude, dryRun, events, eventsDlq, deletes, twoWay, ignore, ignoreFile,"
-                        + " compareVersions, refreshVersion, getByVersion, report");
+                        + " compareVersions, refreshVersion, getByVersion, report, inventory");
     }
 
     @Test

@@ -18,11 +18,11 @@ import static io.s3replicator.distributed.WorkerCrashTest.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A worker killed (SIGKILL) in the middle of a diff, after it marked a job queued and before the
- * job's SendMessage went out (found by ChaosTest): no message will ever take that mark over, so
- * the mark must not outlive the process for long. Before, it lived as long as a message could
- * (the queue's retention, 4 days): every later diff counted the job "already queued" and the
- * object was not copied for days. Now a mark lasts the in-flight TTL until its message is sent.
+ * A worker killed (SIGKILL) in the middle of a diff, while the job's send is on its way (found by
+ * ChaosTest): no message will ever take a mark written before the send over, and a mark that
+ * outlives the process keeps every later diff from queueing the job ("already queued") for as
+ * long as the mark lives. Marks are now written only once the send succeeded: the diff killed
+ * before that leaves none, and the next diff queues the job.
  */
 class DiffCrashTest extends TwoEndpoints {
 
@@ -48,13 +48,14 @@ class DiffCrashTest extends TwoEndpoints {
                 """.formatted(a, srcEndpoint, b, dstEndpoint);
 
         DynamoDbClient dynamo = DynamoDbLocal.client();
-        // The first worker's SendMessage hangs, so it dies with the job marked and not sent.
+        // The first worker's send hangs, so it dies with the job not sent.
         try (WorkerProcess first = WorkerProcess.start(state.resolve("first"), routes, properties,
                 "-Ds3replicator.test.send-delay-ms=600000")) {
-            await(() -> queuedMarks(dynamo, tables + "-in-flight") == 1, Duration.ofSeconds(90), () -> output(first));
+            await(() -> output(first).contains("fault: holding SendMessage"), Duration.ofSeconds(90), () -> output(first));
             first.kill();
         }
         assertThat(Buckets.keys(dst, b)).isEmpty();
+        assertThat(queuedMarks(dynamo, tables + "-in-flight")).as("no mark without a message").isZero();
 
         try (WorkerProcess second = WorkerProcess.start(state.resolve("second"), routes, properties)) {
             await(() -> Buckets.keys(dst, b).contains("one.txt"), Duration.ofSeconds(60), () -> output(second));

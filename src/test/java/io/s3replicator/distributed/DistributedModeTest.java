@@ -113,14 +113,14 @@ class DistributedModeTest extends TwoEndpoints {
             Buckets.put(src, a, "k" + i, "v" + i);
         }
         startWorkers(2, a, b);
-        long sentBefore = RequestCounts.snapshot().getOrDefault("Sqs SendMessage", 0L);
+        long sentBefore = RequestCounts.snapshot().getOrDefault("Sqs SendMessageBatch", 0L);
 
         RunStats first = workers.get(0).diff("p");
         RunStats second = workers.get(1).diff("p");
 
         awaitTrue(() -> Buckets.keys(dst, b).size() == objects && ElasticMq.depth(sqs, queue) == 0, "all copied, queue empty");
-        assertThat(RequestCounts.snapshot().getOrDefault("Sqs SendMessage", 0L) - sentBefore)
-                .as("jobs enqueued").isEqualTo(objects);
+        assertThat(RequestCounts.snapshot().getOrDefault("Sqs SendMessageBatch", 0L) - sentBefore)
+                .as("jobs enqueued, ten a request").isEqualTo(objects / 10);
         assertThat(first.emitted() + second.emitted()).isEqualTo(objects);
         assertThat(List.of(first.isLeaseHeldElsewhere(), second.isLeaseHeldElsewhere()))
                 .as("exactly one diff ran; the other found the lease held").containsExactlyInAnyOrder(true, false);

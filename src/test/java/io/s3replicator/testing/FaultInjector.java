@@ -144,6 +144,8 @@ public class FaultInjector implements ExecutionInterceptor {
         String bucket = bucket(context.request());
         String operation = operation(attributes);
         if (SEND_DELAY_MS > 0 && ("SendMessage".equals(operation) || "SendMessageBatch".equals(operation))) {
+            // Said on stderr, so a test can kill the process while the send is held.
+            System.err.println("fault: holding " + operation + " for " + SEND_DELAY_MS + " ms");
             try {
                 Thread.sleep(SEND_DELAY_MS);
             } catch (InterruptedException e) {

@@ -1,0 +1,157 @@
+package io.s3replicator.discover;
+
+import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.observe.RunStats;
+import io.s3replicator.queue.Job;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.Closeable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The diff of a pair listed N ways at once: the key space is split by folders
+ * ({@link KeySpacePartitions}), each part's source and destination listings are merge-joined
+ * ({@link DiffJoin}) on one of N threads, and jobs come out as they are found. Memory is one page
+ * per side per running part plus a bounded hand-over queue: a part waits when the queue is full.
+ * Jobs of different parts come in no set order; the jobs are the sequential diff's.
+ */
+public final class ParallelDiff implements Iterator<Job>, Closeable {
+    private static final Object END = new Object();
+    private static final int HAND_OVER = 1000;
+
+    private final BlockingQueue<Object> found = new ArrayBlockingQueue<>(HAND_OVER);
+    private final ExecutorService threads;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Object next;
+    private boolean ended;
+
+    public ParallelDiff(ReplicationPair pair, RunStats stats, S3Client source, S3Client destination, int pageSize,
+                        int threadCount, int depth, DiffJoin.VersionCheck versions, DiffJoin.CopyCheck copies) {
+        this(pair.id(), listingParts(pair, stats, source, destination, pageSize, depth, versions, copies),
+                threadCount);
+    }
+
+    /**
+     * Any parts of one diff, joined on up to {@code threadCount} threads (an inventory report's data
+     * files, each with its slice of the destination, are such parts too).
+     *
+     * @param parts each opens its part's jobs when called, on the thread that then reads them
+     */
+    public ParallelDiff(String name, List<Supplier<Iterator<Job>>> parts, int threadCount) {
+        AtomicInteger nextPart = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger(Math.min(threadCount, parts.size()));
+        this.threads = Executors.newFixedThreadPool(Math.max(1, running.get()), r -> {
+            Thread t = new Thread(r, "diff-list-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        if (running.get() == 0) {
+            put(END);
+        }
+        for (int i = 0; i < running.get(); i++) {
+            threads.execute(() -> {
+                try {
+                    for (int p = nextPart.getAndIncrement(); p < parts.size() && !closed.get();
+                         p = nextPart.getAndIncrement()) {
+                        Iterator<Job> jobs = parts.get(p).get();
+                        while (jobs.hasNext() && !closed.get()) {
+                            put(jobs.next());
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    put(e);
+                } finally {
+                    if (running.decrementAndGet() == 0) {
+                        put(END);
+                    }
+                }
+            });
+        }
+        threads.shutdown();
+    }
+
+    /** The parts of the key space ({@link KeySpacePartitions}), each a merge-join of its two listings. */
+    private static List<Supplier<Iterator<Job>>> listingParts(ReplicationPair pair, RunStats stats, S3Client source,
+                                                              S3Client destination, int pageSize, int depth,
+                                                              DiffJoin.VersionCheck versions,
+                                                              DiffJoin.CopyCheck copies) {
+        List<Supplier<Iterator<Job>>> parts = new java.util.ArrayList<>();
+        for (KeySpacePartitions.Part part : KeySpacePartitions.discover(source, pair.source(), destination,
+                pair.destination(), depth)) {
+            parts.add(() -> new DiffJoin(pair, stats, listing(source, pair.source(), part, pageSize,
+                    stats.sourceListed::add), listing(destination, pair.destination(), part, pageSize,
+                    stats.destinationListed::add)).comparingVersions(versions).knowingCopies(copies));
+        }
+        return parts;
+    }
+
+    private static Iterator<ListedObject> listing(S3Client s3, io.s3replicator.storage.S3Location at,
+                                                  KeySpacePartitions.Part part, int pageSize,
+                                                  java.util.function.LongConsumer onListed) {
+        return new BucketListing(s3, at, at.prefix() + part.prefix(), null, part.direct() ? "/" : null, pageSize,
+                onListed);
+    }
+
+    /** Waits for room; gives up once the diff is closed (nobody reads any more). */
+    private void put(Object item) {
+        try {
+            while (!closed.get()) {
+                if (found.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !ended) {
+            try {
+                Object item = found.take();
+                if (item == END) {
+                    ended = true;
+                } else if (item instanceof RuntimeException e) {
+                    ended = true;
+                    close();
+                    throw e;
+                } else {
+                    next = item;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while listing", e);
+            }
+        }
+        return next != null;
+    }
+
+    @Override
+    public Job next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Job job = (Job) next;
+        next = null;
+        return job;
+    }
+
+    /** Stops the listing threads (the diff ended early, or failed). */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            threads.shutdownNow();
+        }
+    }
+}
