@@ -45,11 +45,24 @@ final class WriteBehindJobStore implements JobStore, AutoCloseable {
         synchronized (this) {
             queued++;
         }
+        // A writer that stopped (closed, or died of an Error) would leave put() blocked for good once
+        // the queue is full: write on the caller's thread instead.
+        if (closing || !writer.isAlive()) {
+            writeNow(result);
+            return;
+        }
         try {
             pending.put(result);
         } catch (InterruptedException e) {
+            writeNow(result); // not lost for an interrupted caller; the flag is set again after the write
             Thread.currentThread().interrupt();
-            store.recordResult(result); // not lost for an interrupted caller
+        }
+    }
+
+    private void writeNow(JobResult result) {
+        try {
+            store.recordResult(result);
+        } finally {
             markWritten(1);
         }
     }
