@@ -75,6 +75,17 @@ import java.util.regex.Pattern;
  *       implies functionality that is not implemented"; what S3-compatible stores answer for an API
  *       they lack) or {@code 403 AccessDenied} (S3 API reference, GetObjectTagging: "you must have
  *       permission to perform the s3:GetObjectTagging action").</li>
+ *   <li>{@link #uppercaseEtags}: every ETag the bucket reports is upper-case hex, as Aliyun OSS reports
+ *       them (OSS API reference, "Common response headers": ETag "5B3C1A2E053D763E1B002CC607C5A0FE1****";
+ *       and HeadObject / ListObjects examples). HTTP says an entity tag is an opaque string, so a client
+ *       may only compare it with the store's own, which S3 clients do case-insensitively for hex. The
+ *       store accepts its own ETags back in conditions (translated for the emulator).</li>
+ *   <li>{@link #gcsMultipartEtags}: Google Cloud Storage's XML API: "An object created from a multipart
+ *       upload has a CRC32c hash, but not an MD5 hash, and the object's ETag is not based on an MD5
+ *       hash" (Cloud Storage XML API, "POST object (complete multipart upload)"). Objects the emulator
+ *       assembled from parts report an ETag of S3's shape (32 hex digits, "-N") that is not the MD5 of
+ *       the part MD5s, the worst case: nothing tells it apart by looking. Parts and single PUTs keep
+ *       their MD5 ETags, as GCS documents an MD5 for objects uploaded in one request.</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -90,6 +101,11 @@ public class StoreBehaviour implements ExecutionInterceptor {
     /** bucket -> the AWS region it lives in. */
     private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
     private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
+    private static final Set<String> UPPERCASE = ConcurrentHashMap.newKeySet();
+    private static final Set<String> GCS_MULTIPART = ConcurrentHashMap.newKeySet();
+    /** GCS-style multipart ETag -> the emulator's real one. */
+    private static final Map<String, String> GCS_TO_REAL = new ConcurrentHashMap<>();
+    private static final Pattern MULTIPART_ETAG = Pattern.compile("[0-9a-f]{32}-(\\d+)");
     /** bucket -> the status its tagging operations answer: 501 NotImplemented or 403 AccessDenied. */
     private static final Map<String, Integer> NO_TAGGING = new ConcurrentHashMap<>();
     private static final Pattern SCOPE_REGION = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/s3/aws4_request");
@@ -130,7 +146,19 @@ public class StoreBehaviour implements ExecutionInterceptor {
         NO_TAGGING.put(bucket, status);
     }
 
+    /** The bucket reports upper-case hex ETags (Aliyun OSS). */
+    public static void uppercaseEtags(String bucket) {
+        UPPERCASE.add(bucket);
+    }
+
+    /** Objects the bucket assembles from parts report an ETag that is not the MD5 of the part MD5s (GCS). */
+    public static void gcsMultipartEtags(String bucket) {
+        GCS_MULTIPART.add(bucket);
+    }
+
     public static void reset(String bucket) {
+        UPPERCASE.remove(bucket);
+        GCS_MULTIPART.remove(bucket);
         CONDITIONAL.remove(bucket);
         IGNORES_CONDITIONS.remove(bucket);
         KMS.remove(bucket);
@@ -165,9 +193,140 @@ public class StoreBehaviour implements ExecutionInterceptor {
         }
     }
 
+    /** The ETag the GCS-style bucket reports for a multipart object whose emulator ETag is {@code real}. */
+    public static String gcsEtag(String real) {
+        String bare = real.replace("\"", "");
+        Matcher m = MULTIPART_ETAG.matcher(bare);
+        if (!m.matches()) {
+            return bare;
+        }
+        try {
+            String fake = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                    .digest(("gcs:" + bare).getBytes(StandardCharsets.UTF_8))) + "-" + m.group(1);
+            GCS_TO_REAL.put(fake, bare);
+            return fake;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An ETag as the armed bucket reports it (quoted as it came), for the emulator's {@code etag}. */
+    private static String reported(String bucket, String etag) {
+        if (etag == null || bucket == null) {
+            return etag;
+        }
+        if (UPPERCASE.contains(bucket)) {
+            return etag.toUpperCase(java.util.Locale.ROOT);
+        }
+        if (GCS_MULTIPART.contains(bucket)) {
+            String bare = etag.replace("\"", "");
+            String fake = gcsEtag(bare);
+            return fake.equals(bare) ? etag : quoted(fake);
+        }
+        return etag;
+    }
+
+    /** An ETag the client sends back (a condition, a part list) as the emulator knows it. */
+    private static String realEtag(String bucket, String etag) {
+        if (etag == null || bucket == null || "*".equals(etag)) {
+            return etag;
+        }
+        if (UPPERCASE.contains(bucket)) {
+            return etag.toLowerCase(java.util.Locale.ROOT);
+        }
+        if (GCS_MULTIPART.contains(bucket)) {
+            String bare = etag.replace("\"", "");
+            String real = GCS_TO_REAL.get(bare);
+            return real == null ? etag : quoted(real);
+        }
+        return etag;
+    }
+
+    private static boolean styled(String bucket) {
+        return bucket != null && (UPPERCASE.contains(bucket) || GCS_MULTIPART.contains(bucket));
+    }
+
+    /** Conditions and part lists sent to a bucket with an ETag style, translated back for the emulator. */
+    private static SdkRequest withRealEtags(SdkRequest request) {
+        if (request instanceof GetObjectRequest r && styled(r.bucket())) {
+            return r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch()))
+                    .ifNoneMatch(realEtag(r.bucket(), r.ifNoneMatch())).build();
+        }
+        if (request instanceof HeadObjectRequest r && styled(r.bucket())) {
+            return r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch()))
+                    .ifNoneMatch(realEtag(r.bucket(), r.ifNoneMatch())).build();
+        }
+        if (request instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest r && styled(r.bucket())) {
+            return r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch())).build();
+        }
+        if (request instanceof CopyObjectRequest r && (styled(sourceBucket(r)) || styled(r.destinationBucket()))) {
+            return r.toBuilder().copySourceIfMatch(realEtag(sourceBucket(r), r.copySourceIfMatch()))
+                    .ifMatch(realEtag(r.destinationBucket(), r.ifMatch())).build();
+        }
+        if (request instanceof UploadPartCopyRequest r) {
+            String from = r.sourceBucket() != null ? r.sourceBucket() : bucketOfCopySource(r.copySource());
+            if (styled(from)) {
+                return r.toBuilder().copySourceIfMatch(realEtag(from, r.copySourceIfMatch())).build();
+            }
+        }
+        if (request instanceof CompleteMultipartUploadRequest r && styled(r.bucket())) {
+            var builder = r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch()));
+            if (r.multipartUpload() != null && r.multipartUpload().parts() != null) {
+                builder.multipartUpload(m -> m.parts(r.multipartUpload().parts().stream()
+                        .map(p -> p.toBuilder().eTag(realEtag(r.bucket(), p.eTag())).build()).toList()));
+            }
+            return builder.build();
+        }
+        return request;
+    }
+
+    /** Every ETag in a response of a bucket with an ETag style, as that store reports it. */
+    private static SdkResponse withReportedEtags(String bucket, SdkResponse response) {
+        if (!styled(bucket)) {
+            return response;
+        }
+        if (response instanceof HeadObjectResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof GetObjectResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof ListObjectsV2Response r) {
+            return r.toBuilder().contents(r.contents().stream()
+                    .map(o -> o.toBuilder().eTag(reported(bucket, o.eTag())).build()).toList()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse r) {
+            return r.toBuilder().versions(r.versions().stream()
+                    .map(o -> o.toBuilder().eTag(reported(bucket, o.eTag())).build()).toList()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.PutObjectResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof CopyObjectResponse r && r.copyObjectResult() != null) {
+            return r.toBuilder().copyObjectResult(r.copyObjectResult().toBuilder()
+                    .eTag(reported(bucket, r.copyObjectResult().eTag())).build()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.UploadPartResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.UploadPartCopyResponse r
+                && r.copyPartResult() != null) {
+            return r.toBuilder().copyPartResult(r.copyPartResult().toBuilder()
+                    .eTag(reported(bucket, r.copyPartResult().eTag())).build()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.ListPartsResponse r) {
+            return r.toBuilder().parts(r.parts().stream()
+                    .map(p -> p.toBuilder().eTag(reported(bucket, p.eTag())).build()).toList()).build();
+        }
+        return response;
+    }
+
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        SdkRequest request = context.request();
+        SdkRequest request = withRealEtags(context.request());
         if (request instanceof GetObjectRequest r && armed(KMS, r.bucket()) && r.ifMatch() != null) {
             return r.toBuilder().ifMatch(real(r.ifMatch())).build();
         }
@@ -332,6 +491,7 @@ public class StoreBehaviour implements ExecutionInterceptor {
         if (armed(TAGGING_COUNT, bucket)) {
             response = withTaggingCount(context.httpRequest(), request, response);
         }
+        response = withReportedEtags(bucket(request), response);
         if (!armed(KMS, bucket)) {
             return response;
         }
