@@ -6,7 +6,6 @@ import io.s3replicator.queue.Job;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -103,7 +102,7 @@ public class DiffJoin implements Iterator<Job> {
             if (s.size() != d.size()) {
                 return job(s, Job.Reason.SIZE_DIFFERS);
             }
-            if (Objects.equals(s.etag(), d.etag())) {
+            if (ListedObject.sameEtag(s.etag(), d.etag())) {
                 if (s.versionId() != null && !versions.sameVersion(s, d)) {
                     return job(s, Job.Reason.VERSION_DIFFERS);
                 }

@@ -31,6 +31,6 @@ public record DestinationPrecondition(String etag) {
     }
 
     private static boolean conditional(ReplicationPair pair) {
-        return pair.destination().endpoint().effectiveProvider().conditionalWrites();
+        return pair.destination().endpoint().effectiveCapabilities().conditionalWrites();
     }
 }

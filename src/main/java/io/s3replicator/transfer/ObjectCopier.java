@@ -270,7 +270,7 @@ public class ObjectCopier {
     static Map<String, String> markers(ReplicationPair pair, Job job, String destinationKey,
                                        Map<String, String> metadata, String etag, String versionId,
                                        Instant lastModified) {
-        Instant written = "EVENT".equals(job.origin()) && etag.equals(job.etag()) && job.firstSeen() > 0
+        Instant written = "EVENT".equals(job.origin()) && etag.equalsIgnoreCase(job.etag()) && job.firstSeen() > 0
                 ? Instant.ofEpochMilli(job.firstSeen()) : lastModified;
         return ReplicaMarkers.forCopy(pair, metadata, job.key(), destinationKey, etag, versionId, written);
     }
