@@ -86,6 +86,18 @@ import java.util.regex.Pattern;
  *       assembled from parts report an ETag of S3's shape (32 hex digits, "-N") that is not the MD5 of
  *       the part MD5s, the worst case: nothing tells it apart by looking. Parts and single PUTs keep
  *       their MD5 ETags, as GCS documents an MD5 for objects uploaded in one request.</li>
+ *   <li>{@link #archive}: archived objects. GetObject of an object in {@code GLACIER} or {@code DEEP_ARCHIVE},
+ *       or in an archive tier of {@code INTELLIGENT_TIERING} ({@link #archiveTier}; HEAD reports its
+ *       {@code x-amz-archive-status}), answers {@code 403 InvalidObjectState}, and so does a copy from it
+ *       (S3 API reference, GetObject: "If the object you are retrieving is stored in the S3 Glacier
+ *       Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3
+ *       Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier,
+ *       before you can retrieve the object you must first restore a copy using RestoreObject. Otherwise,
+ *       this operation returns an InvalidObjectState error"; CopyObject likewise). RestoreObject starts a
+ *       restore (HEAD: {@code x-amz-restore: ongoing-request="true"}; a second request while it runs gets
+ *       409 RestoreAlreadyInProgress); {@link #completeRestores} finishes them, after which the object
+ *       reads and HEAD says {@code ongoing-request="false", expiry-date=...} (S3 API reference,
+ *       RestoreObject and HeadObject, x-amz-restore).</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -102,6 +114,13 @@ public class StoreBehaviour implements ExecutionInterceptor {
     private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
     private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
     private static final Set<String> UPPERCASE = ConcurrentHashMap.newKeySet();
+    private static final Set<String> ARCHIVE = ConcurrentHashMap.newKeySet();
+    /** "bucket/key" -> the Intelligent-Tiering archive tier the object sits in. */
+    private static final Map<String, String> ARCHIVE_TIERS = new ConcurrentHashMap<>();
+    /** "bucket/key" -> the RestoreObject request of a restore (running, or finished when in RESTORED). */
+    private static final Map<String, software.amazon.awssdk.services.s3.model.RestoreRequest> RESTORES =
+            new ConcurrentHashMap<>();
+    private static final Set<String> RESTORED = ConcurrentHashMap.newKeySet();
     private static final Set<String> GCS_MULTIPART = ConcurrentHashMap.newKeySet();
     /** GCS-style multipart ETag -> the emulator's real one. */
     private static final Map<String, String> GCS_TO_REAL = new ConcurrentHashMap<>();
@@ -156,7 +175,37 @@ public class StoreBehaviour implements ExecutionInterceptor {
         GCS_MULTIPART.add(bucket);
     }
 
+    /** GET of the bucket's archived objects (GLACIER, DEEP_ARCHIVE, archive tiers) answers 403 InvalidObjectState. */
+    public static void archive(String bucket) {
+        ARCHIVE.add(bucket);
+    }
+
+    /** The INTELLIGENT_TIERING object is in {@code tier}: ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS. */
+    public static void archiveTier(String bucket, String key, String tier) {
+        ARCHIVE_TIERS.put(bucket + "/" + key, tier);
+    }
+
+    /** The RestoreObject requests the bucket received, by key. */
+    public static Map<String, software.amazon.awssdk.services.s3.model.RestoreRequest> restores(String bucket) {
+        Map<String, software.amazon.awssdk.services.s3.model.RestoreRequest> found = new java.util.TreeMap<>();
+        RESTORES.forEach((k, v) -> {
+            if (k.startsWith(bucket + "/")) {
+                found.put(k.substring(bucket.length() + 1), v);
+            }
+        });
+        return found;
+    }
+
+    /** Every restore the bucket is running finishes: the objects read until reset. */
+    public static void completeRestores(String bucket) {
+        RESTORES.keySet().stream().filter(k -> k.startsWith(bucket + "/")).forEach(RESTORED::add);
+    }
+
     public static void reset(String bucket) {
+        ARCHIVE.remove(bucket);
+        ARCHIVE_TIERS.keySet().removeIf(k -> k.startsWith(bucket + "/"));
+        RESTORES.keySet().removeIf(k -> k.startsWith(bucket + "/"));
+        RESTORED.removeIf(k -> k.startsWith(bucket + "/"));
         UPPERCASE.remove(bucket);
         GCS_MULTIPART.remove(bucket);
         CONDITIONAL.remove(bucket);
@@ -384,6 +433,7 @@ public class StoreBehaviour implements ExecutionInterceptor {
         refuseOtherRegions(context.request(), context.httpRequest(), attributes);
         refuseTagging(context.request(), attributes);
         refuseUnmetConditions(context);
+        refuseArchived(context.request(), context.httpRequest(), attributes);
     }
 
     /** Signed after the SDK's signing stage: the Authorization header holds the credential scope. */
@@ -410,6 +460,85 @@ public class StoreBehaviour implements ExecutionInterceptor {
         }
         throw (S3Exception) S3Exception.builder().statusCode(301).message(head ? null : message)
                 .awsErrorDetails(details.build()).build();
+    }
+
+    /** GET of an archived object, or a copy from one, that is not restored: 403 InvalidObjectState. */
+    private static void refuseArchived(SdkRequest request, SdkHttpRequest http, ExecutionAttributes attributes) {
+        String bucket;
+        String key;
+        if (request instanceof GetObjectRequest r) {
+            bucket = r.bucket();
+            key = r.key();
+        } else if (request instanceof CopyObjectRequest r) {
+            bucket = sourceBucket(r);
+            key = r.sourceKey() != null ? r.sourceKey() : keyOfCopySource(r.copySource());
+        } else if (request instanceof UploadPartCopyRequest r) {
+            bucket = r.sourceBucket() != null ? r.sourceBucket() : bucketOfCopySource(r.copySource());
+            key = r.sourceKey() != null ? r.sourceKey() : keyOfCopySource(r.copySource());
+        } else if (request instanceof software.amazon.awssdk.services.s3.model.RestoreObjectRequest r
+                && armed(ARCHIVE, r.bucket())) {
+            String id = r.bucket() + "/" + r.key();
+            if (RESTORES.containsKey(id) && !RESTORED.contains(id)) {
+                throw error(409, "RestoreAlreadyInProgress", "Object restore is already in progress");
+            }
+            RESTORES.put(id, r.restoreRequest());
+            RESTORED.remove(id);
+            return;
+        } else {
+            return;
+        }
+        if (!armed(ARCHIVE, bucket) || !archived(http, bucket, key)) {
+            return;
+        }
+        countRefusal(bucket, attributes);
+        throw error(403, "InvalidObjectState", "The operation is not valid for the object's storage class");
+    }
+
+    private static boolean archived(SdkHttpRequest http, String bucket, String key) {
+        String id = bucket + "/" + key;
+        if (RESTORED.contains(id)) {
+            return false;
+        }
+        if (ARCHIVE_TIERS.containsKey(id)) {
+            return true;
+        }
+        String storageClass = rawHead(http, bucket, key).firstValue("x-amz-storage-class").orElse("STANDARD");
+        return storageClass.equals("GLACIER") || storageClass.equals("DEEP_ARCHIVE");
+    }
+
+    private static S3Exception error(int status, String code, String message) {
+        return (S3Exception) S3Exception.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("S3").errorCode(code).errorMessage(message)
+                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build()).build())
+                .build();
+    }
+
+    /** The emulator's headers for an object, over plain HTTP so that no SDK request is counted. */
+    private static java.net.http.HttpHeaders rawHead(SdkHttpRequest http, String bucket, String key) {
+        URI uri = URI.create(http.protocol() + "://" + http.host() + ":" + http.port() + objectPath(bucket, key));
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).headers();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String objectPath(String bucket, String key) {
+        StringBuilder path = new StringBuilder("/").append(bucket);
+        for (String segment : key.split("/", -1)) {
+            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return path.toString();
+    }
+
+    private static String keyOfCopySource(String copySource) {
+        String decoded = java.net.URLDecoder.decode(copySource.split("\\?versionId=")[0], StandardCharsets.UTF_8);
+        String bare = decoded.startsWith("/") ? decoded.substring(1) : decoded;
+        return bare.substring(bare.indexOf('/') + 1);
     }
 
     private static void refuseTagging(SdkRequest request, ExecutionAttributes attributes) {
@@ -473,6 +602,13 @@ public class StoreBehaviour implements ExecutionInterceptor {
     @Override
     public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
         String bucket = bucket(context.request());
+        if (context.request() instanceof software.amazon.awssdk.services.s3.model.RestoreObjectRequest
+                && armed(ARCHIVE, bucket)) {
+            // S3Mock has no RestoreObject: the fixture keeps the restore, the emulator answers a HEAD (200).
+            return context.httpRequest().toBuilder().method(software.amazon.awssdk.http.SdkHttpMethod.HEAD)
+                    .removeQueryParameter("restore").removeHeader("Content-Length").removeHeader("Content-MD5")
+                    .removeHeader("Content-Type").build();
+        }
         if (!armed(IGNORES_CONDITIONS, bucket)) {
             return context.httpRequest();
         }
@@ -492,6 +628,19 @@ public class StoreBehaviour implements ExecutionInterceptor {
             response = withTaggingCount(context.httpRequest(), request, response);
         }
         response = withReportedEtags(bucket(request), response);
+        if (armed(ARCHIVE, bucket) && response instanceof HeadObjectResponse r && request instanceof HeadObjectRequest h) {
+            String id = bucket + "/" + h.key();
+            var head = r.toBuilder();
+            if (ARCHIVE_TIERS.containsKey(id) && !RESTORED.contains(id)) {
+                head.archiveStatus(ARCHIVE_TIERS.get(id));
+            }
+            if (RESTORES.containsKey(id)) {
+                head.restore(RESTORED.contains(id)
+                        ? "ongoing-request=\"false\", expiry-date=\"Fri, 21 Dec 2040 00:00:00 GMT\""
+                        : "ongoing-request=\"true\"");
+            }
+            response = head.build();
+        }
         if (!armed(KMS, bucket)) {
             return response;
         }

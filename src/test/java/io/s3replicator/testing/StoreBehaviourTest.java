@@ -221,4 +221,37 @@ class StoreBehaviourTest extends TwoEndpoints {
                 .as("one request: an MD5").isEqualTo("\"" + java.util.HexFormat.of().formatHex(
                         java.security.MessageDigest.getInstance("MD5").digest("v".getBytes(StandardCharsets.UTF_8))) + "\"");
     }
+
+    @Test
+    void an_archived_object_answers_invalid_object_state_until_restored() {
+        String b = bucket("archive");
+        src.putObject(p -> p.bucket(b).key("cold").storageClass("DEEP_ARCHIVE"), RequestBody.fromString("cold"));
+        src.putObject(p -> p.bucket(b).key("tiered").storageClass("INTELLIGENT_TIERING"), RequestBody.fromString("t"));
+        src.putObject(p -> p.bucket(b).key("instant").storageClass("GLACIER_IR"), RequestBody.fromString("i"));
+        StoreBehaviour.archive(b);
+        StoreBehaviour.archiveTier(b, "tiered", "DEEP_ARCHIVE_ACCESS");
+
+        S3Exception get = catchThrowableOfType(S3Exception.class, () -> src.getObjectAsBytes(g -> g.bucket(b).key("cold")));
+        assertThat(get.statusCode()).isEqualTo(403);
+        assertThat(get.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+        S3Exception copy = catchThrowableOfType(S3Exception.class, () -> src.copyObject(c -> c.sourceBucket(b)
+                .sourceKey("tiered").destinationBucket(b).destinationKey("copy")));
+        assertThat(copy.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+        assertThat(src.headObject(h -> h.bucket(b).key("tiered")).archiveStatusAsString()).isEqualTo("DEEP_ARCHIVE_ACCESS");
+        assertThat(new String(Buckets.get(src, b, "instant"))).as("Glacier Instant Retrieval reads").isEqualTo("i");
+
+        src.restoreObject(r -> r.bucket(b).key("cold").restoreRequest(q -> q.days(2)
+                .glacierJobParameters(j -> j.tier("Bulk"))));
+        assertThat(src.headObject(h -> h.bucket(b).key("cold")).restore()).isEqualTo("ongoing-request=\"true\"");
+        S3Exception again = catchThrowableOfType(S3Exception.class, () -> src.restoreObject(r -> r.bucket(b).key("cold")
+                .restoreRequest(q -> q.days(2).glacierJobParameters(j -> j.tier("Bulk")))));
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(catchThrowableOfType(S3Exception.class, () -> src.getObjectAsBytes(g -> g.bucket(b).key("cold")))
+                .awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+
+        StoreBehaviour.completeRestores(b);
+        assertThat(new String(Buckets.get(src, b, "cold"))).isEqualTo("cold");
+        assertThat(src.headObject(h -> h.bucket(b).key("cold")).restore()).startsWith("ongoing-request=\"false\"");
+        assertThat(StoreBehaviour.restores(b)).containsOnlyKeys("cold");
+    }
 }
