@@ -107,6 +107,10 @@ public class PairOptions {
     String destRequesterPays;
     @Option(names = "--dest-identity", paramLabel = "PRINCIPAL", description = "destination: principal id the replicator writes as (default: STS GetCallerIdentity)")
     String destIdentity;
+    @Option(names = "--source-restore", paramLabel = "TIER[:DAYS]", description = "source: restore archived objects (RestoreObject, tier Standard, Bulk or Expedited, days default 7) and copy them once restored (default: skip them as archived)")
+    String sourceRestore;
+    @Option(names = "--dest-restore", paramLabel = "TIER[:DAYS]", description = "destination: the same, where it is read (two-way)")
+    String destRestore;
     @Option(names = "--source-tagging", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): object tags exist")
     String sourceTagging;
     @Option(names = "--source-tagging-count", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): x-amz-tagging-count is sent when there are tags")
@@ -166,6 +170,7 @@ public class PairOptions {
         sourceOptions.put("sseKmsKeyId", sourceSseKmsKeyId);
         sourceOptions.put("requesterPays", sourceRequesterPays);
         sourceOptions.put("identity", sourceIdentity);
+        sourceOptions.put("restore", sourceRestore);
         sourceOptions.put("tagging", sourceTagging);
         sourceOptions.put("taggingCount", sourceTaggingCount);
         sourceOptions.put("conditionalWrites", sourceConditionalWrites);
@@ -192,6 +197,7 @@ public class PairOptions {
         destOptions.put("sseKmsKeyId", destSseKmsKeyId);
         destOptions.put("requesterPays", destRequesterPays);
         destOptions.put("identity", destIdentity);
+        destOptions.put("restore", destRestore);
         destOptions.put("tagging", destTagging);
         destOptions.put("taggingCount", destTaggingCount);
         destOptions.put("conditionalWrites", destConditionalWrites);

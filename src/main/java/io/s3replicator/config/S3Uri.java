@@ -1,5 +1,6 @@
 package io.s3replicator.config;
 
+import io.s3replicator.storage.ArchiveRestore;
 import io.s3replicator.storage.Capabilities;
 import io.s3replicator.storage.CredentialSource;
 import io.s3replicator.storage.EndpointSpec;
@@ -81,7 +82,7 @@ public final class S3Uri {
     public static final List<String> OPTIONS = Stream.concat(Stream.of("provider", "endpoint", "region",
             "pathStyle", "checksum", "profile", "credentials", "secretRegion", "secretEndpoint", "secretRefresh",
             "roleArn", "externalId", "roleSessionName", "stsEndpoint", "storageClass", "acl", "sse", "sseKmsKeyId",
-            "requesterPays", "identity"), Capabilities.OPTIONS.stream()).toList();
+            "requesterPays", "identity", "restore"), Capabilities.OPTIONS.stream()).toList();
 
     /**
      * Applies one per-side option, validating its value; {@code field} names it in errors
@@ -110,6 +111,7 @@ public final class S3Uri {
             case "sseKmsKeyId" -> spec.withWrite(spec.write().withKmsKeyId(nonEmpty(field, value)));
             case "requesterPays" -> spec.withRequesterPays(bool(field, value));
             case "identity" -> spec.withIdentity(nonEmpty(field, value));
+            case "restore" -> spec.withRestore(ArchiveRestore.parse(field, nonEmpty(field, value)));
             case "tagging", "taggingCount", "conditionalWrites", "multipartEtag", "sortedListing", "serverSideCopy",
                  "storageClasses" -> spec.withCapability(field, name, value);
             default -> throw new ConfigException(field, "unknown option '" + name + "'");

@@ -153,6 +153,9 @@ public class MultipartCopier {
             throw S3Errors.isPreconditionFailed(e) ? new SourceChangedException(job.key()) : e;
         }
         long size = head.contentLength();
+        if (ArchivedObjects.isArchived(head)) {
+            return new Start(ArchivedObjects.skip(source, pair, job, head), null, expected);
+        }
         if (pair.dryRun()) {
             return new Start(TransferOutcome.dryRun(size, pair.serverSideCopy()
                     ? MULTIPART_SERVER_SIDE : MULTIPART_RELAY), null, expected);

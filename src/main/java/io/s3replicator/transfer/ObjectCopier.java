@@ -81,6 +81,9 @@ public class ObjectCopier {
                 if (S3Errors.isNotFound(e) && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
                     return TransferOutcome.skipped("source deleted since it was listed");
                 }
+                if (S3Errors.isArchived(e)) {
+                    return ArchivedObjects.skip(source, pair, job, null);
+                }
                 if (!S3Errors.isPreconditionFailed(e)) {
                     throw e;
                 }
