@@ -31,6 +31,7 @@ public class PairDiffer {
     private static final String RUN = "S3ReplicatorRun";
     private static final String LEASED = "S3ReplicatorDiffLease";
     private static final String QUEUED_MARK = "S3ReplicatorQueuedMark";
+    private static final String DIFF = "S3ReplicatorDiff";
     private static final Logger LOG = LoggerFactory.getLogger(PairDiffer.class);
 
     private final PairRegistry pairs;
@@ -40,6 +41,7 @@ public class PairDiffer {
     private final DiffGuard guard;
     private RunAccounting accounting;
     private java.util.function.Consumer<ReplicationPair> afterDiff = pair -> { };
+    private OrderedDiff.Sorting sorting = OrderedDiff.Sorting.defaults();
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings,
                       DiffGuard guard) {
@@ -53,6 +55,11 @@ public class PairDiffer {
     /** Housekeeping after each diff this process ran (the sweep of abandoned uploads). */
     public void afterEachDiff(java.util.function.Consumer<ReplicationPair> action) {
         this.afterDiff = action;
+    }
+
+    /** Where listings that are not in key order are sorted (s3replicator.discover.sort-*). */
+    public void sortingWith(OrderedDiff.Sorting value) {
+        this.sorting = value;
     }
 
     /** Distributed mode: run completion and counts come from the shared state store. */
@@ -78,14 +85,16 @@ public class PairDiffer {
         LOG.info("pair {}: diff started ({} -> {}), run {}", pair.id(), pair.source(), pair.destination(), stats.runId());
         S3Client sourceClient = clients.client("source", pair.source().endpoint());
         S3Client destinationClient = clients.client("destination", pair.destination().endpoint());
-        var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
-                stats.destinationListed::add);
+        OrderedDiff.Lister destination = () -> new BucketListing(destinationClient, pair.destination(),
+                settings.listPageSize(), stats.destinationListed::add);
         // Only a version listing carries version ids, so the check runs only when compareVersions is on.
-        Iterator<ListedObject> source = pair.features().compareVersions()
+        OrderedDiff.Lister source = () -> pair.features().compareVersions()
                 ? new VersionListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add)
                 : new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
-        exchange.getIn().setBody(new DiffJoin(pair, stats, source, destination)
-                .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId())));
+        OrderedDiff diff = new OrderedDiff(pair, stats, source, destination, sorting,
+                join -> join.comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId())));
+        exchange.setProperty(DIFF, diff);
+        exchange.getIn().setBody(diff);
     }
 
     /** The destination copy's source-version-id marker names this version (one HEAD). */
@@ -169,6 +178,11 @@ public class PairDiffer {
     }
 
     private void release(Exchange exchange) {
+        OrderedDiff diff = exchange.getProperty(DIFF, OrderedDiff.class);
+        if (diff != null) {
+            exchange.removeProperty(DIFF);
+            diff.close();
+        }
         String leased = exchange.getProperty(LEASED, String.class);
         if (leased != null) {
             exchange.removeProperty(LEASED);

@@ -32,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +99,13 @@ import java.util.regex.Pattern;
  *       409 RestoreAlreadyInProgress); {@link #completeRestores} finishes them, after which the object
  *       reads and HEAD says {@code ongoing-request="false", expiry-date=...} (S3 API reference,
  *       RestoreObject and HeadObject, x-amz-restore).</li>
+ *   <li>{@link #unsorted}: ListObjectsV2 returns the bucket's keys in no particular order, shuffled across
+ *       pages, as S3 Express One Zone directory buckets do ("Directory buckets - For directory buckets,
+ *       ListObjectsV2 response includes the prefixes that are related only to in-progress multipart
+ *       uploads... results might not be in lexicographical order", S3 API reference, ListObjectsV2)
+ *       and some S3-compatible stores. A worker process arms it with
+ *       {@code -Ds3replicator.test.unsorted=BUCKET,...}. Keys are served as listed by a plain client:
+ *       tests use keys without characters that URL encoding changes.</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -114,6 +122,23 @@ public class StoreBehaviour implements ExecutionInterceptor {
     private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
     private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
     private static final Set<String> UPPERCASE = ConcurrentHashMap.newKeySet();
+    private static final Set<String> UNSORTED = ConcurrentHashMap.newKeySet();
+    /** Listing id -> the whole shuffled listing, served a page at a time. */
+    private static final Map<String, List<software.amazon.awssdk.services.s3.model.S3Object>> SHUFFLED =
+            new ConcurrentHashMap<>();
+    /** First-page token -> the prefix listed: the whole listing is fetched when its response arrives. */
+    private static final Map<String, String> UNSORTED_FIRST = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Boolean> FIXTURE_LISTING = ThreadLocal.withInitial(() -> false);
+    private static final software.amazon.awssdk.core.interceptor.ExecutionAttribute<String> PAGE =
+            new software.amazon.awssdk.core.interceptor.ExecutionAttribute<>("StoreBehaviourUnsortedPage");
+
+    static {
+        for (String bucket : System.getProperty("s3replicator.test.unsorted", "").split(",")) {
+            if (!bucket.isBlank()) {
+                UNSORTED.add(bucket.strip());
+            }
+        }
+    }
     private static final Set<String> ARCHIVE = ConcurrentHashMap.newKeySet();
     /** "bucket/key" -> the Intelligent-Tiering archive tier the object sits in. */
     private static final Map<String, String> ARCHIVE_TIERS = new ConcurrentHashMap<>();
@@ -201,7 +226,13 @@ public class StoreBehaviour implements ExecutionInterceptor {
         RESTORES.keySet().stream().filter(k -> k.startsWith(bucket + "/")).forEach(RESTORED::add);
     }
 
+    /** ListObjectsV2 of the bucket answers in no particular order (a seeded shuffle across pages). */
+    public static void unsorted(String bucket) {
+        UNSORTED.add(bucket);
+    }
+
     public static void reset(String bucket) {
+        UNSORTED.remove(bucket);
         ARCHIVE.remove(bucket);
         ARCHIVE_TIERS.keySet().removeIf(k -> k.startsWith(bucket + "/"));
         RESTORES.keySet().removeIf(k -> k.startsWith(bucket + "/"));
@@ -373,9 +404,65 @@ public class StoreBehaviour implements ExecutionInterceptor {
         return response;
     }
 
+    /**
+     * An unsorted listing's first page lists the whole prefix with a plain client and shuffles it; every
+     * page, the first included, is then served from that list. A later page's request is sent as a cheap
+     * one-key listing, the fixture's continuation token meaning nothing to the emulator.
+     */
+    private static SdkRequest unsortedPage(SdkRequest request, ExecutionAttributes attributes) {
+        if (!(request instanceof software.amazon.awssdk.services.s3.model.ListObjectsV2Request r)
+                || !UNSORTED.contains(r.bucket()) || FIXTURE_LISTING.get()) {
+            return request;
+        }
+        int pageSize = r.maxKeys() == null ? 1000 : r.maxKeys();
+        String token = r.continuationToken();
+        if (token == null || !token.startsWith("unsorted:")) {
+            token = "unsorted:" + java.util.UUID.randomUUID() + ":0";
+            UNSORTED_FIRST.put(token, r.prefix() == null ? "" : r.prefix());
+        }
+        attributes.putAttribute(PAGE, token + ":" + pageSize);
+        return r.toBuilder().continuationToken(null).startAfter(null).maxKeys(1).build();
+    }
+
+    private static SdkResponse servedPage(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        String page = attributes.getAttribute(PAGE);
+        if (page == null || !(context.response() instanceof ListObjectsV2Response r)) {
+            return context.response();
+        }
+        String[] parts = page.split(":");
+        String first = UNSORTED_FIRST.remove(parts[0] + ":" + parts[1] + ":" + parts[2]);
+        if (first != null) {
+            SdkHttpRequest http = context.httpRequest();
+            S3Client plain = PLAIN_CLIENTS.computeIfAbsent(http.protocol() + "://" + http.host() + ":" + http.port(),
+                    S3MockServers::client);
+            String bucket = ((software.amazon.awssdk.services.s3.model.ListObjectsV2Request) context.request()).bucket();
+            List<software.amazon.awssdk.services.s3.model.S3Object> all = new java.util.ArrayList<>();
+            FIXTURE_LISTING.set(true);
+            try {
+                plain.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(first.isEmpty() ? null : first))
+                        .contents().forEach(all::add);
+            } finally {
+                FIXTURE_LISTING.set(false);
+            }
+            // Seeded by the bucket's name without its random suffix: the same order in every run of a test.
+            java.util.Collections.shuffle(all, new java.util.Random(bucket.replaceAll("-[0-9a-f]{8}$", "").hashCode()));
+            SHUFFLED.put(parts[1], all);
+        }
+        List<software.amazon.awssdk.services.s3.model.S3Object> all = SHUFFLED.get(parts[1]);
+        int from = Integer.parseInt(parts[2]);
+        int size = Integer.parseInt(parts[3]);
+        int to = Math.min(all.size(), from + size);
+        boolean more = to < all.size();
+        if (!more) {
+            SHUFFLED.remove(parts[1]);
+        }
+        return r.toBuilder().contents(all.subList(from, to)).keyCount(to - from).isTruncated(more)
+                .nextContinuationToken(more ? "unsorted:" + parts[1] + ":" + to : null).build();
+    }
+
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        SdkRequest request = withRealEtags(context.request());
+        SdkRequest request = unsortedPage(withRealEtags(context.request()), attributes);
         if (request instanceof GetObjectRequest r && armed(KMS, r.bucket()) && r.ifMatch() != null) {
             return r.toBuilder().ifMatch(real(r.ifMatch())).build();
         }
@@ -622,7 +709,7 @@ public class StoreBehaviour implements ExecutionInterceptor {
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
         SdkRequest request = context.request();
-        SdkResponse response = context.response();
+        SdkResponse response = servedPage(context, attributes);
         String bucket = request.getValueForField("Bucket", String.class).orElse(null);
         if (armed(TAGGING_COUNT, bucket)) {
             response = withTaggingCount(context.httpRequest(), request, response);

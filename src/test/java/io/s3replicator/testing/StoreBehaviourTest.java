@@ -254,4 +254,21 @@ class StoreBehaviourTest extends TwoEndpoints {
         assertThat(src.headObject(h -> h.bucket(b).key("cold")).restore()).startsWith("ongoing-request=\"false\"");
         assertThat(StoreBehaviour.restores(b)).containsOnlyKeys("cold");
     }
+
+    @Test
+    void an_unsorted_bucket_lists_every_key_once_in_no_particular_order_across_pages() {
+        String b = bucket("unsorted");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            keys.add(String.format("k/%03d", i));
+            Buckets.put(src, b, keys.get(i), "v" + i);
+        }
+        StoreBehaviour.unsorted(b);
+
+        List<String> listed = src.listObjectsV2Paginator(l -> l.bucket(b).maxKeys(7)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(keys).isNotEqualTo(keys);
+        assertThat(listed.subList(0, 7)).as("the first page is not the first keys").isNotEqualTo(keys.subList(0, 7));
+    }
 }
