@@ -106,6 +106,12 @@ import java.util.regex.Pattern;
  *       and some S3-compatible stores. A worker process arms it with
  *       {@code -Ds3replicator.test.unsorted=BUCKET,...}. Keys are served as listed by a plain client:
  *       tests use keys without characters that URL encoding changes.</li>
+ *   <li>{@link #storm}: throttling. Of every {@code burst + calm} requests to the bucket the first
+ *       {@code burst} fail, a burst of {@code 503 SlowDown} ("Please reduce your request rate", S3 API
+ *       reference, "Error responses"; S3 User Guide, "Best practices design patterns: optimizing Amazon
+ *       S3 performance": "applications can receive HTTP 503 slowdown responses" while S3 scales) and the
+ *       next of connection resets, in turn. {@link #resetBodies}: every {@code nth} GET's body breaks off
+ *       half-way with "Connection reset", as a dropped connection does mid-download.</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -122,6 +128,12 @@ public class StoreBehaviour implements ExecutionInterceptor {
     private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
     private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
     private static final Set<String> UPPERCASE = ConcurrentHashMap.newKeySet();
+    /** bucket -> {burst, calm}; and the bucket's request counter. */
+    private static final Map<String, int[]> STORMS = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STORM_COUNT = new ConcurrentHashMap<>();
+    /** bucket -> every how many GETs a body breaks off; and the bucket's GET counter. */
+    private static final Map<String, Integer> BODY_RESETS = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> GET_COUNT = new ConcurrentHashMap<>();
     private static final Set<String> UNSORTED = ConcurrentHashMap.newKeySet();
     /** Listing id -> the whole shuffled listing, served a page at a time. */
     private static final Map<String, List<software.amazon.awssdk.services.s3.model.S3Object>> SHUFFLED =
@@ -231,7 +243,23 @@ public class StoreBehaviour implements ExecutionInterceptor {
         UNSORTED.add(bucket);
     }
 
+    /** Of every {@code burst + calm} requests to the bucket, the first {@code burst} fail (503 SlowDown or a reset). */
+    public static void storm(String bucket, int burst, int calm) {
+        STORMS.put(bucket, new int[] {burst, calm});
+        STORM_COUNT.put(bucket, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** Every {@code nth} GET of the bucket's objects loses its connection half-way through the body. */
+    public static void resetBodies(String bucket, int nth) {
+        BODY_RESETS.put(bucket, nth);
+        GET_COUNT.put(bucket, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
     public static void reset(String bucket) {
+        STORMS.remove(bucket);
+        STORM_COUNT.remove(bucket);
+        BODY_RESETS.remove(bucket);
+        GET_COUNT.remove(bucket);
         UNSORTED.remove(bucket);
         ARCHIVE.remove(bucket);
         ARCHIVE_TIERS.keySet().removeIf(k -> k.startsWith(bucket + "/"));
@@ -521,6 +549,7 @@ public class StoreBehaviour implements ExecutionInterceptor {
         refuseTagging(context.request(), attributes);
         refuseUnmetConditions(context);
         refuseArchived(context.request(), context.httpRequest(), attributes);
+        storm(bucket(context.request()), attributes);
     }
 
     /** Signed after the SDK's signing stage: the Authorization header holds the credential scope. */
@@ -547,6 +576,60 @@ public class StoreBehaviour implements ExecutionInterceptor {
         }
         throw (S3Exception) S3Exception.builder().statusCode(301).message(head ? null : message)
                 .awsErrorDetails(details.build()).build();
+    }
+
+    private static void storm(String bucket, ExecutionAttributes attributes) {
+        int[] storm = bucket == null ? null : STORMS.get(bucket);
+        if (storm == null) {
+            return;
+        }
+        int n = STORM_COUNT.get(bucket).getAndIncrement();
+        int cycle = storm[0] + storm[1];
+        if (n % cycle >= storm[0]) {
+            return;
+        }
+        countRefusal(bucket, attributes);
+        if ((n / cycle) % 2 == 0) {
+            throw error(503, "SlowDown", "Please reduce your request rate.");
+        }
+        throw software.amazon.awssdk.core.exception.SdkClientException.builder().message("Unable to execute HTTP"
+                + " request: Connection reset").cause(new java.net.SocketException("Connection reset")).build();
+    }
+
+    @Override
+    public java.util.Optional<java.io.InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                                                                           ExecutionAttributes attributes) {
+        String bucket = bucket(context.request());
+        Integer nth = bucket == null ? null : BODY_RESETS.get(bucket);
+        if (nth == null || !(context.request() instanceof GetObjectRequest) || context.responseBody().isEmpty()
+                || context.httpResponse().statusCode() >= 300
+                || (GET_COUNT.get(bucket).incrementAndGet() % nth) != 0) {
+            return context.responseBody();
+        }
+        countRefusal(bucket, attributes);
+        long length = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(2L);
+        java.io.InputStream body = context.responseBody().get();
+        return java.util.Optional.of(new java.io.FilterInputStream(body) {
+            private long left = Math.max(1, length / 2);
+
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (left <= 0) {
+                    throw new java.net.SocketException("Connection reset");
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        });
     }
 
     /** GET of an archived object, or a copy from one, that is not restored: 403 InvalidObjectState. */
