@@ -28,6 +28,10 @@ public record ReplicatorSettings(String queueUri, int concurrency, long multipar
         if (multipartThreshold < MIN_PART_SIZE) {
             throw new ConfigException("multipart-threshold", multipartThreshold + " bytes is below the 5 MiB S3 part minimum");
         }
+        if (multipartThreshold > MAX_PART_SIZE) {
+            throw new ConfigException("multipart-threshold", multipartThreshold
+                    + " bytes is above the 5 GiB limit of one PutObject or CopyObject");
+        }
         if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
             throw new ConfigException("part-size", partSize + " bytes is outside the S3 part range 5 MiB..5 GiB");
         }
