@@ -112,6 +112,11 @@ import java.util.regex.Pattern;
  *       S3 performance": "applications can receive HTTP 503 slowdown responses" while S3 scales) and the
  *       next of connection resets, in turn. {@link #resetBodies}: every {@code nth} GET's body breaks off
  *       half-way with "Connection reset", as a dropped connection does mid-download.</li>
+ *   <li>{@link #partNumbers}: HEAD with {@code partNumber} answers for that part of a multipart object, as
+ *       AWS S3 does: its Content-Length and {@code x-amz-mp-parts-count} (S3 API reference, HeadObject,
+ *       partNumber: "Part number of the object being read... Useful querying about the size of the part
+ *       and the number of parts in this object"). S3Mock 4.12.4 ignores partNumber. Part sizes are those
+ *       of the UploadParts the bucket received.</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -128,6 +133,10 @@ public class StoreBehaviour implements ExecutionInterceptor {
     private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
     private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
     private static final Set<String> UPPERCASE = ConcurrentHashMap.newKeySet();
+    private static final Set<String> PART_NUMBERS = ConcurrentHashMap.newKeySet();
+    /** "uploadId partNumber" -> bytes of an UploadPart; "bucket/key" -> the part sizes of a completed upload. */
+    private static final Map<String, Long> UPLOADED_PARTS = new ConcurrentHashMap<>();
+    private static final Map<String, List<Long>> PART_SIZES = new ConcurrentHashMap<>();
     /** bucket -> {burst, calm}; and the bucket's request counter. */
     private static final Map<String, int[]> STORMS = new ConcurrentHashMap<>();
     private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STORM_COUNT = new ConcurrentHashMap<>();
@@ -255,7 +264,14 @@ public class StoreBehaviour implements ExecutionInterceptor {
         GET_COUNT.put(bucket, new java.util.concurrent.atomic.AtomicInteger());
     }
 
+    /** HEAD with partNumber answers for that part of the bucket's multipart objects. */
+    public static void partNumbers(String bucket) {
+        PART_NUMBERS.add(bucket);
+    }
+
     public static void reset(String bucket) {
+        PART_NUMBERS.remove(bucket);
+        PART_SIZES.keySet().removeIf(k -> k.startsWith(bucket + "/"));
         STORMS.remove(bucket);
         STORM_COUNT.remove(bucket);
         BODY_RESETS.remove(bucket);
@@ -550,6 +566,7 @@ public class StoreBehaviour implements ExecutionInterceptor {
         refuseUnmetConditions(context);
         refuseArchived(context.request(), context.httpRequest(), attributes);
         storm(bucket(context.request()), attributes);
+        recordParts(context.request());
     }
 
     /** Signed after the SDK's signing stage: the Authorization header holds the credential scope. */
@@ -576,6 +593,16 @@ public class StoreBehaviour implements ExecutionInterceptor {
         }
         throw (S3Exception) S3Exception.builder().statusCode(301).message(head ? null : message)
                 .awsErrorDetails(details.build()).build();
+    }
+
+    private static void recordParts(SdkRequest request) {
+        if (request instanceof software.amazon.awssdk.services.s3.model.UploadPartRequest r
+                && armed(PART_NUMBERS, r.bucket()) && r.contentLength() != null) {
+            UPLOADED_PARTS.put(r.uploadId() + " " + r.partNumber(), r.contentLength());
+        } else if (request instanceof CompleteMultipartUploadRequest r && armed(PART_NUMBERS, r.bucket())) {
+            PART_SIZES.put(r.bucket() + "/" + r.key(), r.multipartUpload().parts().stream()
+                    .map(p -> UPLOADED_PARTS.getOrDefault(r.uploadId() + " " + p.partNumber(), -1L)).toList());
+        }
     }
 
     private static void storm(String bucket, ExecutionAttributes attributes) {
@@ -798,6 +825,11 @@ public class StoreBehaviour implements ExecutionInterceptor {
             response = withTaggingCount(context.httpRequest(), request, response);
         }
         response = withReportedEtags(bucket(request), response);
+        if (armed(PART_NUMBERS, bucket) && response instanceof HeadObjectResponse r && request instanceof HeadObjectRequest h
+                && h.partNumber() != null && PART_SIZES.containsKey(bucket + "/" + h.key())) {
+            List<Long> sizes = PART_SIZES.get(bucket + "/" + h.key());
+            response = r.toBuilder().contentLength(sizes.get(h.partNumber() - 1)).partsCount(sizes.size()).build();
+        }
         if (armed(ARCHIVE, bucket) && response instanceof HeadObjectResponse r && request instanceof HeadObjectRequest h) {
             String id = bucket + "/" + h.key();
             var head = r.toBuilder();
