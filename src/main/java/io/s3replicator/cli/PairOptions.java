@@ -107,6 +107,38 @@ public class PairOptions {
     String destRequesterPays;
     @Option(names = "--dest-identity", paramLabel = "PRINCIPAL", description = "destination: principal id the replicator writes as (default: STS GetCallerIdentity)")
     String destIdentity;
+    @Option(names = "--source-restore", paramLabel = "TIER[:DAYS]", description = "source: restore archived objects (RestoreObject, tier Standard, Bulk or Expedited, days default 7) and copy them once restored (default: skip them as archived)")
+    String sourceRestore;
+    @Option(names = "--dest-restore", paramLabel = "TIER[:DAYS]", description = "destination: the same, where it is read (two-way)")
+    String destRestore;
+    @Option(names = "--source-tagging", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): object tags exist")
+    String sourceTagging;
+    @Option(names = "--source-tagging-count", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): x-amz-tagging-count is sent when there are tags")
+    String sourceTaggingCount;
+    @Option(names = "--source-conditional-writes", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): If-Match / If-None-Match on writes are honoured")
+    String sourceConditionalWrites;
+    @Option(names = "--source-multipart-etag", paramLabel = "STYLE", description = "source capability (default: the preset's): multipart ETags: md5 (of the part MD5s) or opaque")
+    String sourceMultipartEtag;
+    @Option(names = "--source-sorted-listing", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): listings come in UTF-8 binary key order")
+    String sourceSortedListing;
+    @Option(names = "--source-server-side-copy", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): CopyObject works between buckets")
+    String sourceServerSideCopy;
+    @Option(names = "--source-storage-classes", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "source capability (default: the preset's): writes take x-amz-storage-class")
+    String sourceStorageClasses;
+    @Option(names = "--dest-tagging", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination capability (default: the preset's): object tags exist")
+    String destTagging;
+    @Option(names = "--dest-tagging-count", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination capability (default: the preset's): x-amz-tagging-count is sent when there are tags")
+    String destTaggingCount;
+    @Option(names = "--dest-conditional-writes", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination capability (default: the preset's): If-Match / If-None-Match on writes are honoured")
+    String destConditionalWrites;
+    @Option(names = "--dest-multipart-etag", paramLabel = "STYLE", description = "destination capability (default: the preset's): multipart ETags: md5 (of the part MD5s) or opaque")
+    String destMultipartEtag;
+    @Option(names = "--dest-sorted-listing", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination capability (default: the preset's): listings come in UTF-8 binary key order")
+    String destSortedListing;
+    @Option(names = "--dest-server-side-copy", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination capability (default: the preset's): CopyObject works between buckets")
+    String destServerSideCopy;
+    @Option(names = "--dest-storage-classes", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", description = "destination capability (default: the preset's): writes take x-amz-storage-class")
+    String destStorageClasses;
     @Option(names = "--include", paramLabel = "GLOB", description = "only keys matching a glob (repeatable; relative to the source prefix)")
     List<String> includes = new ArrayList<>();
     @Option(names = "--exclude", paramLabel = "GLOB", description = "leave out keys matching a glob (repeatable)")
@@ -138,6 +170,14 @@ public class PairOptions {
         sourceOptions.put("sseKmsKeyId", sourceSseKmsKeyId);
         sourceOptions.put("requesterPays", sourceRequesterPays);
         sourceOptions.put("identity", sourceIdentity);
+        sourceOptions.put("restore", sourceRestore);
+        sourceOptions.put("tagging", sourceTagging);
+        sourceOptions.put("taggingCount", sourceTaggingCount);
+        sourceOptions.put("conditionalWrites", sourceConditionalWrites);
+        sourceOptions.put("multipartEtag", sourceMultipartEtag);
+        sourceOptions.put("sortedListing", sourceSortedListing);
+        sourceOptions.put("serverSideCopy", sourceServerSideCopy);
+        sourceOptions.put("storageClasses", sourceStorageClasses);
         src = src.withEndpoint(side(src.endpoint(), "source", sourceEndpoint, sourceRegion,
                 pathStyle || sourcePathStyle, sourceProfile, sourceOptions));
         Map<String, String> destOptions = new LinkedHashMap<>();
@@ -157,6 +197,14 @@ public class PairOptions {
         destOptions.put("sseKmsKeyId", destSseKmsKeyId);
         destOptions.put("requesterPays", destRequesterPays);
         destOptions.put("identity", destIdentity);
+        destOptions.put("restore", destRestore);
+        destOptions.put("tagging", destTagging);
+        destOptions.put("taggingCount", destTaggingCount);
+        destOptions.put("conditionalWrites", destConditionalWrites);
+        destOptions.put("multipartEtag", destMultipartEtag);
+        destOptions.put("sortedListing", destSortedListing);
+        destOptions.put("serverSideCopy", destServerSideCopy);
+        destOptions.put("storageClasses", destStorageClasses);
         dst = dst.withEndpoint(side(dst.endpoint(), "dest", destEndpoint, destRegion,
                 pathStyle || destPathStyle, destProfile, destOptions));
         return new ReplicationPair(id, src, dst, KeyFilter.of(includes, excludes), dryRun, features);

@@ -58,6 +58,8 @@ public record ReplicationPair(String id, S3Location source, S3Location destinati
 
     /** Server-side CopyObject is possible when one credential reaches both buckets on one service. */
     public boolean serverSideCopy() {
-        return source.endpoint().sameServiceAndCredentials(destination.endpoint());
+        return source.endpoint().sameServiceAndCredentials(destination.endpoint())
+                && source.endpoint().effectiveCapabilities().serverSideCopy()
+                && destination.endpoint().effectiveCapabilities().serverSideCopy();
     }
 }

@@ -68,6 +68,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int listingThreads;
     @PropertyInject(value = "s3replicator.discover.listing-depth", defaultValue = "2")
     private int listingDepth;
+    @PropertyInject(value = "s3replicator.discover.sort-run-entries", defaultValue = "50000")
+    private int sortRunEntries;
+    @PropertyInject(value = "s3replicator.discover.sort-dir", defaultValue = "default")
+    private String sortDir;
     @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
     private String stateDir;
     @PropertyInject(value = "s3replicator.state.kind", defaultValue = "embedded")
@@ -186,6 +190,11 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard)
                 .listingInParallel(listingThreads, listingDepth);
         differ.knowCopiesFrom(state.copiedEtags());
+        if (sortRunEntries < 1) {
+            throw new ConfigException("s3replicator.discover.sort-run-entries", sortRunEntries + " is below 1");
+        }
+        differ.sortingWith(new io.s3replicator.discover.OrderedDiff.Sorting(sortRunEntries, "default".equals(sortDir)
+                ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(sortDir)));
         if (queue.redelivers() && !state.clearInFlightAtStart()) {
             RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5));
             differ.accountFrom(accounting);

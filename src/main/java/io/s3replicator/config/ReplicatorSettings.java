@@ -34,6 +34,10 @@ public record ReplicatorSettings(String queueUri, int concurrency, long multipar
             throw new ConfigException("copy-threshold", copyThreshold + " bytes is outside 5 MiB..5 GiB (one CopyObject"
                     + " copies at most 5 GiB)");
         }
+        if (multipartThreshold > MAX_PART_SIZE) {
+            throw new ConfigException("multipart-threshold", multipartThreshold
+                    + " bytes is above the 5 GiB limit of one PutObject or CopyObject");
+        }
         if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
             throw new ConfigException("part-size", partSize + " bytes is outside the S3 part range 5 MiB..5 GiB");
         }

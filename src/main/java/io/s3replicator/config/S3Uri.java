@@ -1,5 +1,7 @@
 package io.s3replicator.config;
 
+import io.s3replicator.storage.ArchiveRestore;
+import io.s3replicator.storage.Capabilities;
 import io.s3replicator.storage.CredentialSource;
 import io.s3replicator.storage.EndpointSpec;
 import io.s3replicator.storage.Provider;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 
@@ -76,9 +79,10 @@ public final class S3Uri {
     }
 
     /** Every per-side option, by its query name; the CLI has {@code --source-X} / {@code --dest-X} for each. */
-    public static final List<String> OPTIONS = List.of("provider", "endpoint", "region", "pathStyle", "checksum",
-            "profile", "credentials", "secretRegion", "secretEndpoint", "secretRefresh", "roleArn", "externalId",
-            "roleSessionName", "stsEndpoint", "storageClass", "acl", "sse", "sseKmsKeyId", "requesterPays", "identity");
+    public static final List<String> OPTIONS = Stream.concat(Stream.of("provider", "endpoint", "region",
+            "pathStyle", "checksum", "profile", "credentials", "secretRegion", "secretEndpoint", "secretRefresh",
+            "roleArn", "externalId", "roleSessionName", "stsEndpoint", "storageClass", "acl", "sse", "sseKmsKeyId",
+            "requesterPays", "identity", "restore"), Capabilities.OPTIONS.stream()).toList();
 
     /**
      * Applies one per-side option, validating its value; {@code field} names it in errors
@@ -107,6 +111,9 @@ public final class S3Uri {
             case "sseKmsKeyId" -> spec.withWrite(spec.write().withKmsKeyId(nonEmpty(field, value)));
             case "requesterPays" -> spec.withRequesterPays(bool(field, value));
             case "identity" -> spec.withIdentity(nonEmpty(field, value));
+            case "restore" -> spec.withRestore(ArchiveRestore.parse(field, nonEmpty(field, value)));
+            case "tagging", "taggingCount", "conditionalWrites", "multipartEtag", "sortedListing", "serverSideCopy",
+                 "storageClasses" -> spec.withCapability(field, name, value);
             default -> throw new ConfigException(field, "unknown option '" + name + "'");
         };
     }

@@ -15,8 +15,8 @@ import java.util.function.LongConsumer;
 
 /**
  * A lazy, paginated ListObjectsV2 over one prefix: one page in memory at a time.
- * Keys should come back in UTF-8 binary order; a store that sorts otherwise is logged once
- * (see {@link KeyOrder} for why the diff stays correct).
+ * Keys should come back in UTF-8 binary order; a store that sorts by UTF-16 units instead is logged
+ * once (see {@link KeyOrder} for why the diff stays correct), any other order is {@link OrderedDiff}'s.
  */
 public class BucketListing implements Iterator<ListedObject> {
     private static final Logger LOG = LoggerFactory.getLogger(BucketListing.class);
@@ -68,7 +68,8 @@ public class BucketListing implements Iterator<ListedObject> {
         }
         S3Object o = objects.next();
         String key = o.key();
-        if (previousKey != null && !warned && KeyOrder.compare(previousKey, key) >= 0) {
+        // Out of order in both orders is OrderedDiff's business; this is the UTF-16 ordering some stores use.
+        if (previousKey != null && !warned && KeyOrder.compare(previousKey, key) >= 0 && previousKey.compareTo(key) < 0) {
             warned = true;
             LOG.warn("listing of {} is not in UTF-8 binary key order ('{}' came before '{}'): keys with characters"
                     + " above U+D7FF are checked at the destination before copying", location.uri(), previousKey, key);

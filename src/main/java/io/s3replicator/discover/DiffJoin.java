@@ -6,7 +6,6 @@ import io.s3replicator.queue.Job;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +21,7 @@ public class DiffJoin implements Iterator<Job> {
     private final Consumer<ListedObject> onExtra;
     private VersionCheck versions = (s, d) -> true;
     private CopyCheck copies = (s, d) -> false;
+    private java.util.function.Predicate<String> maybeQueued = relativeKey -> false;
     private Job next;
 
     /** With compareVersions: whether the destination copy was made from the source's listed version. */
@@ -63,6 +63,15 @@ public class DiffJoin implements Iterator<Job> {
     /** Also compares version ids of objects equal in size and ETag (the pair's compareVersions). */
     public DiffJoin comparingVersions(VersionCheck check) {
         this.versions = check;
+        return this;
+    }
+
+    /**
+     * Keys an earlier pass of this diff may already have queued as missing ({@link OrderedDiff}): queued
+     * again as maybe missing, so the worker looks at the destination before copying.
+     */
+    public DiffJoin maybeQueuedBefore(java.util.function.Predicate<String> relativeKey) {
+        this.maybeQueued = relativeKey;
         return this;
     }
 
@@ -114,12 +123,13 @@ public class DiffJoin implements Iterator<Job> {
                 continue;
             }
             if (order < 0) {
-                return job(s, KeyOrder.isOrderSensitive(s.key()) ? Job.Reason.MAYBE_MISSING : Job.Reason.MISSING);
+                return job(s, KeyOrder.isOrderSensitive(s.key()) || maybeQueued.test(s.relativeKey())
+                        ? Job.Reason.MAYBE_MISSING : Job.Reason.MISSING);
             }
             if (s.size() != d.size()) {
                 return job(s, Job.Reason.SIZE_DIFFERS);
             }
-            if (Objects.equals(s.etag(), d.etag()) || copies.isCopyOf(s, d)) {
+            if (ListedObject.sameEtag(s.etag(), d.etag()) || copies.isCopyOf(s, d)) {
                 if (s.versionId() != null && !versions.sameVersion(s, d)) {
                     return job(s, Job.Reason.VERSION_DIFFERS);
                 }

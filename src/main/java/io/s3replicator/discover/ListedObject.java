@@ -15,12 +15,20 @@ public record ListedObject(String key, String relativeKey, long size, String eta
         this(key, relativeKey, size, etag, null);
     }
 
-    /** ETags arrive quoted from S3 and unquoted from some stores; compare them bare. */
     /** A version id, or null for none: S3 says "null" for objects written before versioning was enabled. */
     public static String versionOrNull(String versionId) {
         return versionId == null || versionId.isEmpty() || "null".equals(versionId) ? null : versionId;
     }
 
+    /**
+     * Whether two bare ETags name the same content: hex digits in either case (Aliyun OSS reports upper
+     * case, AWS lower), so every ETag comparison goes through here or {@code equalsIgnoreCase}.
+     */
+    public static boolean sameEtag(String a, String b) {
+        return a != null && a.equalsIgnoreCase(b);
+    }
+
+    /** ETags arrive quoted from S3 and unquoted from some stores; compare them bare. */
     public static String bareEtag(String etag) {
         if (etag == null) {
             return null;

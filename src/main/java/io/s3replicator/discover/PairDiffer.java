@@ -38,6 +38,7 @@ public class PairDiffer {
     private static final String RUN = "S3ReplicatorRun";
     private static final String LEASED = "S3ReplicatorDiffLease";
     private static final String QUEUED_MARK = "S3ReplicatorQueuedMark";
+    private static final String DIFF = "S3ReplicatorDiff";
     private static final Logger LOG = LoggerFactory.getLogger(PairDiffer.class);
 
     private final PairRegistry pairs;
@@ -48,6 +49,7 @@ public class PairDiffer {
     private RunAccounting accounting;
     private CopiedEtags copiedEtags;
     private java.util.function.Consumer<ReplicationPair> afterDiff = pair -> { };
+    private OrderedDiff.Sorting sorting = OrderedDiff.Sorting.defaults();
 
     public PairDiffer(PairRegistry pairs, RunRegistry runs, S3Clients clients, ReplicatorSettings settings,
                       DiffGuard guard) {
@@ -79,6 +81,11 @@ public class PairDiffer {
         this.listingThreads = Math.max(1, threads);
         this.listingDepth = Math.max(1, depth);
         return this;
+    }
+
+    /** Where listings that are not in key order are sorted (s3replicator.discover.sort-*). */
+    public void sortingWith(OrderedDiff.Sorting value) {
+        this.sorting = value;
     }
 
     /** Distributed mode: run completion and counts come from the shared state store. */
@@ -130,15 +137,17 @@ public class PairDiffer {
                     settings.listPageSize(), listingThreads, listingDepth, (s, d) -> true, copies(pair)));
             return;
         }
-        var destination = new BucketListing(destinationClient, pair.destination(), settings.listPageSize(),
-                stats.destinationListed::add);
+        OrderedDiff.Lister destination = () -> new BucketListing(destinationClient, pair.destination(),
+                settings.listPageSize(), stats.destinationListed::add);
         // Only a version listing carries version ids, so the check runs only when compareVersions is on.
-        Iterator<ListedObject> source = pair.features().compareVersions()
+        OrderedDiff.Lister source = () -> pair.features().compareVersions()
                 ? new VersionListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add)
                 : new BucketListing(sourceClient, pair.source(), settings.listPageSize(), stats.sourceListed::add);
-        DiffJoin join = new DiffJoin(pair, stats, source, destination)
-                .comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId()));
-        exchange.getIn().setBody(join.knowingCopies(copies(pair)));
+        OrderedDiff diff = new OrderedDiff(pair, stats, source, destination, sorting,
+                join -> join.comparingVersions((s, d) -> sameVersion(destinationClient, pair, d, s.versionId()))
+                        .knowingCopies(copies(pair)));
+        exchange.setProperty(DIFF, diff);
+        exchange.getIn().setBody(diff);
     }
 
     private DiffJoin.CopyCheck copies(ReplicationPair pair) {
@@ -294,6 +303,11 @@ public class PairDiffer {
     }
 
     private void release(Exchange exchange) {
+        OrderedDiff diff = exchange.getProperty(DIFF, OrderedDiff.class);
+        if (diff != null) {
+            exchange.removeProperty(DIFF);
+            diff.close();
+        }
         String leased = exchange.getProperty(LEASED, String.class);
         if (leased != null) {
             exchange.removeProperty(LEASED);

@@ -22,6 +22,9 @@ public final class Reasons {
             return "none";
         }
         String r = reason.toLowerCase(Locale.ROOT);
+        if (r.startsWith("archived")) {
+            return "archived";
+        }
         if (r.contains("already holds")) {
             return "in_step";
         }

@@ -49,7 +49,7 @@ public record Job(String pairId, String runId, Operation operation, String key, 
     }
 
     public Job withSource(String newEtag, long newSize, String newVersionId) {
-        boolean same = newEtag != null && newEtag.equals(etag);
+        boolean same = newEtag != null && newEtag.equalsIgnoreCase(etag);
         return new Job(pairId, runId, operation, key, newSize, newEtag, newVersionId, sequencer, origin, reason,
                 same || !"EVENT".equals(origin) ? firstSeen : 0);
     }

@@ -18,7 +18,7 @@ public interface CheckpointStore {
     List<Upload> uploadsFor(String bucket, String key);
 
     default Optional<Upload> find(String bucket, String key, String sourceEtag) {
-        return uploadsFor(bucket, key).stream().filter(u -> u.sourceEtag().equals(sourceEtag)).findFirst();
+        return uploadsFor(bucket, key).stream().filter(u -> u.sourceEtag().equalsIgnoreCase(sourceEtag)).findFirst();
     }
 
     void started(Upload upload);

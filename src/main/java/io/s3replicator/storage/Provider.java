@@ -59,34 +59,36 @@ public enum Provider {
     }
 
     /**
-     * Whether the store honours {@code If-Match} / {@code If-None-Match} on PutObject, CopyObject and
-     * CompleteMultipartUpload (AWS S3 since 2024; MinIO). Elsewhere the replicator sends no condition
-     * and a write that lands while a copy runs can be overwritten (README, correctness).
+     * What the store supports ({@link Capabilities}), from its documentation:
+     * <ul>
+     *   <li>tagging: Google's XML API has no object tags (its {@code tagging} parameter is for bucket
+     *       labels and it lists no tagging header, "HTTP headers and query string parameters for XML
+     *       API"); elsewhere tags are copied, and a store or credential refusing them costs the tags of
+     *       that pair and one warning ({@link SourceTags}).</li>
+     *   <li>taggingCount: AWS S3 sends {@code x-amz-tagging-count}, "the number of tags, if any, on the
+     *       object, when you have the relevant permission to read object tags" (GetObject / HeadObject),
+     *       so no header means nothing to copy. Other stores may not send it (S3Mock does not).</li>
+     *   <li>conditionalWrites: AWS S3 (since 2024) and MinIO honour If-Match / If-None-Match on writes;
+     *       the others are not documented to, so nothing is sent there.</li>
+     *   <li>multipartEtag: AWS documents the MD5 of the part MD5s, "-N" (not for SSE-KMS / SSE-C, which
+     *       {@code Encryption} handles); so do MinIO and Ceph RGW (custom). GCS: "the object's ETag is
+     *       not based on an MD5 hash" (XML API, complete multipart upload); OSS, COS and Kodo do not
+     *       document how theirs is made, so none is compared.</li>
+     *   <li>sortedListing: all list in UTF-8 binary order (AWS general purpose buckets; not S3 Express
+     *       directory buckets: set {@code sortedListing=false}).</li>
+     *   <li>storageClasses: GCS names its classes with {@code x-goog-storage-class} (STANDARD, NEARLINE,
+     *       COLDLINE, ARCHIVE), not S3's names.</li>
+     * </ul>
      */
-    public boolean conditionalWrites() {
-        return this == AWS || this == MINIO || this == CUSTOM;
-    }
-
-    /**
-     * Whether the store has object tags (GetObjectTagging, {@code x-amz-tagging} on writes). Google's XML
-     * API has none: its {@code tagging} parameter is for bucket labels and it lists no tagging header
-     * ("HTTP headers and query string parameters for XML API"), so tags are neither read nor written
-     * there. Elsewhere tags are copied; a store or a credential that refuses them (501 NotImplemented,
-     * 403 AccessDenied) costs the tags of that pair and one warning ({@link SourceTags}).
-     */
-    public boolean tagging() {
-        return this != GCS;
-    }
-
-    /**
-     * Whether GET and HEAD say when an object has tags: AWS S3 sends {@code x-amz-tagging-count}, "the
-     * number of tags, if any, on the object, when you have the relevant permission to read object tags"
-     * (S3 API reference, GetObject / HeadObject), so no header means no tags to copy (or none this
-     * credential could read) and no GetObjectTagging is sent. Other stores may not send the header at
-     * all (S3Mock does not), so their objects are asked for their tags one by one.
-     */
-    public boolean taggingCountHeader() {
-        return this == AWS;
+    public Capabilities capabilities() {
+        return switch (this) {
+            case AWS -> new Capabilities(true, true, true, Capabilities.MultipartEtag.MD5_OF_PARTS, true, true, true);
+            case OSS, COS, KODO -> new Capabilities(true, false, false, Capabilities.MultipartEtag.OPAQUE, true, true,
+                    true);
+            case GCS -> new Capabilities(false, false, false, Capabilities.MultipartEtag.OPAQUE, true, true, false);
+            case MINIO, CUSTOM -> new Capabilities(true, false, true, Capabilities.MultipartEtag.MD5_OF_PARTS, true,
+                    true, true);
+        };
     }
 
     public static Provider parse(String field, String text) {
@@ -167,6 +169,10 @@ public enum Provider {
                 signing = Region.of(region != null ? region : "us-east-1");
                 defaultPathStyle = true;
             }
+        }
+        if (spec.write().storageClass() != null && !spec.effectiveCapabilities().storageClasses()) {
+            throw new ConfigException(side + "-storage-class", title + " takes no S3 storage class on writes: leave it"
+                    + " to the bucket's default (or set " + side + "-storage-classes if this store does)");
         }
         RequestChecksumCalculation checksum = checksum(spec, defaultChecksum);
         // OSS documents that it rejects aws-chunked bodies. Elsewhere keep them: over plain http the

@@ -166,6 +166,7 @@ public class S3Clients implements AutoCloseable {
                             ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
                     .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(resolved.chunkedEncoding()).build())
                     .overrideConfiguration(o -> {
+                        o.retryStrategy(RequestRetries.strategy());
                         o.addExecutionInterceptor(new SideRequestOptions(spec, refreshable));
                         o.addExecutionInterceptor(new ExpectContinueThreshold());
                         extraInterceptors.forEach(o::addExecutionInterceptor);

@@ -26,6 +26,11 @@ public final class S3Errors {
         return e instanceof S3Exception s && s.statusCode() == 412;
     }
 
+    /** The object is in an archive storage class or tier and must be restored before it can be read. */
+    public static boolean isArchived(Throwable e) {
+        return e instanceof S3Exception s && s.statusCode() == 403 && "InvalidObjectState".equals(errorCode(e));
+    }
+
     public static String errorCode(Throwable e) {
         if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
             return s.awsErrorDetails().errorCode();

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tags a copy carries, asked of the source only when its store may have some for the object
- * ({@link Provider#tagging()}, {@link Provider#taggingCountHeader()}). A source that refuses tagging
+ * ({@link Capabilities#tagging()}, {@link Capabilities#taggingCount()}). A source that refuses tagging
  * (a store without it: 501 NotImplemented; a credential without s3:GetObjectTagging: 403
  * AccessDenied) is not a failed copy: that pair's objects are copied without tags, with one warning,
  * and the source is not asked again while the process runs.
@@ -35,11 +35,11 @@ public final class SourceTags {
      */
     public List<Tag> toCopy(String pairId, S3Location source, S3Location destination, String key, String versionId,
                             Integer tagCount) {
-        Provider from = source.endpoint().effectiveProvider();
-        if (!from.tagging() || !destination.endpoint().effectiveProvider().tagging()) {
+        Capabilities from = source.endpoint().effectiveCapabilities();
+        if (!from.tagging() || !destination.endpoint().effectiveCapabilities().tagging()) {
             return List.of();
         }
-        if (tagCount != null ? tagCount == 0 : from.taggingCountHeader()) {
+        if (tagCount != null ? tagCount == 0 : from.taggingCount()) {
             return List.of();
         }
         String refusal = pairId + " " + source.uri() + " " + source.endpoint().describe();

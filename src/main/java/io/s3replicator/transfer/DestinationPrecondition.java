@@ -37,6 +37,6 @@ public record DestinationPrecondition(String etag, boolean inStep) {
     }
 
     private static boolean conditional(ReplicationPair pair) {
-        return pair.destination().endpoint().effectiveProvider().conditionalWrites();
+        return pair.destination().endpoint().effectiveCapabilities().conditionalWrites();
     }
 }

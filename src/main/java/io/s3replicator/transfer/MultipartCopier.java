@@ -7,6 +7,7 @@ import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
 import io.s3replicator.queue.Job;
 import io.s3replicator.state.CheckpointStore;
+import io.s3replicator.storage.Capabilities;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import static io.s3replicator.storage.Capabilities.MultipartEtag.MD5_OF_PARTS;
 
 /**
  * The S3 side of a multipart copy (README, "How it works", Large objects): start or resume an upload,
@@ -150,12 +153,15 @@ public class MultipartCopier {
             throw S3Errors.isPreconditionFailed(e) ? new SourceChangedException(job.key()) : e;
         }
         long size = head.contentLength();
+        if (ArchivedObjects.isArchived(head)) {
+            return new Start(ArchivedObjects.skip(source, pair, job, head), null, expected);
+        }
         if (pair.dryRun()) {
             return new Start(TransferOutcome.dryRun(size, pair.serverSideCopy()
                     ? MULTIPART_SERVER_SIDE : MULTIPART_RELAY), null, expected);
         }
         for (CheckpointStore.Upload stale : checkpoints.uploadsFor(bucket, destinationKey)) {
-            if (!stale.sourceEtag().equals(etag)) {
+            if (!stale.sourceEtag().equalsIgnoreCase(etag)) {
                 LOG.info("aborting upload of {} for an older source version {}", destinationKey, stale.sourceEtag());
                 abortQuietly(destination, bucket, destinationKey, stale.uploadId());
             }
@@ -200,14 +206,14 @@ public class MultipartCopier {
         }
         LOG.info("resuming upload of {}: {} of {} parts already at the destination", job.key(), present.size(),
                 plan.partCount());
-        Layout layout = plan.partCount() == sourceParts(etag) ? Layout.SOURCE_INFERRED : Layout.OWN;
+        Layout layout = plan.partCount() == sourceParts(pair, etag) ? Layout.SOURCE_INFERRED : Layout.OWN;
         return new Upload(pair, job, etag, destinationKey, checkpoint.uploadId(), plan, layout, present, sourceKms,
                 expected);
     }
 
     /** Reuse the source's uniform part size when it is multipart, so both ETags come out equal. */
     private PartPlan planNew(S3Client source, ReplicationPair pair, Job job, String etag, long size, Layout[] layout) {
-        int parts = sourceParts(etag);
+        int parts = sourceParts(pair, etag);
         long ceiling = pair.serverSideCopy() ? PartPlan.MAX_PART_SIZE : MAX_RELAY_PART;
         if (parts > 1) {
             try {
@@ -322,7 +328,8 @@ public class MultipartCopier {
 
     /**
      * Completes with all parts sorted by number, then checks size and ETag: the composite of the
-     * part ETags always, the source ETag when the layouts match. On mismatch the object is
+     * part ETags where the destination's multipart ETags are S3's, the source ETag when the layouts
+     * and both stores' ETag styles match. On mismatch the object is
      * removed so its source-etag marker never vouches for wrong bytes.
      */
     public TransferOutcome complete(Upload u, Collection<CompletedPart> moved) {
@@ -353,21 +360,25 @@ public class MultipartCopier {
         }
         checkpoints.forget(u.uploadId);
         String written = ListedObject.bareEtag(done.eTag());
+        // Where a store's multipart ETags are not S3's (GCS), only the size is left to compare: each part was
+        // sent with its Content-MD5, which the store checked, and a relayed part's ETag was its MD5.
+        Capabilities sourceStyle = u.pair.source().endpoint().effectiveCapabilities();
+        Capabilities destinationStyle = u.pair.destination().endpoint().effectiveCapabilities();
         HeadObjectResponse head = destination.headObject(b -> b.bucket(bucket).key(u.destinationKey));
         String problem = null;
         if (head.contentLength() != u.plan.objectSize()) {
             problem = "destination size " + head.contentLength() + " differs from source size " + u.plan.objectSize();
-        } else if (!isKms(done.serverSideEncryption())) {
+        } else if (!isKms(done.serverSideEncryption()) && destinationStyle.multipartEtag() == MD5_OF_PARTS) {
             String composite = compositeEtag(parts.values());
             if (composite != null && !composite.equalsIgnoreCase(written)) {
                 problem = "destination ETag " + written + " differs from the composite of its parts " + composite;
-            } else if (u.layout != Layout.OWN && !u.sourceKms && !u.sourceEtag.equalsIgnoreCase(written)) {
-                if (u.layout == Layout.SOURCE_CONFIRMED) {
-                    problem = "destination ETag " + written + " differs from source ETag " + u.sourceEtag;
-                } else {
-                    LOG.info("{}: source parts were not of the inferred size; ETags differ, parts verified by MD5",
-                            u.job.key());
-                }
+            } else if (u.layout != Layout.OWN && !u.sourceKms && sourceStyle.multipartEtagsComparableWith(destinationStyle)
+                    && !u.sourceEtag.equalsIgnoreCase(written)) {
+                // The store holds exactly our parts (their composite is its ETag), each checked by MD5: only
+                // the part boundaries differ from the source's, whose parts are not all one size (HEAD
+                // partNumber=1 names the first only). Removing the copy would fail it on every run.
+                LOG.info("{}: source parts are not all of the {} size ({} layout); ETags differ, parts verified by"
+                        + " MD5", u.job.key(), Units.bytes(u.plan.partSize()), u.layout);
             }
         }
         if (problem != null) {
@@ -409,6 +420,12 @@ public class MultipartCopier {
             digest.update(HexFormat.of().parseHex(etag));
         }
         return HexFormat.of().formatHex(digest.digest()) + "-" + partEtags.size();
+    }
+
+    /** The part count a source ETag names, where the source's multipart ETags are S3's; else 0 (unknown). */
+    private static int sourceParts(ReplicationPair pair, String etag) {
+        return pair.source().endpoint().effectiveCapabilities().multipartEtag() == MD5_OF_PARTS
+                ? sourceParts(etag) : 0;
     }
 
     static int sourceParts(String etag) {

@@ -80,6 +80,9 @@ public class ObjectCopier {
                 if (S3Errors.isNotFound(e) && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
                     return TransferOutcome.skipped("source deleted since it was listed");
                 }
+                if (S3Errors.isArchived(e)) {
+                    return ArchivedObjects.skip(source, pair, job, null);
+                }
                 if (!S3Errors.isPreconditionFailed(e)) {
                     throw e;
                 }
@@ -271,7 +274,7 @@ public class ObjectCopier {
     static Map<String, String> markers(ReplicationPair pair, Job job, String destinationKey,
                                        Map<String, String> metadata, String etag, String versionId,
                                        Instant lastModified) {
-        Instant written = "EVENT".equals(job.origin()) && etag.equals(job.etag()) && job.firstSeen() > 0
+        Instant written = "EVENT".equals(job.origin()) && etag.equalsIgnoreCase(job.etag()) && job.firstSeen() > 0
                 ? Instant.ofEpochMilli(job.firstSeen()) : lastModified;
         return ReplicaMarkers.forCopy(pair, metadata, job.key(), destinationKey, etag, versionId, written);
     }

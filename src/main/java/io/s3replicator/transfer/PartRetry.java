@@ -3,7 +3,6 @@ package io.s3replicator.transfer;
 import io.s3replicator.storage.S3Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.UncheckedIOException;
@@ -11,9 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Retries one part on transient failures (500, 503 SlowDown, 429, resets, a part the store
- * received corrupt) with exponential backoff and full jitter, so one bad part never makes the
- * other parts go again. This sits above the SDK's own few quick retries.
+ * Retries one part on what the per-request policy ({@link io.s3replicator.storage.RequestRetries}) cannot
+ * see: a part the store received corrupt (its ETag is not the MD5 we sent, or 400 BadDigest) and a source
+ * body that broke off while being read. Statuses and resets of the requests themselves were already
+ * retried by the SDK and are not retried again here (the attempts would multiply); the job's own retry
+ * takes over, and resumes with the parts already uploaded.
  */
 public final class PartRetry {
     private static final Logger LOG = LoggerFactory.getLogger(PartRetry.class);
@@ -52,10 +53,9 @@ public final class PartRetry {
 
     static boolean retryable(Throwable e) {
         if (e instanceof S3Exception s) {
-            return s.statusCode() >= 500 || s.statusCode() == 429 || "BadDigest".equals(S3Errors.errorCode(s))
-                    || "RequestTimeout".equals(S3Errors.errorCode(s));
+            return "BadDigest".equals(S3Errors.errorCode(s));
         }
-        return e instanceof SdkClientException || e instanceof UncheckedIOException || e instanceof CorruptPartException;
+        return e instanceof UncheckedIOException || e instanceof CorruptPartException;
     }
 
     /** The store holds different bytes for a part than we sent (its ETag is not our MD5). */

@@ -51,7 +51,7 @@ final class SourceAndDestination {
         ReplicaMarkers.Trusted markers = markers(head, bucket, key);
         String original = markers != null ? markers.sourceEtag() : etag(head);
         if (eventJob != null && "EVENT".equals(eventJob.origin()) && eventJob.firstSeen() > 0
-                && java.util.Objects.equals(eventJob.etag(), etag(head)) && markers == null) {
+                && ListedObject.sameEtag(eventJob.etag(), etag(head)) && markers == null) {
             return new Written(Instant.ofEpochMilli(eventJob.firstSeen()), true, original);
         }
         if (markers != null && markers.originalTime() != null) {
@@ -74,6 +74,6 @@ final class SourceAndDestination {
         if (order != 0) {
             return order;
         }
-        return Comparator.nullsFirst(Comparator.<String>naturalOrder()).compare(a.etag(), b.etag());
+        return Comparator.nullsFirst(String.CASE_INSENSITIVE_ORDER).compare(a.etag(), b.etag());
     }
 }

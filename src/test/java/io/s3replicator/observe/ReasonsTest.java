@@ -35,6 +35,9 @@ class ReasonsTest {
         assertThat(Reasons.tag("SKIPPED", "source deleted since it was listed")).isEqualTo("source_deleted");
         assertThat(Reasons.tag("SKIPPED", "Repeated transfer job: caused by the replicator itself"))
                 .isEqualTo("loop_guard");
+        assertThat(Reasons.tag("SKIPPED", "archived")).isEqualTo("archived");
+        assertThat(Reasons.tag("SKIPPED", "archived: restore requested")).isEqualTo("archived");
+        assertThat(Reasons.tag("SKIPPED", "archived: restore in progress")).isEqualTo("archived");
         assertThat(Reasons.tag("COPIED", null)).isEqualTo("none");
         assertThat(Reasons.tag("SKIPPED", "something new about logs/2024/x.log")).isEqualTo("other");
     }

@@ -32,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,47 @@ import java.util.regex.Pattern;
  *       implies functionality that is not implemented"; what S3-compatible stores answer for an API
  *       they lack) or {@code 403 AccessDenied} (S3 API reference, GetObjectTagging: "you must have
  *       permission to perform the s3:GetObjectTagging action").</li>
+ *   <li>{@link #uppercaseEtags}: every ETag the bucket reports is upper-case hex, as Aliyun OSS reports
+ *       them (OSS API reference, "Common response headers": ETag "5B3C1A2E053D763E1B002CC607C5A0FE1****";
+ *       and HeadObject / ListObjects examples). HTTP says an entity tag is an opaque string, so a client
+ *       may only compare it with the store's own, which S3 clients do case-insensitively for hex. The
+ *       store accepts its own ETags back in conditions (translated for the emulator).</li>
+ *   <li>{@link #gcsMultipartEtags}: Google Cloud Storage's XML API: "An object created from a multipart
+ *       upload has a CRC32c hash, but not an MD5 hash, and the object's ETag is not based on an MD5
+ *       hash" (Cloud Storage XML API, "POST object (complete multipart upload)"). Objects the emulator
+ *       assembled from parts report an ETag of S3's shape (32 hex digits, "-N") that is not the MD5 of
+ *       the part MD5s, the worst case: nothing tells it apart by looking. Parts and single PUTs keep
+ *       their MD5 ETags, as GCS documents an MD5 for objects uploaded in one request.</li>
+ *   <li>{@link #archive}: archived objects. GetObject of an object in {@code GLACIER} or {@code DEEP_ARCHIVE},
+ *       or in an archive tier of {@code INTELLIGENT_TIERING} ({@link #archiveTier}; HEAD reports its
+ *       {@code x-amz-archive-status}), answers {@code 403 InvalidObjectState}, and so does a copy from it
+ *       (S3 API reference, GetObject: "If the object you are retrieving is stored in the S3 Glacier
+ *       Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3
+ *       Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier,
+ *       before you can retrieve the object you must first restore a copy using RestoreObject. Otherwise,
+ *       this operation returns an InvalidObjectState error"; CopyObject likewise). RestoreObject starts a
+ *       restore (HEAD: {@code x-amz-restore: ongoing-request="true"}; a second request while it runs gets
+ *       409 RestoreAlreadyInProgress); {@link #completeRestores} finishes them, after which the object
+ *       reads and HEAD says {@code ongoing-request="false", expiry-date=...} (S3 API reference,
+ *       RestoreObject and HeadObject, x-amz-restore).</li>
+ *   <li>{@link #unsorted}: ListObjectsV2 returns the bucket's keys in no particular order, shuffled across
+ *       pages, as S3 Express One Zone directory buckets do ("Directory buckets - For directory buckets,
+ *       ListObjectsV2 response includes the prefixes that are related only to in-progress multipart
+ *       uploads... results might not be in lexicographical order", S3 API reference, ListObjectsV2)
+ *       and some S3-compatible stores. A worker process arms it with
+ *       {@code -Ds3replicator.test.unsorted=BUCKET,...}. Keys are served as listed by a plain client:
+ *       tests use keys without characters that URL encoding changes.</li>
+ *   <li>{@link #storm}: throttling. Of every {@code burst + calm} requests to the bucket the first
+ *       {@code burst} fail, a burst of {@code 503 SlowDown} ("Please reduce your request rate", S3 API
+ *       reference, "Error responses"; S3 User Guide, "Best practices design patterns: optimizing Amazon
+ *       S3 performance": "applications can receive HTTP 503 slowdown responses" while S3 scales) and the
+ *       next of connection resets, in turn. {@link #resetBodies}: every {@code nth} GET's body breaks off
+ *       half-way with "Connection reset", as a dropped connection does mid-download.</li>
+ *   <li>{@link #partNumbers}: HEAD with {@code partNumber} answers for that part of a multipart object, as
+ *       AWS S3 does: its Content-Length and {@code x-amz-mp-parts-count} (S3 API reference, HeadObject,
+ *       partNumber: "Part number of the object being read... Useful querying about the size of the part
+ *       and the number of parts in this object"). S3Mock 4.12.4 ignores partNumber. Part sizes are those
+ *       of the UploadParts the bucket received.</li>
  * </ul>
  *
  * <p>In armed buckets it also corrects an S3Mock 4.12.4 quirk: AbortMultipartUpload deletes the
@@ -90,6 +132,45 @@ public class StoreBehaviour implements ExecutionInterceptor {
     /** bucket -> the AWS region it lives in. */
     private static final Map<String, String> REGIONS = new ConcurrentHashMap<>();
     private static final Set<String> TAGGING_COUNT = ConcurrentHashMap.newKeySet();
+    private static final Set<String> UPPERCASE = ConcurrentHashMap.newKeySet();
+    private static final Set<String> PART_NUMBERS = ConcurrentHashMap.newKeySet();
+    /** "uploadId partNumber" -> bytes of an UploadPart; "bucket/key" -> the part sizes of a completed upload. */
+    private static final Map<String, Long> UPLOADED_PARTS = new ConcurrentHashMap<>();
+    private static final Map<String, List<Long>> PART_SIZES = new ConcurrentHashMap<>();
+    /** bucket -> {burst, calm}; and the bucket's request counter. */
+    private static final Map<String, int[]> STORMS = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STORM_COUNT = new ConcurrentHashMap<>();
+    /** bucket -> every how many GETs a body breaks off; and the bucket's GET counter. */
+    private static final Map<String, Integer> BODY_RESETS = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> GET_COUNT = new ConcurrentHashMap<>();
+    private static final Set<String> UNSORTED = ConcurrentHashMap.newKeySet();
+    /** Listing id -> the whole shuffled listing, served a page at a time. */
+    private static final Map<String, List<software.amazon.awssdk.services.s3.model.S3Object>> SHUFFLED =
+            new ConcurrentHashMap<>();
+    /** First-page token -> the prefix listed: the whole listing is fetched when its response arrives. */
+    private static final Map<String, String> UNSORTED_FIRST = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Boolean> FIXTURE_LISTING = ThreadLocal.withInitial(() -> false);
+    private static final software.amazon.awssdk.core.interceptor.ExecutionAttribute<String> PAGE =
+            new software.amazon.awssdk.core.interceptor.ExecutionAttribute<>("StoreBehaviourUnsortedPage");
+
+    static {
+        for (String bucket : System.getProperty("s3replicator.test.unsorted", "").split(",")) {
+            if (!bucket.isBlank()) {
+                UNSORTED.add(bucket.strip());
+            }
+        }
+    }
+    private static final Set<String> ARCHIVE = ConcurrentHashMap.newKeySet();
+    /** "bucket/key" -> the Intelligent-Tiering archive tier the object sits in. */
+    private static final Map<String, String> ARCHIVE_TIERS = new ConcurrentHashMap<>();
+    /** "bucket/key" -> the RestoreObject request of a restore (running, or finished when in RESTORED). */
+    private static final Map<String, software.amazon.awssdk.services.s3.model.RestoreRequest> RESTORES =
+            new ConcurrentHashMap<>();
+    private static final Set<String> RESTORED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> GCS_MULTIPART = ConcurrentHashMap.newKeySet();
+    /** GCS-style multipart ETag -> the emulator's real one. */
+    private static final Map<String, String> GCS_TO_REAL = new ConcurrentHashMap<>();
+    private static final Pattern MULTIPART_ETAG = Pattern.compile("[0-9a-f]{32}-(\\d+)");
     /** bucket -> the status its tagging operations answer: 501 NotImplemented or 403 AccessDenied. */
     private static final Map<String, Integer> NO_TAGGING = new ConcurrentHashMap<>();
     private static final Pattern SCOPE_REGION = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/s3/aws4_request");
@@ -130,7 +211,78 @@ public class StoreBehaviour implements ExecutionInterceptor {
         NO_TAGGING.put(bucket, status);
     }
 
+    /** The bucket reports upper-case hex ETags (Aliyun OSS). */
+    public static void uppercaseEtags(String bucket) {
+        UPPERCASE.add(bucket);
+    }
+
+    /** Objects the bucket assembles from parts report an ETag that is not the MD5 of the part MD5s (GCS). */
+    public static void gcsMultipartEtags(String bucket) {
+        GCS_MULTIPART.add(bucket);
+    }
+
+    /** GET of the bucket's archived objects (GLACIER, DEEP_ARCHIVE, archive tiers) answers 403 InvalidObjectState. */
+    public static void archive(String bucket) {
+        ARCHIVE.add(bucket);
+    }
+
+    /** The INTELLIGENT_TIERING object is in {@code tier}: ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS. */
+    public static void archiveTier(String bucket, String key, String tier) {
+        ARCHIVE_TIERS.put(bucket + "/" + key, tier);
+    }
+
+    /** The RestoreObject requests the bucket received, by key. */
+    public static Map<String, software.amazon.awssdk.services.s3.model.RestoreRequest> restores(String bucket) {
+        Map<String, software.amazon.awssdk.services.s3.model.RestoreRequest> found = new java.util.TreeMap<>();
+        RESTORES.forEach((k, v) -> {
+            if (k.startsWith(bucket + "/")) {
+                found.put(k.substring(bucket.length() + 1), v);
+            }
+        });
+        return found;
+    }
+
+    /** Every restore the bucket is running finishes: the objects read until reset. */
+    public static void completeRestores(String bucket) {
+        RESTORES.keySet().stream().filter(k -> k.startsWith(bucket + "/")).forEach(RESTORED::add);
+    }
+
+    /** ListObjectsV2 of the bucket answers in no particular order (a seeded shuffle across pages). */
+    public static void unsorted(String bucket) {
+        UNSORTED.add(bucket);
+    }
+
+    /** Of every {@code burst + calm} requests to the bucket, the first {@code burst} fail (503 SlowDown or a reset). */
+    public static void storm(String bucket, int burst, int calm) {
+        STORMS.put(bucket, new int[] {burst, calm});
+        STORM_COUNT.put(bucket, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** Every {@code nth} GET of the bucket's objects loses its connection half-way through the body. */
+    public static void resetBodies(String bucket, int nth) {
+        BODY_RESETS.put(bucket, nth);
+        GET_COUNT.put(bucket, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** HEAD with partNumber answers for that part of the bucket's multipart objects. */
+    public static void partNumbers(String bucket) {
+        PART_NUMBERS.add(bucket);
+    }
+
     public static void reset(String bucket) {
+        PART_NUMBERS.remove(bucket);
+        PART_SIZES.keySet().removeIf(k -> k.startsWith(bucket + "/"));
+        STORMS.remove(bucket);
+        STORM_COUNT.remove(bucket);
+        BODY_RESETS.remove(bucket);
+        GET_COUNT.remove(bucket);
+        UNSORTED.remove(bucket);
+        ARCHIVE.remove(bucket);
+        ARCHIVE_TIERS.keySet().removeIf(k -> k.startsWith(bucket + "/"));
+        RESTORES.keySet().removeIf(k -> k.startsWith(bucket + "/"));
+        RESTORED.removeIf(k -> k.startsWith(bucket + "/"));
+        UPPERCASE.remove(bucket);
+        GCS_MULTIPART.remove(bucket);
         CONDITIONAL.remove(bucket);
         IGNORES_CONDITIONS.remove(bucket);
         KMS.remove(bucket);
@@ -165,9 +317,196 @@ public class StoreBehaviour implements ExecutionInterceptor {
         }
     }
 
+    /** The ETag the GCS-style bucket reports for a multipart object whose emulator ETag is {@code real}. */
+    public static String gcsEtag(String real) {
+        String bare = real.replace("\"", "");
+        Matcher m = MULTIPART_ETAG.matcher(bare);
+        if (!m.matches()) {
+            return bare;
+        }
+        try {
+            String fake = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                    .digest(("gcs:" + bare).getBytes(StandardCharsets.UTF_8))) + "-" + m.group(1);
+            GCS_TO_REAL.put(fake, bare);
+            return fake;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An ETag as the armed bucket reports it (quoted as it came), for the emulator's {@code etag}. */
+    private static String reported(String bucket, String etag) {
+        if (etag == null || bucket == null) {
+            return etag;
+        }
+        if (UPPERCASE.contains(bucket)) {
+            return etag.toUpperCase(java.util.Locale.ROOT);
+        }
+        if (GCS_MULTIPART.contains(bucket)) {
+            String bare = etag.replace("\"", "");
+            String fake = gcsEtag(bare);
+            return fake.equals(bare) ? etag : quoted(fake);
+        }
+        return etag;
+    }
+
+    /** An ETag the client sends back (a condition, a part list) as the emulator knows it. */
+    private static String realEtag(String bucket, String etag) {
+        if (etag == null || bucket == null || "*".equals(etag)) {
+            return etag;
+        }
+        if (UPPERCASE.contains(bucket)) {
+            return etag.toLowerCase(java.util.Locale.ROOT);
+        }
+        if (GCS_MULTIPART.contains(bucket)) {
+            String bare = etag.replace("\"", "");
+            String real = GCS_TO_REAL.get(bare);
+            return real == null ? etag : quoted(real);
+        }
+        return etag;
+    }
+
+    private static boolean styled(String bucket) {
+        return bucket != null && (UPPERCASE.contains(bucket) || GCS_MULTIPART.contains(bucket));
+    }
+
+    /** Conditions and part lists sent to a bucket with an ETag style, translated back for the emulator. */
+    private static SdkRequest withRealEtags(SdkRequest request) {
+        if (request instanceof GetObjectRequest r && styled(r.bucket())) {
+            return r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch()))
+                    .ifNoneMatch(realEtag(r.bucket(), r.ifNoneMatch())).build();
+        }
+        if (request instanceof HeadObjectRequest r && styled(r.bucket())) {
+            return r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch()))
+                    .ifNoneMatch(realEtag(r.bucket(), r.ifNoneMatch())).build();
+        }
+        if (request instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest r && styled(r.bucket())) {
+            return r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch())).build();
+        }
+        if (request instanceof CopyObjectRequest r && (styled(sourceBucket(r)) || styled(r.destinationBucket()))) {
+            return r.toBuilder().copySourceIfMatch(realEtag(sourceBucket(r), r.copySourceIfMatch()))
+                    .ifMatch(realEtag(r.destinationBucket(), r.ifMatch())).build();
+        }
+        if (request instanceof UploadPartCopyRequest r) {
+            String from = r.sourceBucket() != null ? r.sourceBucket() : bucketOfCopySource(r.copySource());
+            if (styled(from)) {
+                return r.toBuilder().copySourceIfMatch(realEtag(from, r.copySourceIfMatch())).build();
+            }
+        }
+        if (request instanceof CompleteMultipartUploadRequest r && styled(r.bucket())) {
+            var builder = r.toBuilder().ifMatch(realEtag(r.bucket(), r.ifMatch()));
+            if (r.multipartUpload() != null && r.multipartUpload().parts() != null) {
+                builder.multipartUpload(m -> m.parts(r.multipartUpload().parts().stream()
+                        .map(p -> p.toBuilder().eTag(realEtag(r.bucket(), p.eTag())).build()).toList()));
+            }
+            return builder.build();
+        }
+        return request;
+    }
+
+    /** Every ETag in a response of a bucket with an ETag style, as that store reports it. */
+    private static SdkResponse withReportedEtags(String bucket, SdkResponse response) {
+        if (!styled(bucket)) {
+            return response;
+        }
+        if (response instanceof HeadObjectResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof GetObjectResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof ListObjectsV2Response r) {
+            return r.toBuilder().contents(r.contents().stream()
+                    .map(o -> o.toBuilder().eTag(reported(bucket, o.eTag())).build()).toList()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse r) {
+            return r.toBuilder().versions(r.versions().stream()
+                    .map(o -> o.toBuilder().eTag(reported(bucket, o.eTag())).build()).toList()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.PutObjectResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof CopyObjectResponse r && r.copyObjectResult() != null) {
+            return r.toBuilder().copyObjectResult(r.copyObjectResult().toBuilder()
+                    .eTag(reported(bucket, r.copyObjectResult().eTag())).build()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.UploadPartResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.UploadPartCopyResponse r
+                && r.copyPartResult() != null) {
+            return r.toBuilder().copyPartResult(r.copyPartResult().toBuilder()
+                    .eTag(reported(bucket, r.copyPartResult().eTag())).build()).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse r) {
+            return r.toBuilder().eTag(reported(bucket, r.eTag())).build();
+        }
+        if (response instanceof software.amazon.awssdk.services.s3.model.ListPartsResponse r) {
+            return r.toBuilder().parts(r.parts().stream()
+                    .map(p -> p.toBuilder().eTag(reported(bucket, p.eTag())).build()).toList()).build();
+        }
+        return response;
+    }
+
+    /**
+     * An unsorted listing's first page lists the whole prefix with a plain client and shuffles it; every
+     * page, the first included, is then served from that list. A later page's request is sent as a cheap
+     * one-key listing, the fixture's continuation token meaning nothing to the emulator.
+     */
+    private static SdkRequest unsortedPage(SdkRequest request, ExecutionAttributes attributes) {
+        if (!(request instanceof software.amazon.awssdk.services.s3.model.ListObjectsV2Request r)
+                || !UNSORTED.contains(r.bucket()) || FIXTURE_LISTING.get()) {
+            return request;
+        }
+        int pageSize = r.maxKeys() == null ? 1000 : r.maxKeys();
+        String token = r.continuationToken();
+        if (token == null || !token.startsWith("unsorted:")) {
+            token = "unsorted:" + java.util.UUID.randomUUID() + ":0";
+            UNSORTED_FIRST.put(token, r.prefix() == null ? "" : r.prefix());
+        }
+        attributes.putAttribute(PAGE, token + ":" + pageSize);
+        return r.toBuilder().continuationToken(null).startAfter(null).maxKeys(1).build();
+    }
+
+    private static SdkResponse servedPage(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        String page = attributes.getAttribute(PAGE);
+        if (page == null || !(context.response() instanceof ListObjectsV2Response r)) {
+            return context.response();
+        }
+        String[] parts = page.split(":");
+        String first = UNSORTED_FIRST.remove(parts[0] + ":" + parts[1] + ":" + parts[2]);
+        if (first != null) {
+            SdkHttpRequest http = context.httpRequest();
+            S3Client plain = PLAIN_CLIENTS.computeIfAbsent(http.protocol() + "://" + http.host() + ":" + http.port(),
+                    S3MockServers::client);
+            String bucket = ((software.amazon.awssdk.services.s3.model.ListObjectsV2Request) context.request()).bucket();
+            List<software.amazon.awssdk.services.s3.model.S3Object> all = new java.util.ArrayList<>();
+            FIXTURE_LISTING.set(true);
+            try {
+                plain.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(first.isEmpty() ? null : first))
+                        .contents().forEach(all::add);
+            } finally {
+                FIXTURE_LISTING.set(false);
+            }
+            // Seeded by the bucket's name without its random suffix: the same order in every run of a test.
+            java.util.Collections.shuffle(all, new java.util.Random(bucket.replaceAll("-[0-9a-f]{8}$", "").hashCode()));
+            SHUFFLED.put(parts[1], all);
+        }
+        List<software.amazon.awssdk.services.s3.model.S3Object> all = SHUFFLED.get(parts[1]);
+        int from = Integer.parseInt(parts[2]);
+        int size = Integer.parseInt(parts[3]);
+        int to = Math.min(all.size(), from + size);
+        boolean more = to < all.size();
+        if (!more) {
+            SHUFFLED.remove(parts[1]);
+        }
+        return r.toBuilder().contents(all.subList(from, to)).keyCount(to - from).isTruncated(more)
+                .nextContinuationToken(more ? "unsorted:" + parts[1] + ":" + to : null).build();
+    }
+
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        SdkRequest request = context.request();
+        SdkRequest request = unsortedPage(withRealEtags(context.request()), attributes);
         if (request instanceof GetObjectRequest r && armed(KMS, r.bucket()) && r.ifMatch() != null) {
             return r.toBuilder().ifMatch(real(r.ifMatch())).build();
         }
@@ -225,6 +564,9 @@ public class StoreBehaviour implements ExecutionInterceptor {
         refuseOtherRegions(context.request(), context.httpRequest(), attributes);
         refuseTagging(context.request(), attributes);
         refuseUnmetConditions(context);
+        refuseArchived(context.request(), context.httpRequest(), attributes);
+        storm(bucket(context.request()), attributes);
+        recordParts(context.request());
     }
 
     /** Signed after the SDK's signing stage: the Authorization header holds the credential scope. */
@@ -251,6 +593,149 @@ public class StoreBehaviour implements ExecutionInterceptor {
         }
         throw (S3Exception) S3Exception.builder().statusCode(301).message(head ? null : message)
                 .awsErrorDetails(details.build()).build();
+    }
+
+    private static void recordParts(SdkRequest request) {
+        if (request instanceof software.amazon.awssdk.services.s3.model.UploadPartRequest r
+                && armed(PART_NUMBERS, r.bucket()) && r.contentLength() != null) {
+            UPLOADED_PARTS.put(r.uploadId() + " " + r.partNumber(), r.contentLength());
+        } else if (request instanceof CompleteMultipartUploadRequest r && armed(PART_NUMBERS, r.bucket())) {
+            PART_SIZES.put(r.bucket() + "/" + r.key(), r.multipartUpload().parts().stream()
+                    .map(p -> UPLOADED_PARTS.getOrDefault(r.uploadId() + " " + p.partNumber(), -1L)).toList());
+        }
+    }
+
+    private static void storm(String bucket, ExecutionAttributes attributes) {
+        int[] storm = bucket == null ? null : STORMS.get(bucket);
+        if (storm == null) {
+            return;
+        }
+        int n = STORM_COUNT.get(bucket).getAndIncrement();
+        int cycle = storm[0] + storm[1];
+        if (n % cycle >= storm[0]) {
+            return;
+        }
+        countRefusal(bucket, attributes);
+        if ((n / cycle) % 2 == 0) {
+            throw error(503, "SlowDown", "Please reduce your request rate.");
+        }
+        throw software.amazon.awssdk.core.exception.SdkClientException.builder().message("Unable to execute HTTP"
+                + " request: Connection reset").cause(new java.net.SocketException("Connection reset")).build();
+    }
+
+    @Override
+    public java.util.Optional<java.io.InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                                                                           ExecutionAttributes attributes) {
+        String bucket = bucket(context.request());
+        Integer nth = bucket == null ? null : BODY_RESETS.get(bucket);
+        if (nth == null || !(context.request() instanceof GetObjectRequest) || context.responseBody().isEmpty()
+                || context.httpResponse().statusCode() >= 300
+                || (GET_COUNT.get(bucket).incrementAndGet() % nth) != 0) {
+            return context.responseBody();
+        }
+        countRefusal(bucket, attributes);
+        long length = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(2L);
+        java.io.InputStream body = context.responseBody().get();
+        return java.util.Optional.of(new java.io.FilterInputStream(body) {
+            private long left = Math.max(1, length / 2);
+
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (left <= 0) {
+                    throw new java.net.SocketException("Connection reset");
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        });
+    }
+
+    /** GET of an archived object, or a copy from one, that is not restored: 403 InvalidObjectState. */
+    private static void refuseArchived(SdkRequest request, SdkHttpRequest http, ExecutionAttributes attributes) {
+        String bucket;
+        String key;
+        if (request instanceof GetObjectRequest r) {
+            bucket = r.bucket();
+            key = r.key();
+        } else if (request instanceof CopyObjectRequest r) {
+            bucket = sourceBucket(r);
+            key = r.sourceKey() != null ? r.sourceKey() : keyOfCopySource(r.copySource());
+        } else if (request instanceof UploadPartCopyRequest r) {
+            bucket = r.sourceBucket() != null ? r.sourceBucket() : bucketOfCopySource(r.copySource());
+            key = r.sourceKey() != null ? r.sourceKey() : keyOfCopySource(r.copySource());
+        } else if (request instanceof software.amazon.awssdk.services.s3.model.RestoreObjectRequest r
+                && armed(ARCHIVE, r.bucket())) {
+            String id = r.bucket() + "/" + r.key();
+            if (RESTORES.containsKey(id) && !RESTORED.contains(id)) {
+                throw error(409, "RestoreAlreadyInProgress", "Object restore is already in progress");
+            }
+            RESTORES.put(id, r.restoreRequest());
+            RESTORED.remove(id);
+            return;
+        } else {
+            return;
+        }
+        if (!armed(ARCHIVE, bucket) || !archived(http, bucket, key)) {
+            return;
+        }
+        countRefusal(bucket, attributes);
+        throw error(403, "InvalidObjectState", "The operation is not valid for the object's storage class");
+    }
+
+    private static boolean archived(SdkHttpRequest http, String bucket, String key) {
+        String id = bucket + "/" + key;
+        if (RESTORED.contains(id)) {
+            return false;
+        }
+        if (ARCHIVE_TIERS.containsKey(id)) {
+            return true;
+        }
+        String storageClass = rawHead(http, bucket, key).firstValue("x-amz-storage-class").orElse("STANDARD");
+        return storageClass.equals("GLACIER") || storageClass.equals("DEEP_ARCHIVE");
+    }
+
+    private static S3Exception error(int status, String code, String message) {
+        return (S3Exception) S3Exception.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("S3").errorCode(code).errorMessage(message)
+                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build()).build())
+                .build();
+    }
+
+    /** The emulator's headers for an object, over plain HTTP so that no SDK request is counted. */
+    private static java.net.http.HttpHeaders rawHead(SdkHttpRequest http, String bucket, String key) {
+        URI uri = URI.create(http.protocol() + "://" + http.host() + ":" + http.port() + objectPath(bucket, key));
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).headers();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String objectPath(String bucket, String key) {
+        StringBuilder path = new StringBuilder("/").append(bucket);
+        for (String segment : key.split("/", -1)) {
+            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return path.toString();
+    }
+
+    private static String keyOfCopySource(String copySource) {
+        String decoded = java.net.URLDecoder.decode(copySource.split("\\?versionId=")[0], StandardCharsets.UTF_8);
+        String bare = decoded.startsWith("/") ? decoded.substring(1) : decoded;
+        return bare.substring(bare.indexOf('/') + 1);
     }
 
     private static void refuseTagging(SdkRequest request, ExecutionAttributes attributes) {
@@ -314,6 +799,13 @@ public class StoreBehaviour implements ExecutionInterceptor {
     @Override
     public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
         String bucket = bucket(context.request());
+        if (context.request() instanceof software.amazon.awssdk.services.s3.model.RestoreObjectRequest
+                && armed(ARCHIVE, bucket)) {
+            // S3Mock has no RestoreObject: the fixture keeps the restore, the emulator answers a HEAD (200).
+            return context.httpRequest().toBuilder().method(software.amazon.awssdk.http.SdkHttpMethod.HEAD)
+                    .removeQueryParameter("restore").removeHeader("Content-Length").removeHeader("Content-MD5")
+                    .removeHeader("Content-Type").build();
+        }
         if (!armed(IGNORES_CONDITIONS, bucket)) {
             return context.httpRequest();
         }
@@ -327,10 +819,29 @@ public class StoreBehaviour implements ExecutionInterceptor {
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
         SdkRequest request = context.request();
-        SdkResponse response = context.response();
+        SdkResponse response = servedPage(context, attributes);
         String bucket = request.getValueForField("Bucket", String.class).orElse(null);
         if (armed(TAGGING_COUNT, bucket)) {
             response = withTaggingCount(context.httpRequest(), request, response);
+        }
+        response = withReportedEtags(bucket(request), response);
+        if (armed(PART_NUMBERS, bucket) && response instanceof HeadObjectResponse r && request instanceof HeadObjectRequest h
+                && h.partNumber() != null && PART_SIZES.containsKey(bucket + "/" + h.key())) {
+            List<Long> sizes = PART_SIZES.get(bucket + "/" + h.key());
+            response = r.toBuilder().contentLength(sizes.get(h.partNumber() - 1)).partsCount(sizes.size()).build();
+        }
+        if (armed(ARCHIVE, bucket) && response instanceof HeadObjectResponse r && request instanceof HeadObjectRequest h) {
+            String id = bucket + "/" + h.key();
+            var head = r.toBuilder();
+            if (ARCHIVE_TIERS.containsKey(id) && !RESTORED.contains(id)) {
+                head.archiveStatus(ARCHIVE_TIERS.get(id));
+            }
+            if (RESTORES.containsKey(id)) {
+                head.restore(RESTORED.contains(id)
+                        ? "ongoing-request=\"false\", expiry-date=\"Fri, 21 Dec 2040 00:00:00 GMT\""
+                        : "ongoing-request=\"true\"");
+            }
+            response = head.build();
         }
         if (!armed(KMS, bucket)) {
             return response;

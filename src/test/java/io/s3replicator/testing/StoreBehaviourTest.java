@@ -177,4 +177,98 @@ class StoreBehaviourTest extends TwoEndpoints {
         assertThat(denied.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
         assertThat(new String(Buckets.get(src, b, "k"))).as("the object itself is served").isEqualTo("v");
     }
+
+    @Test
+    void an_oss_bucket_reports_upper_case_etags_and_takes_them_back_in_conditions() {
+        String b = bucket("upper");
+        Buckets.put(src, b, "k", "v");
+        String real = src.headObject(h -> h.bucket(b).key("k")).eTag();
+        StoreBehaviour.uppercaseEtags(b);
+
+        String reported = src.headObject(h -> h.bucket(b).key("k")).eTag();
+        assertThat(reported).isEqualTo(real.toUpperCase(java.util.Locale.ROOT)).isNotEqualTo(real);
+        assertThat(Buckets.list(src, b).get(0).eTag()).isEqualTo(reported);
+        assertThat(new String(src.getObjectAsBytes(g -> g.bucket(b).key("k").ifMatch(reported)).asByteArray()))
+                .isEqualTo("v");
+        assertThat(src.putObject(p -> p.bucket(b).key("k2"), RequestBody.fromString("v")).eTag()).isEqualTo(reported);
+    }
+
+    @Test
+    void a_gcs_multipart_object_reports_an_etag_that_is_not_the_md5_of_its_part_md5s() throws Exception {
+        String b = bucket("gcs-multipart");
+        StoreBehaviour.gcsMultipartEtags(b);
+        byte[] part = new byte[5 * 1024 * 1024];
+        String upload = src.createMultipartUpload(c -> c.bucket(b).key("big")).uploadId();
+        String p1 = src.uploadPart(u -> u.bucket(b).key("big").uploadId(upload).partNumber(1),
+                RequestBody.fromBytes(part)).eTag();
+        String p2 = src.uploadPart(u -> u.bucket(b).key("big").uploadId(upload).partNumber(2),
+                RequestBody.fromString("tail")).eTag();
+        String completed = src.completeMultipartUpload(c -> c.bucket(b).key("big").uploadId(upload)
+                .multipartUpload(m -> m.parts(pt -> pt.partNumber(1).eTag(p1), pt -> pt.partNumber(2).eTag(p2)))).eTag();
+
+        java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+        md5.update(java.util.HexFormat.of().parseHex(p1.replace("\"", "")));
+        md5.update(java.util.HexFormat.of().parseHex(p2.replace("\"", "")));
+        String md5OfMd5s = java.util.HexFormat.of().formatHex(md5.digest()) + "-2";
+        assertThat(p1.replace("\"", "")).as("a part keeps its MD5").isEqualTo(java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("MD5").digest(part)));
+        assertThat(completed.replace("\"", "")).matches("[0-9a-f]{32}-2").isNotEqualTo(md5OfMd5s);
+        assertThat(src.headObject(h -> h.bucket(b).key("big")).eTag()).isEqualTo(completed);
+        assertThat(Buckets.list(src, b).get(0).eTag()).isEqualTo(completed);
+        assertThat(src.getObjectAsBytes(g -> g.bucket(b).key("big").ifMatch(completed)).asByteArray())
+                .hasSize(part.length + 4);
+        assertThat(src.putObject(p -> p.bucket(b).key("small"), RequestBody.fromString("v")).eTag())
+                .as("one request: an MD5").isEqualTo("\"" + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("MD5").digest("v".getBytes(StandardCharsets.UTF_8))) + "\"");
+    }
+
+    @Test
+    void an_archived_object_answers_invalid_object_state_until_restored() {
+        String b = bucket("archive");
+        src.putObject(p -> p.bucket(b).key("cold").storageClass("DEEP_ARCHIVE"), RequestBody.fromString("cold"));
+        src.putObject(p -> p.bucket(b).key("tiered").storageClass("INTELLIGENT_TIERING"), RequestBody.fromString("t"));
+        src.putObject(p -> p.bucket(b).key("instant").storageClass("GLACIER_IR"), RequestBody.fromString("i"));
+        StoreBehaviour.archive(b);
+        StoreBehaviour.archiveTier(b, "tiered", "DEEP_ARCHIVE_ACCESS");
+
+        S3Exception get = catchThrowableOfType(S3Exception.class, () -> src.getObjectAsBytes(g -> g.bucket(b).key("cold")));
+        assertThat(get.statusCode()).isEqualTo(403);
+        assertThat(get.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+        S3Exception copy = catchThrowableOfType(S3Exception.class, () -> src.copyObject(c -> c.sourceBucket(b)
+                .sourceKey("tiered").destinationBucket(b).destinationKey("copy")));
+        assertThat(copy.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+        assertThat(src.headObject(h -> h.bucket(b).key("tiered")).archiveStatusAsString()).isEqualTo("DEEP_ARCHIVE_ACCESS");
+        assertThat(new String(Buckets.get(src, b, "instant"))).as("Glacier Instant Retrieval reads").isEqualTo("i");
+
+        src.restoreObject(r -> r.bucket(b).key("cold").restoreRequest(q -> q.days(2)
+                .glacierJobParameters(j -> j.tier("Bulk"))));
+        assertThat(src.headObject(h -> h.bucket(b).key("cold")).restore()).isEqualTo("ongoing-request=\"true\"");
+        S3Exception again = catchThrowableOfType(S3Exception.class, () -> src.restoreObject(r -> r.bucket(b).key("cold")
+                .restoreRequest(q -> q.days(2).glacierJobParameters(j -> j.tier("Bulk")))));
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(catchThrowableOfType(S3Exception.class, () -> src.getObjectAsBytes(g -> g.bucket(b).key("cold")))
+                .awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+
+        StoreBehaviour.completeRestores(b);
+        assertThat(new String(Buckets.get(src, b, "cold"))).isEqualTo("cold");
+        assertThat(src.headObject(h -> h.bucket(b).key("cold")).restore()).startsWith("ongoing-request=\"false\"");
+        assertThat(StoreBehaviour.restores(b)).containsOnlyKeys("cold");
+    }
+
+    @Test
+    void an_unsorted_bucket_lists_every_key_once_in_no_particular_order_across_pages() {
+        String b = bucket("unsorted");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            keys.add(String.format("k/%03d", i));
+            Buckets.put(src, b, keys.get(i), "v" + i);
+        }
+        StoreBehaviour.unsorted(b);
+
+        List<String> listed = src.listObjectsV2Paginator(l -> l.bucket(b).maxKeys(7)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(keys).isNotEqualTo(keys);
+        assertThat(listed.subList(0, 7)).as("the first page is not the first keys").isNotEqualTo(keys.subList(0, 7));
+    }
 }
