@@ -63,6 +63,12 @@ class ManagementServerTest {
         // A later scheduled diff finds everything in step: the diff counters move, the copy counters do not.
         await(() -> Http.sample(Http.get(metrics).body(), "s3replicator_diff_objects_total",
                 Map.of("pair", "metered", "verdict", "in_step")) != null);
+        // ... and that diff's listing is counted too (the meters of one diff do not move at one instant).
+        await(() -> {
+            Double listedSoFar = Http.sample(Http.get(metrics).body(), "s3replicator_diff_keys_listed_total",
+                    Map.of("pair", "metered", "side", "source"));
+            return listedSoFar != null && listedSoFar >= 6.0;
+        });
         String scrape = Http.get(metrics).body();
         // Kept for reading (and for checking dashboards against real series names).
         Files.createDirectories(Path.of("target"));

@@ -44,6 +44,7 @@ class ReplicaOwnershipTest extends PairTest {
         assertThat(run.skippedByReason()).containsKey(ObjectDeleter.NOT_WRITTEN_BY_PAIR);
 
         // The pair's own replica still goes when its source does; the user's copy stays.
+        nextSecond();
         src.deleteObject(d -> d.bucket(a).key("k"));
         RunStats after = diff("p");
         assertThat(Buckets.keys(dst, b)).containsExactly("users-copy");

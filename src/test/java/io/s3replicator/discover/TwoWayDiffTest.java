@@ -97,6 +97,7 @@ class TwoWayDiffTest extends PairTest {
         replicator = RunningReplicator.start(state, pair("p", a, srcEndpoint, b, dstEndpoint, "deletes", "true"), Map.of());
         diff("p");
         assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrder("k1", "k2");
+        nextSecond();
         src.deleteObject(d -> d.bucket(a).key("k1"));
         Buckets.put(dst, b, "foreign", "not written by the replicator");
 

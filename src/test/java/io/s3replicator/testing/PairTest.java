@@ -24,4 +24,13 @@ public abstract class PairTest extends TwoEndpoints {
         assertThat(run.awaitCompletion(60, TimeUnit.SECONDS)).as("diff of " + pairId + " complete").isTrue();
         return run;
     }
+
+    /**
+     * Waits for the next whole second. A delete is refused when the destination's original write is
+     * not older than the delete to the second (last-modified has whole seconds; a tie keeps the
+     * object), so a test that writes and then deletes within one second would see no delete.
+     */
+    protected static void nextSecond() throws InterruptedException {
+        Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 20);
+    }
 }
