@@ -68,6 +68,18 @@ class EmbeddedStateTest extends StateContract {
         return new JdbcLeases(store.dataSource(), clock);
     }
 
+    /** Found in review: a result recorded after the writer stopped sat in its queue, never written. */
+    @Test
+    void a_result_recorded_after_the_writer_stopped_is_still_written() {
+        WriteBehindJobStore jobs = new WriteBehindJobStore(new JdbcJobStore(store.dataSource(), clock));
+        jobs.close();
+        String run = "late-" + unique;
+        jobs.recordResult(new JobResult(run, "p", "k", "k", "COPY", JobResult.Outcome.COPIED, null, "e", null, 1,
+                "relay", 1));
+        assertThat(jobs.status(run, "p", "k", "e", null)).map(JobStatus::status).contains(JobResult.Outcome.COPIED);
+        assertThat(jobs.outcomeCounts(run)).containsEntry("COPIED", 1L);
+    }
+
     @Test
     void a_table_that_cannot_be_created_is_one_line_naming_the_dir_and_the_database_is_closed(@TempDir Path other)
             throws Exception {
