@@ -92,7 +92,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private String dynamoDbRegion;
     @PropertyInject(value = "s3replicator.state.dynamodb.create-tables", defaultValue = "false")
     private boolean createTables;
-    @PropertyInject(value = "s3replicator.state.in-flight-ttl", defaultValue = "600")
+    @PropertyInject(value = "s3replicator.state.in-flight-ttl", defaultValue = "120")
     private long inFlightTtlSeconds;
     @PropertyInject(value = "s3replicator.state.queued-ttl", defaultValue = "0")
     private long queuedTtlSeconds;

@@ -155,7 +155,7 @@ public class DiffGuard implements AutoCloseable {
     /** Takes back a mark whose job never reached the queue. */
     public void unmark(String jobIdentity) {
         if (inFlight != null) {
-            inFlight.remove(jobIdentity);
+            inFlight.unmarkQueued(jobIdentity);
         }
     }
 

@@ -47,6 +47,11 @@ public class EmbeddedJobQueue implements JobQueue {
     }
 
     @Override
+    public void retryAfter(Exchange exchange, java.time.Duration delay) {
+        throw new IllegalStateException("the embedded queue never delivers a message twice");
+    }
+
+    @Override
     public void reject(Exchange exchange, String pairId, String reason) {
         // No DLQ in memory: the FAILED record, or the error line of a message that is not a job, is what is kept.
     }

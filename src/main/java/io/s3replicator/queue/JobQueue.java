@@ -36,6 +36,13 @@ public interface JobQueue {
     void retryLater(Exchange exchange);
 
     /**
+     * Another receive of this same message still runs its job: offer the message again after
+     * {@code delay} (not a failure: nothing is recorded). Only a queue that redelivers receives
+     * a message twice.
+     */
+    void retryAfter(Exchange exchange, java.time.Duration delay);
+
+    /**
      * The message can never succeed (unparsable, unknown pair, permanent error, or out of
      * retries): keep it aside with the reason.
      *

@@ -128,9 +128,17 @@ public class SqsJobQueue implements JobQueue {
 
     @Override
     public void retryLater(Exchange exchange) {
-        int receives = receiveCount(exchange);
+        hideFor(exchange, backoffSeconds(queues.settings().retryDelaySeconds(), receiveCount(exchange)));
+    }
+
+    /** At least a second; at most 15 minutes, after which the receive looks again. */
+    @Override
+    public void retryAfter(Exchange exchange, java.time.Duration delay) {
+        hideFor(exchange, (int) Math.min(MAX_DELAY_SECONDS, delay.toSeconds() + 1));
+    }
+
+    private void hideFor(Exchange exchange, int delay) {
         String receipt = exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
-        int delay = backoffSeconds(queues.settings().retryDelaySeconds(), receives);
         try {
             queues.client().changeMessageVisibility(b -> b.queueUrl(queues.queueUrl()).receiptHandle(receipt)
                     .visibilityTimeout(delay));

@@ -116,10 +116,13 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
 
     /** True if a live item exists, whoever owns it. */
     @Override
-    public boolean isLive(String id) {
+    public Holder holder(String id) {
         Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).key(keyOf.apply(id))
                 .consistentRead(true)).item();
-        return item != null && !item.isEmpty() && Long.parseLong(item.get(EXPIRES_AT).n()) >= clock.millis() / 1000;
+        if (item == null || item.isEmpty() || Long.parseLong(item.get(EXPIRES_AT).n()) < clock.millis() / 1000) {
+            return null;
+        }
+        return new Holder(item.get(OWNER).s(), Long.parseLong(item.get(EXPIRES_AT).n()) * 1000);
     }
 
     /** BatchGetItem, 100 keys a request, strongly consistent. */

@@ -10,10 +10,13 @@ import java.time.Duration;
  * twice (from the diff and from an event, or on two workers) is copied once.
  *
  * <p>An entry has an owner and an expiry. {@code add} succeeds when there is no entry, when the
- * entry has expired (its worker died), or when the entry is the same message's: an SQS message
- * redelivered after its worker died must be able to take its own job over. The owner is the
- * SQS message id when the job came from SQS, else the exchange id. Entries held by a live
- * process are renewed in the background, so a long job keeps its entry.
+ * entry has expired (its worker died), or when it is only a diff's queued mark. The owner is one
+ * receive of a job: the SQS message id and this exchange. A second receive of the same message
+ * (a lost visibility extension, SQS's 12-hour ceiling) is therefore refused while the first one
+ * runs: {@link #heldByAnotherReceive} tells it when to look again, and it takes the job over only
+ * once the first receive's entry expired (its worker died and stopped renewing it). Entries held
+ * by a live process are renewed in the background, so a long job keeps its entry. Only the owner
+ * releases its entry ({@link #remove(Exchange, String)}).
  */
 public interface InFlightJobs extends IdempotentRepository {
     /** The header camel-aws2-sqs sets to the SQS message id (same value on every redelivery). */
@@ -62,9 +65,29 @@ public interface InFlightJobs extends IdempotentRepository {
     /** The job ended with the destination in step: keep the key a short while so late duplicates are dropped. */
     void done(String key);
 
-    /** Who claims a job: the SQS message when there is one, else this exchange. */
+    /**
+     * A live entry is held by another receive of this exchange's SQS message, which may still be
+     * running its job: the time until that entry expires unless renewed (look again then), else null.
+     */
+    Duration heldByAnotherReceive(Exchange exchange, String key);
+
+    /**
+     * The job's done mark is no longer true (its object was deleted since): drop the mark, but never a live
+     * claim or a queued mark.
+     */
+    void forgetDone(String key);
+
+    /** A diff could not queue the job after all: take its queued mark back, never a worker's claim. */
+    void unmarkQueued(String key);
+
+    /** Who claims a job: one receive of its SQS message (message id, then this exchange), else this exchange. */
     static String ownerOf(Exchange exchange) {
         String sqs = exchange.getMessage().getHeader(SQS_MESSAGE_ID, String.class);
-        return sqs != null ? "sqs:" + sqs : "exchange:" + exchange.getExchangeId();
+        return sqs != null ? messageOwnerPrefix(sqs) + exchange.getExchangeId() : "exchange:" + exchange.getExchangeId();
+    }
+
+    /** What the owners of every receive of one SQS message start with. */
+    static String messageOwnerPrefix(String sqsMessageId) {
+        return "sqs:" + sqsMessageId + "/";
     }
 }

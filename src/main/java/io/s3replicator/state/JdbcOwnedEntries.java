@@ -92,14 +92,13 @@ final class JdbcOwnedEntries implements OwnedEntries {
         }
     }
 
-    /** True if a live entry exists, whoever owns it. */
     @Override
-    public boolean isLive(String id) {
+    public Holder holder(String id) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT expires_at FROM " + table + " WHERE id = ?")) {
+                "SELECT owner_id, expires_at FROM " + table + " WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getLong(1) >= now();
+                return rs.next() && rs.getLong(2) >= now() ? new Holder(rs.getString(1), rs.getLong(2)) : null;
             }
         } catch (SQLException e) {
             throw failure("read", e);

@@ -45,9 +45,9 @@ final class MemoryOwnedEntries implements OwnedEntries {
     }
 
     @Override
-    public boolean isLive(String id) {
+    public Holder holder(String id) {
         Entry e = entries.get(id);
-        return e != null && e.expiresAt() >= clock.millis();
+        return e != null && e.expiresAt() >= clock.millis() ? new Holder(e.owner(), e.expiresAt()) : null;
     }
 
     @Override

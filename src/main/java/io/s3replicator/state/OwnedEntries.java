@@ -15,8 +15,17 @@ interface OwnedEntries {
     /** Hands the entry to {@code owner} for {@code ttlMillis}, whatever it held. */
     void set(String id, String owner, long ttlMillis);
 
+    /** A live entry: who holds it and until when (epoch millis). */
+    record Holder(String owner, long expiresAt) {
+    }
+
+    /** The live entry's holder, or null when there is none or it has expired. */
+    Holder holder(String id);
+
     /** True if a live entry exists, whoever owns it. */
-    boolean isLive(String id);
+    default boolean isLive(String id) {
+        return holder(id) != null;
+    }
 
     /** Pushes the expiry of an existing entry forward, whoever owns it. */
     boolean renew(String id, long ttlMillis);

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,8 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     private Duration queuedTtl = Duration.ofHours(6);
     /** How long a finished job's key keeps late duplicates away. */
     private Duration doneWindow = Duration.ofMinutes(10);
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Key -> owner of the entries this process holds, renewed in the background. */
+    private final Map<String, String> held = new ConcurrentHashMap<>();
     private ScheduledExecutorService renewal;
 
     protected OwnedInFlightJobs(Duration ttl, OwnedEntries entries) {
@@ -92,19 +94,54 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
 
     @Override
     public boolean add(Exchange exchange, String key) {
-        return held(key, entries.claim(key, InFlightJobs.ownerOf(exchange), ttl.toMillis()));
+        String owner = InFlightJobs.ownerOf(exchange);
+        return held(key, owner, entries.claim(key, owner, ttl.toMillis()));
     }
 
     /** Without an exchange there is no message to take over from: a fresh owner. */
     @Override
     public boolean add(String key) {
-        return held(key, entries.claim(key, "anonymous:" + UUID.randomUUID(), ttl.toMillis()));
+        String owner = "anonymous:" + UUID.randomUUID();
+        return held(key, owner, entries.claim(key, owner, ttl.toMillis()));
     }
 
+    @Override
+    public Duration heldByAnotherReceive(Exchange exchange, String key) {
+        String sqs = exchange.getMessage().getHeader(SQS_MESSAGE_ID, String.class);
+        if (sqs == null) {
+            return null;
+        }
+        OwnedEntries.Holder holder = entries.holder(key);
+        if (holder == null || !holder.owner().startsWith(InFlightJobs.messageOwnerPrefix(sqs))
+                || holder.owner().equals(InFlightJobs.ownerOf(exchange))) {
+            return null;
+        }
+        return Duration.ofMillis(Math.max(0, holder.expiresAt() - System.currentTimeMillis()));
+    }
+
+    /** Releases the entry only while this exchange's receive holds it: a receive that took over keeps it. */
+    @Override
+    public boolean remove(Exchange exchange, String key) {
+        String owner = InFlightJobs.ownerOf(exchange);
+        held.remove(key, owner);
+        return entries.deleteIfOwner(key, owner);
+    }
+
+    /** Whoever holds it: for callers outside a job (tests, tools). Jobs release with {@link #remove(Exchange, String)}. */
     @Override
     public boolean remove(String key) {
         held.remove(key);
         return entries.delete(key);
+    }
+
+    @Override
+    public void forgetDone(String key) {
+        entries.deleteIfOwner(key, DONE);
+    }
+
+    @Override
+    public void unmarkQueued(String key) {
+        entries.deleteIfOwner(key, QUEUED);
     }
 
     @Override
@@ -120,10 +157,11 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
 
     /** Renews every entry this process holds now (the background task; tests call it directly). */
     void renewHeld() {
-        for (String key : held) {
+        for (Map.Entry<String, String> entry : held.entrySet()) {
+            String key = entry.getKey();
             try {
-                if (!entries.renew(key, ttl.toMillis())) {
-                    held.remove(key); // removed elsewhere: nothing to keep alive
+                if (!entries.renewIfOwner(key, entry.getValue(), ttl.toMillis())) {
+                    held.remove(key, entry.getValue()); // released or taken over elsewhere: nothing to keep alive
                 }
             } catch (RuntimeException e) {
                 LOG.warn("cannot renew in-flight job {}: {}", key, e.getMessage());
@@ -131,9 +169,9 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
         }
     }
 
-    private boolean held(String key, boolean claimed) {
+    private boolean held(String key, String owner, boolean claimed) {
         if (claimed) {
-            held.add(key);
+            held.put(key, owner);
         }
         return claimed;
     }

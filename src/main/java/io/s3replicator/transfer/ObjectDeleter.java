@@ -96,9 +96,9 @@ public class ObjectDeleter {
         if (deleted == null || inFlight == null) {
             return;
         }
-        inFlight.remove(JobIdentity.of(pair, sourceKey, deleted.sourceEtag(), null));
+        inFlight.forgetDone(JobIdentity.of(pair, sourceKey, deleted.sourceEtag(), null));
         if (deleted.sourceVersion() != null) {
-            inFlight.remove(JobIdentity.of(pair, sourceKey, deleted.sourceEtag(), deleted.sourceVersion()));
+            inFlight.forgetDone(JobIdentity.of(pair, sourceKey, deleted.sourceEtag(), deleted.sourceVersion()));
         }
     }
 

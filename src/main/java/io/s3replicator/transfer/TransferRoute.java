@@ -128,9 +128,7 @@ public class TransferRoute extends RouteBuilder {
             .idempotentConsumer(exchangeProperty(IDEMPOTENT_KEY), inFlight).eager(true).skipDuplicate(false)
             .choice()
                 .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
-                    .process(e -> record(e, Outcome.SKIPPED, "duplicate of a job in flight", 0, null))
-                    .process(e -> planner.duplicate(e))
-                    .process(queue::finished)
+                    .process(this::duplicate)
                 .otherwise()
                     .setProperty(KEY_OWNER, constant(true))
                     // One job per destination key at a time; released when the job's outcome is recorded.
@@ -172,6 +170,25 @@ public class TransferRoute extends RouteBuilder {
         ReplicationPair pair = pairs.get(job.pairId());
         exchange.setProperty(PAIR, pair);
         exchange.setProperty(IDEMPOTENT_KEY, JobIdentity.of(pair, job));
+    }
+
+    /**
+     * The in-flight repository refused the job. Another receive of this same message may still be
+     * running it (a lost visibility extension, SQS's 12-hour ceiling): then neither run it beside
+     * that receive nor delete the message it may still need; look again once that receive's entry
+     * would expire. Any other holder (a twin from the diff or an event, a done mark) makes it a duplicate.
+     */
+    private void duplicate(Exchange exchange) {
+        Duration wait = inFlight.heldByAnotherReceive(exchange, exchange.getProperty(IDEMPOTENT_KEY, String.class));
+        if (wait != null) {
+            LOG.debug("job received again while another receive of its message holds it; looking again in {} s",
+                    wait.toSeconds());
+            queue.retryAfter(exchange, wait);
+            return;
+        }
+        record(exchange, Outcome.SKIPPED, "duplicate of a job in flight", 0, null);
+        planner.duplicate(exchange);
+        queue.finished(exchange);
     }
 
     private void lockDestinationKey(Exchange exchange) throws InterruptedException {
@@ -282,7 +299,7 @@ public class TransferRoute extends RouteBuilder {
                     // Other skips (stale event, newer destination, loop guard, deletes) say nothing of that.
                     inFlight.done(key);
                 } else {
-                    inFlight.remove(key);
+                    inFlight.remove(exchange, key); // only this receive's entry: one that took the job over keeps it
                 }
                 exchange.removeProperty(KEY_OWNER);
             }

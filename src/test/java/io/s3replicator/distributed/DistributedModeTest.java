@@ -105,6 +105,39 @@ class DistributedModeTest extends TwoEndpoints {
     }
 
     @Test
+    void a_message_received_again_while_its_job_still_runs_does_not_run_the_job_beside_it() throws Exception {
+        String a = Buckets.create(src, "dist-again-src");
+        String b = Buckets.create(dst, "dist-again-dst");
+        Buckets.put(src, a, "slow.bin", "takes a while to write");
+        FaultInjector.slowPuts(b, 8_000);
+        // The worker's visibility extensions are lost: the message comes back after 2 s, to either worker.
+        FaultInjector.failExtensions(queue);
+        Map<String, String> p = properties();
+        p.put("s3replicator.sqs.visibility-timeout", "2");
+        p.put("s3replicator.sqs.max-receives", "20");
+        p.put("s3replicator.state.in-flight-ttl", "3");
+        List<Worker> started = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Worker w = Worker.start(Files.createDirectories(state.resolve("again" + i)), p);
+            w.register("p", a, b);
+            workers.add(w);
+            started.add(w);
+        }
+        try {
+            RunStats run = started.get(0).diff("p");
+
+            awaitTrue(() -> Buckets.keys(dst, b).contains("slow.bin") && ElasticMq.depth(sqs, queue) == 0,
+                    "copied and the message deleted");
+            assertThat(FaultInjector.count(b, "PutObject")).as("the job ran once, never beside itself").isEqualTo(1);
+            assertThat(ElasticMq.depth(sqs, queue + "-dlq")).isZero();
+            assertThat(run.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(run.recordedOutcomes()).containsEntry("COPIED", 1L).doesNotContainKey("FAILED");
+        } finally {
+            FaultInjector.stopFailingExtensions(queue);
+        }
+    }
+
+    @Test
     void two_diff_runs_at_once_enqueue_each_object_once() throws Exception {
         String a = Buckets.create(src, "dist-lease-src");
         String b = Buckets.create(dst, "dist-lease-dst");

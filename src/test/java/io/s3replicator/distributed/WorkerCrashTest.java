@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A worker process killed (SIGKILL) in the middle of a multipart copy: its SQS message comes
  * back when the visibility it stopped extending runs out, another worker process takes the job
- * over (same message, same in-flight entry owner) and sends only the parts the destination
+ * over once the dead receive's in-flight entry expired, and sends only the parts the destination
  * lacks, found through the checkpoint in the shared DynamoDB state and ListParts.
  */
 class WorkerCrashTest extends TwoEndpoints {
@@ -48,6 +48,8 @@ class WorkerCrashTest extends TwoEndpoints {
         Map<String, String> properties = DistributedSetup.properties(queue, tables);
         properties.put("s3replicator.sqs.visibility-timeout", "3");
         properties.put("s3replicator.transfer.parts-in-flight", "1");
+        // The killed worker's claim expires this long after its last renewal; then the message's next receive takes over.
+        properties.put("s3replicator.state.in-flight-ttl", "4");
         String routes = """
                 - templatedRoute:
                     routeTemplateRef: replication-pair

@@ -224,16 +224,39 @@ abstract class StateContract {
     }
 
     @Test
-    void a_redelivery_of_the_same_sqs_message_takes_its_live_job_over() {
+    void a_second_receive_of_the_same_sqs_message_waits_for_the_first_and_takes_over_only_once_it_expired() {
         OwnedInFlightJobs jobs = inFlight(TTL);
         String key = "job-" + unique;
-        assertThat(jobs.add(sqsMessage("m-1"), key)).isTrue();
+        Exchange first = sqsMessage("m-1");
+        assertThat(jobs.add(first, key)).isTrue();
         clock.advance(Duration.ofSeconds(10));
-        assertThat(jobs.add(sqsMessage("m-2"), key)).as("another message is a duplicate").isFalse();
-        assertThat(jobs.add(sqsMessage("m-1"), key)).as("the same message, redelivered").isTrue();
-        // The takeover renewed the entry: live until 10 + 60 s.
-        clock.advance(Duration.ofSeconds(55));
-        assertThat(jobs.add(sqsMessage("m-2"), key)).isFalse();
+        Exchange other = sqsMessage("m-2");
+        assertThat(jobs.add(other, key)).as("another message is a duplicate").isFalse();
+        assertThat(jobs.heldByAnotherReceive(other, key)).as("not this message's: a plain duplicate").isNull();
+
+        Exchange again = sqsMessage("m-1");
+        assertThat(jobs.add(again, key)).as("the same message received again while the first receive runs").isFalse();
+        assertThat(jobs.heldByAnotherReceive(again, key)).as("look again once the first receive's entry would expire")
+                .isNotNull();
+
+        clock.advance(TTL); // the first receive's worker died: nothing renewed its entry
+        Exchange later = sqsMessage("m-1");
+        assertThat(jobs.add(later, key)).as("taken over once expired").isTrue();
+        assertThat(jobs.remove(first, key)).as("the dead receive cannot release the entry it lost").isFalse();
+        assertThat(jobs.contains(key)).isTrue();
+        assertThat(jobs.remove(later, key)).as("the owner releases it").isTrue();
+        assertThat(jobs.contains(key)).isFalse();
+    }
+
+    @Test
+    void taking_back_a_queued_mark_or_forgetting_a_done_mark_never_removes_a_workers_claim() {
+        OwnedInFlightJobs jobs = inFlight(TTL);
+        String key = "job-" + unique;
+        assertThat(jobs.markQueued(key)).isTrue();
+        assertThat(jobs.add(sqsMessage("m-1"), key)).as("a worker takes the queued job").isTrue();
+        jobs.unmarkQueued(key);
+        jobs.forgetDone(key);
+        assertThat(jobs.contains(key)).as("the worker's claim stays").isTrue();
     }
 
     @Test

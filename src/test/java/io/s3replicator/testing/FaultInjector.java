@@ -50,6 +50,22 @@ public class FaultInjector implements ExecutionInterceptor {
     /** bucket -> milliseconds every UploadPart / UploadPartCopy into it takes before it is sent. */
     private static final ConcurrentHashMap<String, Long> SLOW_PARTS = new ConcurrentHashMap<>();
 
+    /** Queue names whose visibility extensions (ChangeMessageVisibilityBatch) fail, as when a worker's extension is lost. */
+    private static final java.util.Set<String> FAIL_EXTENSIONS = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Every ChangeMessageVisibilityBatch on the queue named {@code queue} fails until {@link #stopFailingExtensions}:
+     * a message in hand becomes visible again while its job still runs, as after a lost extension or SQS's
+     * 12-hour visibility ceiling.
+     */
+    public static void failExtensions(String queue) {
+        FAIL_EXTENSIONS.add(queue);
+    }
+
+    public static void stopFailingExtensions(String queue) {
+        FAIL_EXTENSIONS.remove(queue);
+    }
+
     public static void reset(String bucket) {
         CALLS.removeIf(c -> bucket.equals(c.bucket()));
         CRASH_AFTER_PARTS.remove(bucket);
@@ -150,6 +166,12 @@ public class FaultInjector implements ExecutionInterceptor {
                 Thread.sleep(SEND_DELAY_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if ("ChangeMessageVisibilityBatch".equals(operation)) {
+            String url = context.request().getValueForField("QueueUrl", String.class).orElse("");
+            if (FAIL_EXTENSIONS.contains(url.substring(url.lastIndexOf('/') + 1))) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("connection reset (injected)");
             }
         }
         if (bucket == null) {
