@@ -96,13 +96,14 @@ test('the workers run in distributed mode and diff on their schedule, no separat
   t.resourceCountIs('AWS::Events::Rule', 0);
 });
 
-test('DynamoDB holds job state and in-flight jobs, on demand, in-flight entries expire', () => {
+test('DynamoDB holds job state and in-flight jobs, on demand, items of both expire', () => {
   const t = synth();
   t.resourceCountIs('AWS::DynamoDB::Table', 2);
   t.hasResourceProperties('AWS::DynamoDB::Table', {
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
   });
   t.hasResourceProperties('AWS::DynamoDB::Table', {
     BillingMode: 'PAY_PER_REQUEST',

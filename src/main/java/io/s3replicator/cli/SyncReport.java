@@ -92,7 +92,7 @@ final class SyncReport {
     }
 
     static boolean ok(RunStats s) {
-        return s.failed.sum() == 0 && s.diffError() == null;
+        return s.failed.sum() == 0 && s.diffError() == null && s.unknownOutcomes() == 0;
     }
 
     static void summary(PrintStream out, ReplicationPair pair, RunStats s) {

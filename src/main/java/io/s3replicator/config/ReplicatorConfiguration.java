@@ -23,6 +23,7 @@ import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.state.JobRecorder;
+import io.s3replicator.state.RetentionRoute;
 import io.s3replicator.state.StateBackend;
 import io.s3replicator.state.StateSettings;
 import io.s3replicator.state.StateStore;
@@ -98,6 +99,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private long queuedTtlSeconds;
     @PropertyInject(value = "s3replicator.state.done-window", defaultValue = "600")
     private long doneWindowSeconds;
+    @PropertyInject(value = "s3replicator.state.retention", defaultValue = "30")
+    private long retentionDays;
     @PropertyInject(value = "s3replicator.diff.send-threads", defaultValue = "8")
     private int sendThreads;
     @PropertyInject(value = "s3replicator.diff.lease-ttl", defaultValue = "300")
@@ -134,7 +137,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         S3Clients clients = new S3Clients(settings.concurrency() * 2 + settings.partsInFlight() * 2 + 8);
         StateBackend state = StateBackend.open(new StateSettings(StateSettings.kind(stateKind), settings.stateDir(),
                 jdbcUrl, jdbcUser, jdbcPassword, jobTable, inFlightTable, dynamoDbEndpoint, dynamoDbRegion,
-                createTables, Duration.ofSeconds(inFlightTtlSeconds)));
+                createTables, Duration.ofSeconds(inFlightTtlSeconds), Duration.ofDays(retentionDays)));
         context.addService(state);
         context.addService(state.inFlight());
         // A queued mark lives as long as its message can (the job queue's retention), unless set:
@@ -195,8 +198,15 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         }
         differ.sortingWith(new io.s3replicator.discover.OrderedDiff.Sorting(sortRunEntries, "default".equals(sortDir)
                 ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(sortDir)));
+        if (state.retention() != null) {
+            // DynamoDB expires items by TTL; a JDBC store is swept: first a minute after start, then hourly.
+            context.addRoutes(new RetentionRoute(state.retention(), Duration.ofMinutes(1), Duration.ofHours(1)));
+        }
         if (queue.redelivers() && !state.clearInFlightAtStart()) {
-            RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5));
+            // A job not recorded when its message can no longer be on the queue never will be (lost to
+            // the DLQ, or its worker died and the message expired): the run ends with it unknown.
+            RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5),
+                    queue.messageLifetime() != null ? queue.messageLifetime() : queuedTtl);
             differ.accountFrom(accounting);
             closeOnStop(context, accounting);
         }

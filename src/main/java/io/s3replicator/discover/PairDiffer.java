@@ -319,10 +319,11 @@ public class PairDiffer {
     static String describe(RunStats s) {
         Map<String, Long> recorded = s.recordedOutcomes();
         if (!recorded.isEmpty()) {
-            return String.format("copied %d, %sskipped %d, failed %d (state store, all workers) in %.1f s",
+            return String.format("copied %d, %sskipped %d, failed %d%s (state store, all workers) in %.1f s",
                     recorded.getOrDefault("COPIED", 0L),
                     recorded.getOrDefault("DELETED", 0L) > 0 ? "deleted " + recorded.get("DELETED") + ", " : "",
-                    recorded.getOrDefault("SKIPPED", 0L), recorded.getOrDefault("FAILED", 0L), s.elapsedSeconds());
+                    recorded.getOrDefault("SKIPPED", 0L), recorded.getOrDefault("FAILED", 0L),
+                    s.unknownOutcomes() > 0 ? ", unknown " + s.unknownOutcomes() : "", s.elapsedSeconds());
         }
         return String.format("copied %d (%s), %sskipped %d, failed %d in %.1f s",
                 s.copied.sum(), Units.bytes(s.copiedBytes.sum()),

@@ -64,6 +64,8 @@ public class RunStats {
     private volatile String diffError;
     private volatile long endNanos;
     private volatile Runnable onComplete = () -> { };
+    private volatile boolean accountingStopped;
+    private volatile long unknown;
 
     public RunStats(String runId, String pairId) {
         this(runId, pairId, null);
@@ -239,7 +241,7 @@ public class RunStats {
     }
 
     public boolean isComplete() {
-        return diffDone && (finished.get() >= emitted.get() || recordedFinal() >= emitted.get());
+        return diffDone && (finished.get() >= emitted.get() || recordedFinal() >= emitted.get() || accountingStopped);
     }
 
     /**
@@ -253,12 +255,25 @@ public class RunStats {
         notifyAll();
     }
 
+    /** Jobs of the run whose outcome will never be known: the accounting stopped waiting for them. */
+    public long unknownOutcomes() {
+        return unknown;
+    }
+
+    /** The accounting stopped waiting for {@code count} jobs' outcomes: the run ends without them. */
+    public synchronized void outcomesUnknown(long count) {
+        unknown = Math.max(0, count);
+        accountingStopped = true;
+        checkComplete();
+        notifyAll();
+    }
+
     public Map<String, Long> recordedOutcomes() {
         return recorded;
     }
 
     /** Jobs with a final outcome in the state store (RETRYING is not one). */
-    private long recordedFinal() {
+    public long recordedFinal() {
         Map<String, Long> r = recorded;
         return r.getOrDefault("COPIED", 0L) + r.getOrDefault("SKIPPED", 0L) + r.getOrDefault("DRY_RUN", 0L)
                 + r.getOrDefault("FAILED", 0L) + r.getOrDefault("DELETED", 0L);

@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,29 +28,33 @@ import static io.s3replicator.state.DynamoDbValues.s;
  * </pre>
  * A run's jobs are spread over {@value #SHARDS} partitions so one large run is not one hot
  * partition; counting reads those partitions back. Each recorded attempt is one UpdateItem
- * (ADD attempts 1); its condition keeps a COPIED status.
+ * (ADD attempts 1); its condition keeps a COPIED status. Each attempt also sets {@code expiresAt}
+ * a retention ahead, so the table's TTL removes a job's record once it is only history.
  */
 public class DynamoDbJobStore implements JobStore {
     static final String PK = "pk";
     static final String SK = "sk";
+    /** The TTL attribute of both tables (epoch seconds); items without it never expire. */
+    static final String EXPIRES_AT = DynamoDbOwnedEntries.EXPIRES_AT;
     static final int SHARDS = 16;
     private static final String COPIED = Outcome.COPIED.name();
 
     private final DynamoDbClient client;
     private final String table;
     private final Clock clock;
+    private final Duration retention;
     private final DynamoDbGroupWrites writes;
 
-    public DynamoDbJobStore(DynamoDbClient client, String table) {
-        this(client, table, Clock.systemUTC());
+    public DynamoDbJobStore(DynamoDbClient client, String table, Duration retention, Clock clock) {
+        this(client, table, retention, clock, null);
     }
 
-    public DynamoDbJobStore(DynamoDbClient client, String table, Clock clock) {
-        this(client, table, clock, null);
-    }
-
-    /** @param writes where first copies are gathered into batch writes; null to write each at once */
-    DynamoDbJobStore(DynamoDbClient client, String table, Clock clock, DynamoDbGroupWrites writes) {
+    /**
+     * @param retention how long an item outlives its job's last attempt (its {@code expiresAt}, the TTL)
+     * @param writes    where first copies are gathered into batch writes; null to write each at once
+     */
+    DynamoDbJobStore(DynamoDbClient client, String table, Duration retention, Clock clock, DynamoDbGroupWrites writes) {
+        this.retention = retention;
         this.client = client;
         this.table = table;
         this.clock = clock;
@@ -84,6 +89,7 @@ public class DynamoDbJobStore implements JobStore {
         item.put("lastAt", now);
         item.put("firstAt", now);
         item.put("attempts", n(1));
+        item.put(EXPIRES_AT, expiresAt());
         return writes.put(table, key, item);
     }
 
@@ -91,6 +97,11 @@ public class DynamoDbJobStore implements JobStore {
         if (value != null) {
             item.put(name, s(value));
         }
+    }
+
+    /** A retention after this attempt, in epoch seconds: the table's TTL deletes the item then. */
+    private AttributeValue expiresAt() {
+        return n(clock.instant().plus(retention).getEpochSecond());
     }
 
     static String partition(String runId, int shard) {
@@ -123,6 +134,7 @@ public class DynamoDbJobStore implements JobStore {
         update.setOrRemove("path", r.path());
         update.set("millis", n(r.millis()));
         update.set("lastAt", now);
+        update.set(EXPIRES_AT, expiresAt());
         update.setExpression("firstAt", "if_not_exists(#firstAt, :lastAt)");
         update.names.put("#pk", PK);
         update.values.put(":copied", s(COPIED));
@@ -133,9 +145,10 @@ public class DynamoDbJobStore implements JobStore {
                     .expressionAttributeNames(update.names).expressionAttributeValues(update.values));
         } catch (ConditionalCheckFailedException copiedAlready) {
             // Another attempt at a job that was copied: count the attempt, keep the outcome.
-            client.updateItem(b -> b.tableName(table).key(key).updateExpression("SET #lastAt = :now ADD #attempts :one")
-                    .expressionAttributeNames(Map.of("#lastAt", "lastAt", "#attempts", "attempts"))
-                    .expressionAttributeValues(Map.of(":now", now, ":one", n(1))));
+            client.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("SET #lastAt = :now, #e = :e ADD #attempts :one")
+                    .expressionAttributeNames(Map.of("#lastAt", "lastAt", "#e", EXPIRES_AT, "#attempts", "attempts"))
+                    .expressionAttributeValues(Map.of(":now", now, ":e", expiresAt(), ":one", n(1))));
         }
     }
 

@@ -13,19 +13,20 @@ import java.util.Map;
  * {@code id = "sequencer#" + sha256(pair, key)}, with the normalised sequencer. Advancing is one
  * conditional UpdateItem ({@code attribute_not_exists(sequencer) OR sequencer <= :s}), so
  * concurrent workers never move a key backwards. Items expire (the table's TTL on
- * {@code expiresAt}) once no late event can arrive any more: after the longest SQS retention.
+ * {@code expiresAt}) a retention after the key's last event, when no late event can arrive any
+ * more ({@link StateSettings#MIN_RETENTION}).
  */
 public class DynamoDbKeySequencers implements KeySequencers {
-    /** SQS keeps a message at most 14 days: no event arrives later than that. */
-    static final Duration KEEP = Duration.ofDays(15);
-
     private final DynamoDbClient client;
     private final String table;
+    private final Duration retention;
     private final Clock clock;
 
-    public DynamoDbKeySequencers(DynamoDbClient client, String table, Clock clock) {
+    /** @param retention how long a key's item outlives its last event (at least as long as an event can wait in SQS) */
+    public DynamoDbKeySequencers(DynamoDbClient client, String table, Duration retention, Clock clock) {
         this.client = client;
         this.table = table;
+        this.retention = retention;
         this.clock = clock;
     }
 
@@ -43,7 +44,7 @@ public class DynamoDbKeySequencers implements KeySequencers {
                     .conditionExpression("attribute_not_exists(#s) OR #s <= :s")
                     .expressionAttributeNames(Map.of("#s", "sequencer", "#e", DynamoDbOwnedEntries.EXPIRES_AT))
                     .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(seq),
-                            ":e", AttributeValue.fromN(String.valueOf(clock.instant().plus(KEEP).getEpochSecond())))));
+                            ":e", AttributeValue.fromN(String.valueOf(clock.instant().plus(retention).getEpochSecond())))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -25,9 +25,9 @@ import java.util.Map;
 
 /**
  * Start-up check of the two DynamoDB tables (the layout deploy/cdk creates): each must exist
- * with the expected keys. A missing table is created when allowed (on demand, TTL on the
- * in-flight table's {@code expiresAt}) and waited for; otherwise it is a one-line error naming
- * the property.
+ * with the expected keys. A missing table is created when allowed (on demand, TTL on
+ * {@code expiresAt}: in-flight entries, and records kept for the retention) and waited for;
+ * otherwise it is a one-line error naming the property.
  */
 final class DynamoDbTables {
     static final String JOB_TABLE_PROPERTY = StateSettings.PREFIX + "dynamodb.job-table";
@@ -42,7 +42,7 @@ final class DynamoDbTables {
         Map<String, ScalarAttributeType> jobKeys = new LinkedHashMap<>();
         jobKeys.put(DynamoDbJobStore.PK, ScalarAttributeType.S);
         jobKeys.put(DynamoDbJobStore.SK, ScalarAttributeType.S);
-        ensure(client, JOB_TABLE_PROPERTY, jobTable, jobKeys, null, create, where);
+        ensure(client, JOB_TABLE_PROPERTY, jobTable, jobKeys, DynamoDbJobStore.EXPIRES_AT, create, where);
         ensure(client, IN_FLIGHT_TABLE_PROPERTY, inFlightTable, Map.of(DynamoDbInFlightJobs.ID, ScalarAttributeType.S),
                 DynamoDbOwnedEntries.EXPIRES_AT, create, where);
     }
@@ -67,9 +67,12 @@ final class DynamoDbTables {
                 }
             }
             checkKeys(property, table, description, keys);
-            if (ttlAttribute != null && !ttlEnabled(client, table)) {
-                LOG.warn("DynamoDB table {} has no TTL on {}: expired entries stay until deleted (they are still"
-                        + " treated as expired)", table, ttlAttribute);
+            if (ttlAttribute != null && create) {
+                // Also on a table of an earlier release, whose job table had no TTL.
+                enableTtl(client, table, ttlAttribute);
+            } else if (ttlAttribute != null && !ttlEnabled(client, table)) {
+                LOG.warn("DynamoDB table {} has no TTL on {}: expired items stay until deleted (they are still"
+                        + " treated as expired); enable it (deploy/cdk does)", table, ttlAttribute);
             }
         } catch (SdkClientException e) {
             throw new ConfigException(property, "cannot reach DynamoDB (" + where + "): "
@@ -100,16 +103,21 @@ final class DynamoDbTables {
                     .orElseThrow(() -> new IllegalStateException("table " + table + " did not become active"))
                     .table();
         }
-        if (ttlAttribute != null && !ttlEnabled(client, table)) {
-            try {
-                client.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)
-                        .attributeName(ttlAttribute)));
-            } catch (DynamoDbException e) {
-                // the creating worker may have enabled it already
-                LOG.debug("TTL on {}: {}", table, e.getMessage());
-            }
-        }
         return description;
+    }
+
+    private static void enableTtl(DynamoDbClient client, String table, String ttlAttribute) {
+        if (ttlEnabled(client, table)) {
+            return;
+        }
+        try {
+            client.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)
+                    .attributeName(ttlAttribute)));
+            LOG.info("enabled TTL on {} of DynamoDB table {}", ttlAttribute, table);
+        } catch (DynamoDbException e) {
+            // another worker may have enabled it at this moment
+            LOG.debug("TTL on {}: {}", table, e.getMessage());
+        }
     }
 
     private static void checkKeys(String property, String table, TableDescription description,

@@ -45,6 +45,44 @@ final class Jdbc {
         }
     }
 
+    /**
+     * Adds a column to a table an earlier release created without it, every row set to
+     * {@code value}. (A new table has it from its CREATE TABLE.)
+     */
+    static void ensureColumn(DataSource dataSource, String table, String column, String type, Object value) {
+        try (Connection c = dataSource.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT " + column + " FROM " + table + " WHERE 1 = 0").close();
+                return;
+            } catch (SQLException missing) {
+                // fall through and add it
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + column + " = ?")) {
+                bind(ps, value);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot add column " + column + " to " + table + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Creates an index on a table an earlier release created without it. Best effort, and it fails
+     * on every later start (the index exists; no portable IF NOT EXISTS): an index only makes the
+     * retention sweep cheaper.
+     */
+    static void tryIndex(DataSource dataSource, String ddl) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(ddl);
+        } catch (SQLException exists) {
+            // there already, or not allowed: the sweep scans instead
+        }
+    }
+
     static int update(DataSource dataSource, String sql, Object... args) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);

@@ -52,6 +52,8 @@ public class JdbcJobStore implements JobStore {
                   first_at TIMESTAMP NOT NULL,
                   last_at TIMESTAMP NOT NULL)""",
                 "CREATE INDEX job_state_run ON job_state(run_id, status)");
+        // For the retention sweep; also on tables of earlier releases.
+        Jdbc.tryIndex(dataSource, "CREATE INDEX job_state_last ON job_state(last_at)");
     }
 
     private static final String UPDATE = """

@@ -16,6 +16,7 @@ import java.time.Instant;
  * user's later delete) and purged as new ones are written.
  */
 public class JdbcOwnDeletes implements OwnDeletes {
+    static final String TABLE = "own_delete";
     private final DataSource dataSource;
     private final Duration ttl;
     private final Clock clock;
@@ -28,7 +29,7 @@ public class JdbcOwnDeletes implements OwnDeletes {
         this.dataSource = dataSource;
         this.ttl = ttl;
         this.clock = clock;
-        Jdbc.ensureTable(dataSource, "own_delete", """
+        Jdbc.ensureTable(dataSource, TABLE, """
                 CREATE TABLE own_delete (
                   id CHAR(64) PRIMARY KEY,
                   deleted_at TIMESTAMP NOT NULL)""");

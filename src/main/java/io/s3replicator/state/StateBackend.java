@@ -32,12 +32,14 @@ public final class StateBackend extends ServiceSupport {
     private final OwnDeletes ownDeletes;
     private final CopiedEtags copiedEtags;
     private final ReadinessCheck.Probe ping;
+    /** Null on DynamoDB, whose TTL expires items itself. */
+    private final JdbcRetention retention;
     private final AutoCloseable resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
                          Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, CopiedEtags copiedEtags,
-                         ReadinessCheck.Probe ping, AutoCloseable resources) {
+                         ReadinessCheck.Probe ping, JdbcRetention retention, AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
         this.checkpoints = checkpoints;
@@ -47,6 +49,7 @@ public final class StateBackend extends ServiceSupport {
         this.ownDeletes = ownDeletes;
         this.copiedEtags = copiedEtags;
         this.ping = ping;
+        this.retention = retention;
         this.resources = resources;
     }
 
@@ -62,8 +65,7 @@ public final class StateBackend extends ServiceSupport {
         StateStore store = new StateStore(settings.dir());
         try {
             // One process and an in-memory queue: jobs in flight live in memory (MemoryInFlightJobs).
-            return jdbc(StateSettings.Kind.EMBEDDED, store, store.dataSource(),
-                    new MemoryInFlightJobs(settings.inFlightTtl()), store);
+            return jdbc(settings, store, store.dataSource(), new MemoryInFlightJobs(settings.inFlightTtl()), store);
         } catch (IllegalStateException e) {
             store.close();
             throw new ConfigException(StateSettings.PREFIX + "dir", Jdbc.firstLine(e.getMessage()));
@@ -80,25 +82,31 @@ public final class StateBackend extends ServiceSupport {
                     + Jdbc.firstLine(e.getMessage()));
         }
         try {
-            return jdbc(StateSettings.Kind.JDBC, new JdbcJobStore(pool), pool,
-                    new JdbcInFlightJobs(pool, settings.inFlightTtl()), pool);
+            return jdbc(settings, new JdbcJobStore(pool), pool, new JdbcInFlightJobs(pool, settings.inFlightTtl()), pool);
         } catch (IllegalStateException e) {
             pool.close();
             throw new ConfigException(StateSettings.PREFIX + "jdbc.url", Jdbc.firstLine(e.getMessage()));
         }
     }
 
-    private static StateBackend jdbc(StateSettings.Kind kind, JobStore jobs, DataSource dataSource,
+    private static StateBackend jdbc(StateSettings settings, JobStore jobs, DataSource dataSource,
                                      InFlightJobs inFlight, AutoCloseable resources) {
-        return new StateBackend(kind, jobs, new JdbcCheckpointStore(dataSource), inFlight,
-                new JdbcLeases(dataSource), new JdbcKeySequencers(dataSource), new JdbcOwnDeletes(dataSource),
-                new JdbcCopiedEtags(dataSource), () -> {
+        CheckpointStore checkpoints = new JdbcCheckpointStore(dataSource);
+        Leases leases = new JdbcLeases(dataSource);
+        KeySequencers sequencers = new JdbcKeySequencers(dataSource);
+        OwnDeletes ownDeletes = new JdbcOwnDeletes(dataSource);
+        CopiedEtags copiedEtags = new JdbcCopiedEtags(dataSource);
+        // After the stores: it sweeps the tables they created.
+        JdbcRetention retention = new JdbcRetention(dataSource, settings.retention(), settings.inFlightTtl(),
+                java.time.Clock.systemUTC());
+        return new StateBackend(settings.kind(), jobs, checkpoints, inFlight, leases, sequencers, ownDeletes,
+                copiedEtags, () -> {
                     try (Connection c = dataSource.getConnection()) {
                         if (!c.isValid(5)) {
                             throw new IllegalStateException("connection is not valid");
                         }
                     }
-                }, resources);
+                }, retention, resources);
     }
 
     private static StateBackend dynamodb(StateSettings settings) {
@@ -115,15 +123,17 @@ public final class StateBackend extends ServiceSupport {
         // Results of first copies and done marks of many jobs share BatchWriteItem requests.
         DynamoDbGroupWrites writes = new DynamoDbGroupWrites(client, Duration.ofMillis(200));
         java.time.Clock utc = java.time.Clock.systemUTC();
-        return new StateBackend(StateSettings.Kind.DYNAMODB, new DynamoDbJobStore(client, jobTable, utc, writes),
+        // Both tables have TTL on expiresAt: every item that only serves history or optimisation
+        // carries it; upload checkpoints do not (forgotten when their upload ends).
+        return new StateBackend(StateSettings.Kind.DYNAMODB,
+                new DynamoDbJobStore(client, jobTable, settings.retention(), utc, writes),
                 new DynamoDbCheckpointStore(client, jobTable),
                 new DynamoDbInFlightJobs(client, settings.inFlightTable(), settings.inFlightTtl(), utc, writes),
                 new DynamoDbLeases(client, jobTable),
-                // Per-key event state expires: it lives in the in-flight table, which has TTL.
-                new DynamoDbKeySequencers(client, settings.inFlightTable(), java.time.Clock.systemUTC()),
-                new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, java.time.Clock.systemUTC()),
-                new DynamoDbCopiedEtags(client, jobTable),
-                () -> client.describeTable(b -> b.tableName(jobTable)), () -> {
+                new DynamoDbKeySequencers(client, settings.inFlightTable(), settings.retention(), utc),
+                new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, utc),
+                new DynamoDbCopiedEtags(client, jobTable, settings.retention(), utc),
+                () -> client.describeTable(b -> b.tableName(jobTable)), null, () -> {
                     writes.close();
                     client.close();
                 });
@@ -192,6 +202,14 @@ public final class StateBackend extends ServiceSupport {
     /** Destination ETags of copies that differ from their source's (multipart, SSE-KMS). */
     public CopiedEtags copiedEtags() {
         return copiedEtags;
+    }
+
+    /**
+     * The sweep of expired rows of a JDBC store (run on a schedule: {@link RetentionRoute}), or
+     * null on DynamoDB, whose TTL deletes expired items itself.
+     */
+    public JdbcRetention retention() {
+        return retention;
     }
 
     /** Throws when the store cannot be reached (readiness). */

@@ -20,11 +20,20 @@ import java.util.Locale;
  * @param region          DynamoDB region, or null for the SDK's default chain
  * @param createTables    create missing DynamoDB tables instead of failing
  * @param inFlightTtl     how long an in-flight entry outlives a worker that stopped renewing it
+ * @param retention       how long records that only serve history or optimisation are kept after
+ *                        their last write (job results, key sequencers, copy records)
  */
 public record StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser, String jdbcPassword, String jobTable,
                             String inFlightTable, String endpoint, String region, boolean createTables,
-                            Duration inFlightTtl) {
+                            Duration inFlightTtl, Duration retention) {
     public static final String PREFIX = "s3replicator.state.";
+    /** Long enough for an S3 event that waited 14 days on its event queue, then 14 as a job on the job queue. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    /**
+     * A key's sequencer must outlive any event of that key still waiting in a queue (SQS keeps a
+     * message at most 14 days), or a late older event would be applied over a newer one.
+     */
+    public static final Duration MIN_RETENTION = Duration.ofDays(15);
 
     public enum Kind { EMBEDDED, JDBC, DYNAMODB }
 
@@ -44,6 +53,17 @@ public record StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser
         if (inFlightTtl.toSeconds() < 1) {
             throw new ConfigException(PREFIX + "in-flight-ttl", inFlightTtl.toSeconds() + " s must be at least 1 s");
         }
+        if (retention.compareTo(MIN_RETENTION) < 0) {
+            throw new ConfigException(PREFIX + "retention", retention.toDays() + " days is below " + MIN_RETENTION.toDays()
+                    + ": a key's event sequencer must outlive the 14 days an S3 event can wait in SQS");
+        }
+    }
+
+    public StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser, String jdbcPassword, String jobTable,
+                         String inFlightTable, String endpoint, String region, boolean createTables,
+                         Duration inFlightTtl) {
+        this(kind, dir, jdbcUrl, jdbcUser, jdbcPassword, jobTable, inFlightTable, endpoint, region, createTables,
+                inFlightTtl, DEFAULT_RETENTION);
     }
 
     /** The {@code kind} property's value as a {@link Kind}, or a line naming the property. */
@@ -65,6 +85,6 @@ public record StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser
         return "StateSettings[kind=" + kind + ", dir=" + dir + ", jdbcUrl=" + (jdbcUrl == null ? null : jdbcUrl.replaceAll("[?;].*", "?...")) + ", jdbcUser=" + jdbcUser
                 + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "****") + ", jobTable=" + jobTable
                 + ", inFlightTable=" + inFlightTable + ", endpoint=" + endpoint + ", region=" + region
-                + ", createTables=" + createTables + ", inFlightTtl=" + inFlightTtl + "]";
+                + ", createTables=" + createTables + ", inFlightTtl=" + inFlightTtl + ", retention=" + retention + "]";
     }
 }

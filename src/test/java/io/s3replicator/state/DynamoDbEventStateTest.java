@@ -42,8 +42,13 @@ class DynamoDbEventStateTest extends EventStateContract {
     }
 
     @Override
-    KeySequencers keySequencers() {
-        return new DynamoDbKeySequencers(client, inFlightTable, Clock.systemUTC());
+    KeySequencers keySequencers(Clock clock) {
+        return new DynamoDbKeySequencers(client, inFlightTable, RETENTION, clock);
+    }
+
+    @Override
+    void expire(Clock clock) {
+        DynamoDbTtl.expire(client, inFlightTable, clock.instant());
     }
 
     @Override

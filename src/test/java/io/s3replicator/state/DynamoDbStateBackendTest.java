@@ -175,6 +175,50 @@ class DynamoDbStateBackendTest {
         assertThatThrownBy(backend::ping).as("closed: readiness goes down").isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void both_tables_expire_with_ttl_and_every_item_kind_but_upload_checkpoints_carries_its_expiry() throws Exception {
+        String jobTable = unique("jobs");
+        String inFlightTable = unique("in-flight");
+        try (DynamoDbLocalKeys keys = DynamoDbLocalKeys.use(); StateBackend backend = open(settings(jobTable,
+                inFlightTable, true))) {
+            for (String table : List.of(jobTable, inFlightTable)) {
+                var ttl = client.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+                assertThat(ttl.timeToLiveStatus()).as(table).isIn(TimeToLiveStatus.ENABLED, TimeToLiveStatus.ENABLING);
+                assertThat(ttl.attributeName()).as(table).isEqualTo("expiresAt");
+            }
+            JobResult failed = new JobResult("run-1", "pair", "a", "a", "COPY", JobResult.Outcome.FAILED, "503", "e",
+                    null, 1, null, 3);
+            backend.jobStore().recordResult(failed);
+            backend.jobStore().recordFirstCopy(new JobResult("run-1", "pair", "b", "b", "COPY",
+                    JobResult.Outcome.COPIED, null, "e", null, 1, "relay", 3)).get();
+            backend.copiedEtags().copied("bucket", "c", "src", "dst-2");
+            backend.keySequencers().advance("pair", "d", "0055AED6DCD90281E6");
+            backend.checkpoints().started(new CheckpointStore.Upload("bucket", "big", "etag", "upload-1", 5 << 20));
+            backend.leases().tryAcquire("diff#pair", "worker-1", Duration.ofMinutes(5));
+
+            long retention = Instant.now().plus(StateSettings.DEFAULT_RETENTION).getEpochSecond();
+            Map<String, Long> expiry = new java.util.TreeMap<>();
+            for (String table : List.of(jobTable, inFlightTable)) {
+                for (Map<String, AttributeValue> item : client.scan(b -> b.tableName(table)).items()) {
+                    String kind = (item.containsKey("pk") ? item.get("pk").s() : item.get("id").s()).split("#")[0];
+                    expiry.put(kind, item.containsKey("expiresAt") ? Long.parseLong(item.get("expiresAt").n()) : null);
+                }
+            }
+            assertThat(expiry).containsOnlyKeys("run", "copied", "sequencer", "upload", "parts", "lease");
+            assertThat(expiry.get("run")).as("job results").isCloseTo(retention, within(5L));
+            assertThat(expiry.get("copied")).isCloseTo(retention, within(5L));
+            assertThat(expiry.get("sequencer")).isCloseTo(retention, within(5L));
+            assertThat(expiry.get("lease")).isCloseTo(Instant.now().plus(Duration.ofMinutes(5)).getEpochSecond(),
+                    within(5L));
+            assertThat(expiry.get("upload")).as("a checkpoint lives as long as its upload").isNull();
+            assertThat(expiry.get("parts")).isNull();
+
+            // Each job result item, the batched first copy's and the updated failure's, carries it.
+            assertThat(client.scan(b -> b.tableName(jobTable)).items()).filteredOn(i -> i.get("pk").s().startsWith("run#"))
+                    .hasSize(2).allSatisfy(i -> assertThat(i).containsKey("expiresAt"));
+        }
+    }
+
     static KeySchemaElement key(String name, KeyType type) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }

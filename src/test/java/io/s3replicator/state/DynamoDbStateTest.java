@@ -39,7 +39,7 @@ class DynamoDbStateTest extends StateContract {
 
     @Override
     JobStore jobStore() {
-        return new DynamoDbJobStore(client, jobTable, clock);
+        return new DynamoDbJobStore(client, jobTable, RETENTION, clock);
     }
 
     @Override
@@ -55,5 +55,16 @@ class DynamoDbStateTest extends StateContract {
     @Override
     Leases leases() {
         return new DynamoDbLeases(client, jobTable, clock);
+    }
+
+    @Override
+    CopiedEtags copiedEtags() {
+        return new DynamoDbCopiedEtags(client, jobTable, RETENTION, clock);
+    }
+
+    @Override
+    void expire() {
+        DynamoDbTtl.expire(client, jobTable, clock.instant());
+        DynamoDbTtl.expire(client, inFlightTable, clock.instant());
     }
 }

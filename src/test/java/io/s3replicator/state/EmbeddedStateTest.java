@@ -68,6 +68,16 @@ class EmbeddedStateTest extends StateContract {
         return new JdbcLeases(store.dataSource(), clock);
     }
 
+    @Override
+    CopiedEtags copiedEtags() {
+        return new JdbcCopiedEtags(store.dataSource(), clock);
+    }
+
+    @Override
+    void expire() {
+        new JdbcRetention(store.dataSource(), RETENTION, TTL, clock).sweep();
+    }
+
     /** Found in review: a result recorded after the writer stopped sat in its queue, never written. */
     @Test
     void a_result_recorded_after_the_writer_stopped_is_still_written() {
@@ -78,6 +88,32 @@ class EmbeddedStateTest extends StateContract {
                 "relay", 1));
         assertThat(jobs.status(run, "p", "k", "e", null)).map(JobStatus::status).contains(JobResult.Outcome.COPIED);
         assertThat(jobs.outcomeCounts(run)).containsEntry("COPIED", 1L);
+    }
+
+    @Test
+    void tables_of_an_earlier_release_get_their_retention_columns_and_old_rows_count_from_the_upgrade(
+            @TempDir Path other) throws Exception {
+        String url = "jdbc:h2:file:" + other.toAbsolutePath().resolve("s3-replicator");
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE key_sequencer (pair_id VARCHAR(255) NOT NULL, key_hash CHAR(64) NOT NULL,"
+                    + " sequencer CHAR(64) NOT NULL, PRIMARY KEY (pair_id, key_hash))");
+            s.execute("INSERT INTO key_sequencer VALUES ('p', '" + Sha256.ofText("k") + "', '"
+                    + KeySequencers.normalize("0055AED6DCD90281E6") + "')");
+            s.execute("CREATE TABLE copied_etag (id VARCHAR(64) PRIMARY KEY, source_etag VARCHAR(128) NOT NULL,"
+                    + " destination_etag VARCHAR(128) NOT NULL)");
+            s.execute("INSERT INTO copied_etag VALUES ('" + Sha256.hex("b", "k") + "', 'src', 'dst-2')");
+        }
+        try (StateStore upgraded = new StateStore(other)) {
+            KeySequencers sequencers = new JdbcKeySequencers(upgraded.dataSource(), clock);
+            CopiedEtags copies = new JdbcCopiedEtags(upgraded.dataSource(), clock);
+            clock.advance(RETENTION.minusDays(1));
+            new JdbcRetention(upgraded.dataSource(), RETENTION, TTL, clock).sweep();
+            assertThat(sequencers.advance("p", "k", "0055AED6DCD90281E5")).as("kept: older is stale").isFalse();
+            assertThat(copies.isCopyOf("b", "k", "src", "dst-2")).isTrue();
+            clock.advance(Duration.ofDays(2));
+            new JdbcRetention(upgraded.dataSource(), RETENTION, TTL, clock).sweep();
+            assertThat(copies.isCopyOf("b", "k", "src", "dst-2")).as("a retention after the upgrade").isFalse();
+        }
     }
 
     @Test

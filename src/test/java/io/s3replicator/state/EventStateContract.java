@@ -20,7 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-key event state (sequencers, own deletes), the same on every backend. */
 abstract class EventStateContract {
-    abstract KeySequencers keySequencers();
+    /** The retention the stores of these tests are built with. */
+    static final Duration RETENTION = Duration.ofDays(30);
+
+    abstract KeySequencers keySequencers(Clock clock);
+
+    KeySequencers keySequencers() {
+        return keySequencers(Clock.systemUTC());
+    }
+
+    /** The backend's expiry as of {@code clock} (see {@link StateContract#expire()}). */
+    abstract void expire(Clock clock);
 
     abstract OwnDeletes ownDeletes(Duration ttl, Clock clock);
 
@@ -75,6 +85,26 @@ abstract class EventStateContract {
         // Whatever the interleaving, the newest stays: nothing older is accepted after it.
         assertThat(s.advance(pair, "hot key", String.format("%018X", 0x0055AED6DCD90281L + 98))).isFalse();
         assertThat(s.advance(pair, "hot key", String.format("%018X", 0x0055AED6DCD90281L + 99))).isTrue();
+    }
+
+    @Test
+    void a_keys_sequencer_is_kept_a_retention_after_its_last_event_then_forgotten() {
+        MutableClock clock = new MutableClock();
+        KeySequencers s = keySequencers(clock);
+        assertThat(s.advance(pair, "quiet", "0055AED6DCD90281E6")).isTrue();
+        assertThat(s.advance(pair, "busy", "0055AED6DCD90281E6")).isTrue();
+        clock.advance(Duration.ofDays(29));
+        assertThat(s.advance(pair, "busy", "0055AED6DCD90281E7")).isTrue();
+        expire(clock);
+        assertThat(s.advance(pair, "quiet", "0055AED6DCD90281E5")).as("a late older event within the retention")
+                .isFalse();
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+
+        expire(clock);
+
+        assertThat(s.advance(pair, "busy", "0055AED6DCD90281E6")).as("its last event was a day ago").isFalse();
+        assertThat(s.advance(pair, "quiet", "0055AED6DCD90281E5"))
+                .as("no event for the whole retention: the key's sequencer is forgotten").isTrue();
     }
 
     @Test

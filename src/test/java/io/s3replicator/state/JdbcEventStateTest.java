@@ -25,8 +25,13 @@ class JdbcEventStateTest extends EventStateContract {
     }
 
     @Override
-    KeySequencers keySequencers() {
-        return new JdbcKeySequencers(store.dataSource());
+    KeySequencers keySequencers(Clock clock) {
+        return new JdbcKeySequencers(store.dataSource(), clock);
+    }
+
+    @Override
+    void expire(Clock clock) {
+        new JdbcRetention(store.dataSource(), RETENTION, Duration.ofMinutes(10), clock).sweep();
     }
 
     @Override

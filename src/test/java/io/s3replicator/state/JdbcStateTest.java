@@ -64,6 +64,57 @@ class JdbcStateTest extends StateContract {
         return new JdbcLeases(pool, clock);
     }
 
+    @Override
+    CopiedEtags copiedEtags() {
+        return new JdbcCopiedEtags(pool, clock);
+    }
+
+    @Override
+    void expire() {
+        new JdbcRetention(pool, RETENTION, TTL, clock).sweep();
+    }
+
+    static long rows(String table, String where, Object... args) throws Exception {
+        try (var c = pool.getConnection(); var ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE " + where)) {
+            Jdbc.bind(ps, args);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void the_sweep_deletes_expired_rows_batch_by_batch_and_leaves_live_ones() throws Exception {
+        String run = "many-" + unique;
+        JobStore jobs = jobStore();
+        for (int i = 0; i < 250; i++) {
+            jobs.recordResult(result(run, "k" + i, "e", JobResult.Outcome.COPIED, null, 1));
+        }
+        OwnedInFlightJobs inFlight = inFlight(TTL);
+        inFlight.windows(Duration.ofDays(4), Duration.ofMinutes(10));
+        String done = "done-" + unique;
+        String lost = "lost-" + unique;
+        assertThat(inFlight.add(sqsMessage("m-1"), done)).isTrue();
+        inFlight.done(done);
+        assertThat(inFlight.markQueued(lost)).as("marked, its message then lost").isTrue();
+        inFlight.queued(lost);
+        OwnDeletes deletes = new JdbcOwnDeletes(pool, OwnDeletes.TTL, clock);
+        deletes.deleting("http://b/" + unique, "k", clock.instant());
+        clock.advance(Duration.ofDays(31));
+        String running = "running-" + unique;
+        assertThat(inFlight.add(sqsMessage("m-2"), running)).isTrue();
+
+        Map<String, Integer> swept = new JdbcRetention(pool, RETENTION, TTL, clock, 100).sweep();
+
+        assertThat(swept.get("job_state")).as("in three batches of at most 100").isGreaterThanOrEqualTo(250);
+        assertThat(rows("job_state", "run_id = ?", run)).isZero();
+        assertThat(rows("in_flight_job", "id IN (?, ?)", done, lost)).as("a done mark, a lost job's queued mark")
+                .isZero();
+        assertThat(rows("in_flight_job", "id = ?", running)).isEqualTo(1);
+        assertThat(rows("own_delete", "1 = 1")).as("past the echo window").isZero();
+    }
+
     @Test
     void the_jdbc_backend_creates_its_tables_and_serves_every_store() throws Exception {
         backend.ping();

@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class StateContract {
     static final Duration TTL = Duration.ofSeconds(60);
+    /** The retention the stores of these tests are built with. */
+    static final Duration RETENTION = Duration.ofDays(30);
     static CamelContext camel;
 
     final MutableClock clock = new MutableClock();
@@ -44,6 +46,14 @@ abstract class StateContract {
     abstract OwnedInFlightJobs inFlight(Duration ttl);
 
     abstract Leases leases();
+
+    abstract CopiedEtags copiedEtags();
+
+    /**
+     * The backend's expiry as of the test clock, with {@link #RETENTION}: the JDBC sweep, or on
+     * DynamoDB what its TTL does (deletes the items whose {@code expiresAt} has passed).
+     */
+    abstract void expire();
 
     @BeforeAll
     static void camel() {
@@ -187,6 +197,77 @@ abstract class StateContract {
         assertThat(store.uploadsFor(bucket, "big.bin")).extracting(Upload::uploadId)
                 .containsExactly("upload-1-" + unique);
         assertThat(store.uploadsFor(bucket, "other.bin")).hasSize(1);
+    }
+
+    // ---- retention ----
+
+    @Test
+    void job_results_expire_a_retention_after_their_last_attempt() {
+        JobStore jobs = jobStore();
+        String run = "run-" + unique;
+        jobs.recordResult(result(run, "old.txt", "e1", Outcome.COPIED, null, 1));
+        jobs.recordResult(result(run, "retried.txt", "e1", Outcome.FAILED, "503 SlowDown", 0));
+        assertThat(jobs.outcomeCounts(run)).hasSize(2);
+        clock.advance(Duration.ofDays(20));
+        jobs.recordResult(result(run, "retried.txt", "e1", Outcome.COPIED, null, 2));
+        jobs.recordResult(result(run, "new.txt", "e1", Outcome.SKIPPED, "in step", 0));
+        // Read back before the clock moves: a store written behind has written them by then.
+        assertThat(jobs.outcomeCounts(run)).hasSize(2);
+        clock.advance(Duration.ofDays(10).plusMinutes(1));
+
+        expire();
+
+        assertThat(jobs.status(run, "pair", "old.txt", "e1", null)).as("last written 30 days ago").isEmpty();
+        assertThat(jobs.status(run, "pair", "retried.txt", "e1", null)).as("last attempt 10 days ago").isPresent();
+        assertThat(jobs.outcomeCounts(run)).containsExactly(Map.entry("COPIED", 1L), Map.entry("SKIPPED", 1L));
+    }
+
+    @Test
+    void copy_records_expire_a_retention_after_the_copy() {
+        CopiedEtags copies = copiedEtags();
+        String bucket = "b-" + unique;
+        copies.copied(bucket, "old.bin", "src", "dst-2");
+        clock.advance(Duration.ofDays(20));
+        copies.copied(bucket, "new.bin", "src", "dst-2");
+        clock.advance(Duration.ofDays(10).plusMinutes(1));
+
+        expire();
+
+        // Losing one costs a HEAD at the next diff, whose in-step skip records it again.
+        assertThat(copies.isCopyOf(bucket, "old.bin", "src", "dst-2")).isFalse();
+        assertThat(copies.isCopyOf(bucket, "new.bin", "src", "dst-2")).isTrue();
+    }
+
+    @Test
+    void expiry_never_takes_live_state_a_running_job_a_queued_mark_a_lease_or_an_upload_in_progress() {
+        OwnedInFlightJobs jobs = inFlight(Duration.ofDays(2));
+        jobs.windows(Duration.ofDays(14), Duration.ofMinutes(10));
+        Leases leases = leases();
+        CheckpointStore checkpoints = checkpoints();
+        String running = "running-" + unique;
+        String queued = "queued-" + unique;
+        String lease = "diff#" + unique;
+        String bucket = "b-" + unique;
+        assertThat(jobs.add(sqsMessage("m-1"), running)).isTrue();
+        checkpoints.started(new Upload(bucket, "big.bin", "etag", "upload-" + unique, 8 << 20));
+        // A long job: its worker renews the entry all along.
+        for (int day = 0; day < 40; day++) {
+            clock.advance(Duration.ofDays(1));
+            assertThat(jobs.renew(running)).isTrue();
+        }
+        assertThat(jobs.markQueued(queued)).isTrue();
+        jobs.queued(queued);
+        clock.advance(Duration.ofDays(3));
+        assertThat(jobs.renew(running)).isTrue();
+        assertThat(leases.tryAcquire(lease, "worker-a", TTL)).isTrue();
+
+        expire();
+
+        assertThat(jobs.add(sqsMessage("m-2"), running)).as("the running job keeps its entry").isFalse();
+        assertThat(jobs.markQueued(queued)).as("the mark lasts its queued window").isFalse();
+        assertThat(leases.tryAcquire(lease, "worker-b", TTL)).as("the lease is held").isFalse();
+        assertThat(checkpoints.uploadsFor(bucket, "big.bin")).as("an upload's checkpoint lives as long as the upload")
+                .extracting(Upload::uploadId).containsExactly("upload-" + unique);
     }
 
     // ---- jobs in flight ----

@@ -38,4 +38,16 @@ class StateSettingsTest {
         assertThat(ok.endpoint()).isNull();
         assertThat(ok.region()).isNull();
     }
+    @Test
+    void retention_is_30_days_unless_set_and_shorter_than_an_event_can_wait_is_refused() {
+        StateSettings defaults = new StateSettings(StateSettings.Kind.EMBEDDED, Path.of("data"), null, null, null, "t",
+                "t", null, null, false, Duration.ofMinutes(10));
+        assertThat(defaults.retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(new StateSettings(StateSettings.Kind.EMBEDDED, Path.of("data"), null, null, null, "t", "t", null,
+                null, false, Duration.ofMinutes(10), Duration.ofDays(15)).retention()).isEqualTo(Duration.ofDays(15));
+        assertThatThrownBy(() -> new StateSettings(StateSettings.Kind.EMBEDDED, Path.of("data"), null, null, null, "t",
+                "t", null, null, false, Duration.ofMinutes(10), Duration.ofDays(7)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("s3replicator.state.retention: 7 days is below 15");
+    }
 }
