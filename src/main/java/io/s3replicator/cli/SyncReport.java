@@ -12,6 +12,7 @@ import io.s3replicator.transfer.ObjectDeleter;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The progress lines and the end-of-run summary of {@code sync}, as text or as JSON. */
 final class SyncReport {
@@ -138,7 +139,35 @@ final class SyncReport {
         if (s.diffError() != null) {
             out.printf(Locale.ROOT, "  DIFF FAILED %s%n", s.diffError());
         }
-        out.println(ok(s) ? (pair.dryRun() ? "dry run complete" : "in step") : "NOT in step");
+        out.println(lastLine(pair, s));
+    }
+
+    /**
+     * "in step", unless objects were left uncopied without failing: archived objects are skipped (exit 0)
+     * but a pair that still lacks them is not in step, and the line says so.
+     */
+    private static String lastLine(ReplicationPair pair, RunStats s) {
+        if (!ok(s)) {
+            return "NOT in step";
+        }
+        if (pair.dryRun()) {
+            return "dry run complete";
+        }
+        long archived = 0;
+        long restoring = 0;
+        for (Map.Entry<String, Long> e : s.skippedByReason().entrySet()) {
+            if (e.getKey().startsWith("archived")) {
+                archived += e.getValue();
+                restoring += e.getKey().startsWith("archived:") ? e.getValue() : 0;
+            }
+        }
+        if (archived == 0) {
+            return "in step";
+        }
+        if (restoring == archived) {
+            return archived + " archived objects not copied yet (restoring: a sync after the restore copies them)";
+        }
+        return archived + " archived objects not copied (--source-restore TIER restores and copies them)";
     }
 
     /** Objects only at the destination that stay there, and why. */

@@ -18,7 +18,13 @@ public class DiffJoin implements Iterator<Job> {
     private final RunStats stats;
     private final PeekingIterator source;
     private final PeekingIterator destination;
-    private final Consumer<ListedObject> onExtra;
+    private Consumer<ListedObject> onExtra;
+    /** What this join added to the run's counters, which other joins of the run share ({@link #retract}). */
+    private long extras;
+    private long excludedObjects;
+    private long excludedBytes;
+    private long inStepObjects;
+    private long inStepBytes;
     private VersionCheck versions = (s, d) -> true;
     private CopyCheck copies = (s, d) -> false;
     private java.util.function.Predicate<String> maybeQueued = relativeKey -> false;
@@ -58,6 +64,26 @@ public class DiffJoin implements Iterator<Job> {
     public DiffJoin knowingCopies(CopyCheck check) {
         this.copies = check;
         return this;
+    }
+
+    /** Tells {@code consumer} of each destination object with no source twin (verify names them). */
+    public DiffJoin tellingExtras(Consumer<ListedObject> consumer) {
+        this.onExtra = consumer;
+        return this;
+    }
+
+    /**
+     * Takes back what this join counted as in step, excluded or extra: its listing turned out of order
+     * and another join starts over ({@link OrderedDiff}). Only this join's own counts, so parts of a
+     * parallel diff that share the run's counters stay right.
+     */
+    public void retract() {
+        stats.extraAtDestination.add(-extras);
+        stats.excluded.add(-excludedObjects);
+        stats.excludedBytes.add(-excludedBytes);
+        stats.inStep.add(-inStepObjects);
+        stats.inStepBytes.add(-inStepBytes);
+        extras = excludedObjects = excludedBytes = inStepObjects = inStepBytes = 0;
     }
 
     /** Also compares version ids of objects equal in size and ETag (the pair's compareVersions). */
@@ -103,6 +129,7 @@ public class DiffJoin implements Iterator<Job> {
             int order = s == null ? 1 : d == null ? -1 : KeyOrder.compare(s.relativeKey(), d.relativeKey());
             if (order > 0) {
                 stats.extraAtDestination.increment();
+                extras++;
                 onExtra.accept(d);
                 destination.take();
                 String sourceKey = pair.source().prefix() + d.relativeKey();
@@ -120,6 +147,8 @@ public class DiffJoin implements Iterator<Job> {
             if (!pair.accepts(s.key())) {
                 stats.excluded.increment();
                 stats.excludedBytes.add(s.size());
+                excludedObjects++;
+                excludedBytes += s.size();
                 continue;
             }
             if (order < 0) {
@@ -135,6 +164,8 @@ public class DiffJoin implements Iterator<Job> {
                 }
                 stats.inStep.increment();
                 stats.inStepBytes.add(s.size());
+                inStepObjects++;
+                inStepBytes += s.size();
                 continue;
             }
             return job(s, Job.Reason.ETAG_DIFFERS);

@@ -2,7 +2,10 @@ package io.s3replicator.discover;
 
 import io.s3replicator.storage.S3Location;
 import software.amazon.awssdk.services.s3.S3Client;
+import io.s3replicator.storage.S3Errors;
 import software.amazon.awssdk.services.s3.model.EncodingType;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.util.Iterator;
@@ -14,7 +17,9 @@ import java.util.function.LongConsumer;
  * A listing of named keys only ({@code sync --from-report}): for each relative key, in key order,
  * one ListObjectsV2 with the key as prefix, so an object comes back with exactly the fields a
  * full listing gives it and the diff treats it as it would in a full run. A key is a prefix of
- * itself and sorts before every longer key, so the first result is the key when it exists.
+ * itself and sorts before every longer key, so on a store that lists in key order the first result
+ * is the key when it exists. A store may list in no order: when the first result is a longer key,
+ * one HEAD says whether the key exists, never the listing's order.
  */
 public class KeyListing implements Iterator<ListedObject> {
     private final S3Client s3;
@@ -37,14 +42,38 @@ public class KeyListing implements Iterator<ListedObject> {
             String key = location.prefix() + relativeKeys.next();
             List<S3Object> found = s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(key).maxKeys(1)
                     .encodingType(EncodingType.URL)).contents();
-            if (!found.isEmpty() && found.get(0).key().equals(key)) {
-                S3Object o = found.get(0);
+            if (found.isEmpty()) {
+                continue; // no key starts with it, whatever the order
+            }
+            S3Object o = found.get(0);
+            if (o.key().equals(key)) {
+                next = listed(key, o.size(), o.eTag());
+            } else {
+                next = headed(key);
+            }
+            if (next != null) {
                 onListed.accept(1);
-                next = new ListedObject(key, key.substring(location.prefix().length()),
-                        o.size() == null ? 0 : o.size(), ListedObject.bareEtag(o.eTag()));
             }
         }
         return next != null;
+    }
+
+    private ListedObject listed(String key, Long size, String etag) {
+        return new ListedObject(key, key.substring(location.prefix().length()), size == null ? 0 : size,
+                ListedObject.bareEtag(etag));
+    }
+
+    /** The key's size and ETag from a HEAD, or null when it does not exist. */
+    private ListedObject headed(String key) {
+        try {
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(location.bucket()).key(key));
+            return listed(key, head.contentLength(), head.eTag());
+        } catch (S3Exception e) {
+            if (S3Errors.isNotFound(e)) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -8,9 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -21,7 +19,8 @@ import java.util.function.UnaryOperator;
  * listed again, sorted on disk, and joined from the start. Keys the first pass may already have queued
  * as missing are queued as "maybe missing" the second time, so the worker looks before copying; the
  * first pass's jobs are all safe to run (a worker looks before deleting or overwriting what it did
- * not see missing).
+ * not see missing). The first pass's counts are taken back, only its own: parts of a parallel diff
+ * ({@link ParallelDiff}) are each an OrderedDiff over the run's shared counters.
  */
 public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(OrderedDiff.class);
@@ -50,8 +49,8 @@ public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
     private final Lister destination;
     private final Sorting sorting;
     private final UnaryOperator<DiffJoin> configure;
-    private final List<LongAdder> joinCounters;
-    private final long[] before;
+    private final long[] firstPassListed = new long[2];
+    private Runnable onRestart = () -> { };
     private Iterator<ListedObject> sourceListing;
     private Iterator<ListedObject> destinationListing;
     private String highestSourceKey;
@@ -67,15 +66,23 @@ public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
         this.destination = destination;
         this.sorting = sorting;
         this.configure = configure;
-        this.joinCounters = List.of(stats.sourceListed, stats.destinationListed, stats.inStep, stats.inStepBytes,
-                stats.excluded, stats.excludedBytes, stats.extraAtDestination);
-        this.before = joinCounters.stream().mapToLong(LongAdder::sum).toArray();
         boolean sourceSorted = pair.source().endpoint().effectiveCapabilities().sortedListing();
         boolean destinationSorted = pair.destination().endpoint().effectiveCapabilities().sortedListing();
-        sourceListing = sourceSorted ? checked(source.list(), pair.source().uri()) : sorted(source.list());
-        destinationListing = destinationSorted ? checked(destination.list(), pair.destination().uri())
-                : sorted(destination.list());
+        Iterator<ListedObject> sourceFirst = counted(source.list(), 0);
+        Iterator<ListedObject> destinationFirst = counted(destination.list(), 1);
+        sourceListing = sourceSorted ? checked(sourceFirst, pair.source().uri()) : sorted(sourceFirst);
+        destinationListing = destinationSorted ? checked(destinationFirst, pair.destination().uri())
+                : sorted(destinationFirst);
         join = configure.apply(new DiffJoin(pair, stats, tracked(sourceListing), destinationListing));
+    }
+
+    /**
+     * Told when the join starts again from the first key. A caller that tallies jobs (verify) drops what
+     * it tallied; the diff keeps what it queued.
+     */
+    public OrderedDiff onRestart(Runnable action) {
+        this.onRestart = action;
+        return this;
     }
 
     @Override
@@ -112,9 +119,10 @@ public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
                 + " on that side to sort from the start)", pair.id(), e.getMessage());
         close();
         // The first pass's counts are replaced by the second's; the jobs it queued stay queued.
-        for (int i = 0; i < joinCounters.size(); i++) {
-            joinCounters.get(i).add(before[i] - joinCounters.get(i).sum());
-        }
+        join.retract();
+        stats.sourceListed.add(-firstPassListed[0]);
+        stats.destinationListed.add(-firstPassListed[1]);
+        onRestart.run();
         String queuedUpTo = highestSourceKey;
         sourceListing = sorted(source.list());
         destinationListing = sorted(destination.list());
@@ -124,6 +132,23 @@ public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
 
     private Iterator<ListedObject> sorted(Iterator<ListedObject> listing) {
         return new SortedListing(listing, sorting.runEntries(), sorting.tempRoot());
+    }
+
+    /** Counts what the first pass lists on one side (0 source, 1 destination), to take it back on a restart. */
+    private Iterator<ListedObject> counted(Iterator<ListedObject> listing, int side) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return listing.hasNext();
+            }
+
+            @Override
+            public ListedObject next() {
+                ListedObject o = listing.next();
+                firstPassListed[side]++;
+                return o;
+            }
+        };
     }
 
     /** The first pass remembers the highest source key it joined: keys up to it may have been queued. */

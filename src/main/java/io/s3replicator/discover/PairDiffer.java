@@ -134,7 +134,7 @@ public class PairDiffer {
         }
         if (listingThreads > 1 && !pair.features().compareVersions()) {
             exchange.getIn().setBody(new ParallelDiff(pair, stats, sourceClient, destinationClient,
-                    settings.listPageSize(), listingThreads, listingDepth, (s, d) -> true, copies(pair)));
+                    settings.listPageSize(), listingThreads, listingDepth, (s, d) -> true, copies(pair), sorting));
             return;
         }
         OrderedDiff.Lister destination = () -> new BucketListing(destinationClient, pair.destination(),

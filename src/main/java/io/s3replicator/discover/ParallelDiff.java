@@ -21,8 +21,10 @@ import java.util.function.Supplier;
 /**
  * The diff of a pair listed N ways at once: the key space is split by folders
  * ({@link KeySpacePartitions}), each part's source and destination listings are merge-joined
- * ({@link DiffJoin}) on one of N threads, and jobs come out as they are found. Memory is one page
- * per side per running part plus a bounded hand-over queue: a part waits when the queue is full.
+ * ({@link DiffJoin}) on one of N threads, and jobs come out as they are found. Each part is an
+ * {@link OrderedDiff}: a part whose listing turns out of order is sorted on local disk and joined again,
+ * never a listed key taken for missing. Memory is one page per side per running part (or one sort run)
+ * plus a bounded hand-over queue: a part waits when the queue is full.
  * Jobs of different parts come in no set order; the jobs are the sequential diff's.
  */
 public final class ParallelDiff implements Iterator<Job>, Closeable {
@@ -36,8 +38,9 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
     private boolean ended;
 
     public ParallelDiff(ReplicationPair pair, RunStats stats, S3Client source, S3Client destination, int pageSize,
-                        int threadCount, int depth, DiffJoin.VersionCheck versions, DiffJoin.CopyCheck copies) {
-        this(pair.id(), listingParts(pair, stats, source, destination, pageSize, depth, versions, copies),
+                        int threadCount, int depth, DiffJoin.VersionCheck versions, DiffJoin.CopyCheck copies,
+                        OrderedDiff.Sorting sorting) {
+        this(pair.id(), listingParts(pair, stats, source, destination, pageSize, depth, versions, copies, sorting),
                 threadCount);
     }
 
@@ -64,8 +67,14 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
                     for (int p = nextPart.getAndIncrement(); p < parts.size() && !closed.get();
                          p = nextPart.getAndIncrement()) {
                         Iterator<Job> jobs = parts.get(p).get();
-                        while (jobs.hasNext() && !closed.get()) {
-                            put(jobs.next());
+                        try {
+                            while (jobs.hasNext() && !closed.get()) {
+                                put(jobs.next());
+                            }
+                        } finally {
+                            if (jobs instanceof Closeable c) {
+                                closeQuietly(c); // a part's sort files, when it stopped early
+                            }
                         }
                     }
                 } catch (RuntimeException e) {
@@ -80,17 +89,27 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
         threads.shutdown();
     }
 
-    /** The parts of the key space ({@link KeySpacePartitions}), each a merge-join of its two listings. */
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Only sort files to delete: SortedListing logs what it could not.
+        }
+    }
+
+    /** The parts of the key space ({@link KeySpacePartitions}), each an ordered merge-join of its two listings. */
     private static List<Supplier<Iterator<Job>>> listingParts(ReplicationPair pair, RunStats stats, S3Client source,
                                                               S3Client destination, int pageSize, int depth,
                                                               DiffJoin.VersionCheck versions,
-                                                              DiffJoin.CopyCheck copies) {
+                                                              DiffJoin.CopyCheck copies,
+                                                              OrderedDiff.Sorting sorting) {
         List<Supplier<Iterator<Job>>> parts = new java.util.ArrayList<>();
         for (KeySpacePartitions.Part part : KeySpacePartitions.discover(source, pair.source(), destination,
                 pair.destination(), depth)) {
-            parts.add(() -> new DiffJoin(pair, stats, listing(source, pair.source(), part, pageSize,
-                    stats.sourceListed::add), listing(destination, pair.destination(), part, pageSize,
-                    stats.destinationListed::add)).comparingVersions(versions).knowingCopies(copies));
+            parts.add(() -> new OrderedDiff(pair, stats,
+                    () -> listing(source, pair.source(), part, pageSize, stats.sourceListed::add),
+                    () -> listing(destination, pair.destination(), part, pageSize, stats.destinationListed::add),
+                    sorting, join -> join.comparingVersions(versions).knowingCopies(copies)));
         }
         return parts;
     }

@@ -2,7 +2,7 @@ package io.s3replicator.observe;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.BucketListing;
-import io.s3replicator.discover.DiffJoin;
+import io.s3replicator.discover.OrderedDiff;
 import io.s3replicator.discover.KeyOrder;
 import io.s3replicator.discover.ListedObject;
 import io.s3replicator.queue.Job;
@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Compares a pair without changing anything: the diff's streaming merge-join over both
- * listings, with every difference named. Where a listing alone cannot decide (an ETag that
+ * listings ({@link OrderedDiff}: in any listing order), with every difference named. Where a listing alone cannot decide (an ETag that
  * differs because the replicator relayed or split the object, a key the store sorts
  * differently) the destination object is looked at before calling it different or missing.
  */
@@ -28,6 +28,7 @@ public class PairVerifier {
     private final S3Clients clients;
     private final int pageSize;
     private final int maxListed;
+    private final OrderedDiff.Sorting sorting = OrderedDiff.Sorting.defaults();
 
     /** @param maxListed keys named per kind of difference; the counts stay exact beyond it */
     public PairVerifier(S3Clients clients, int pageSize, int maxListed) {
@@ -56,59 +57,76 @@ public class PairVerifier {
         S3Client src = clients.client("source", pair.source().endpoint());
         S3Client dst = clients.client("destination", pair.destination().endpoint());
         RunStats stats = new RunStats("verify", pair.id());
-        List<String> extra = new ArrayList<>();
-        long[] extraCount = {0};
-        // Keys a store may list out of S3's order: held until the end, a twin may still turn up.
-        Set<String> orderSensitiveExtras = new HashSet<>();
-        DiffJoin join = new DiffJoin(pair, stats, new BucketListing(src, pair.source(), pageSize, stats.sourceListed::add),
-                new BucketListing(dst, pair.destination(), pageSize,
-                        stats.destinationListed::add), d -> {
-                    if (!pair.filter().accepts(d.relativeKey())) {
-                        return;
-                    }
-                    if (KeyOrder.isOrderSensitive(d.key())) {
-                        orderSensitiveExtras.add(d.key());
-                    } else {
-                        extraCount[0]++;
-                        if (extra.size() < maxListed) {
-                            extra.add(d.key());
-                        }
-                    }
-                });
-        List<String> missing = new ArrayList<>();
-        long missingCount = 0;
-        List<Difference> different = new ArrayList<>();
-        long differentCount = 0;
-        long identical = 0;
-        while (join.hasNext()) {
-            Job job = join.next();
-            String destinationKey = pair.destinationKey(job.key());
-            String verdict = switch (job.reason()) {
-                case MISSING -> "missing";
-                case SIZE_DIFFERS -> "size differs";
-                default -> lookAtDestination(dst, pair, job, destinationKey);
-            };
-            if (job.reason() == Job.Reason.MAYBE_MISSING && !"missing".equals(verdict)) {
-                orderSensitiveExtras.remove(destinationKey);
-            }
-            if (verdict == null) {
-                identical++;
-            } else if ("missing".equals(verdict)) {
-                if (missingCount++ < maxListed) {
-                    missing.add(job.key());
+        Tallies t = new Tallies();
+        // The diff's own join in any listing order: a listing out of order is sorted on local disk and
+        // compared again from the start, what the first pass tallied dropped.
+        OrderedDiff join = new OrderedDiff(pair, stats,
+                () -> new BucketListing(src, pair.source(), pageSize, stats.sourceListed::add),
+                () -> new BucketListing(dst, pair.destination(), pageSize, stats.destinationListed::add),
+                sorting, j -> j.tellingExtras(d -> t.extra(pair, d))).onRestart(t::clear);
+        try (join) {
+            while (join.hasNext()) {
+                Job job = join.next();
+                String destinationKey = pair.destinationKey(job.key());
+                String verdict = switch (job.reason()) {
+                    case MISSING -> "missing";
+                    case SIZE_DIFFERS -> "size differs";
+                    default -> lookAtDestination(dst, pair, job, destinationKey);
+                };
+                if (job.reason() == Job.Reason.MAYBE_MISSING && !"missing".equals(verdict)) {
+                    t.orderSensitiveExtras.remove(destinationKey);
                 }
-            } else if (differentCount++ < maxListed) {
-                different.add(new Difference(job.key(), verdict));
+                if (verdict == null) {
+                    t.identical++;
+                } else if ("missing".equals(verdict)) {
+                    if (t.missingCount++ < maxListed) {
+                        t.missing.add(job.key());
+                    }
+                } else if (t.differentCount++ < maxListed) {
+                    t.different.add(new Difference(job.key(), verdict));
+                }
             }
         }
-        for (String key : orderSensitiveExtras) {
-            if (extraCount[0]++ < maxListed) {
-                extra.add(key);
+        for (String key : t.orderSensitiveExtras) {
+            if (t.extraCount++ < maxListed) {
+                t.extra.add(key);
             }
         }
         return new Report(pair.source().uri(), pair.destination().uri(), stats.sourceListed.sum(),
-                stats.destinationListed.sum(), stats.inStep.sum() + identical, stats.excluded.sum(), missingCount,
-                missing, extraCount[0], extra, differentCount, different);
+                stats.destinationListed.sum(), stats.inStep.sum() + t.identical, stats.excluded.sum(), t.missingCount,
+                t.missing, t.extraCount, t.extra, t.differentCount, t.different);
+    }
+
+    /** What one comparison pass found so far; cleared when the comparison starts again. */
+    private final class Tallies {
+        final List<String> missing = new ArrayList<>();
+        final List<String> extra = new ArrayList<>();
+        final List<Difference> different = new ArrayList<>();
+        // Keys a store may list out of S3's order: held until the end, a twin may still turn up.
+        final Set<String> orderSensitiveExtras = new HashSet<>();
+        long missingCount;
+        long extraCount;
+        long differentCount;
+        long identical;
+
+        void extra(ReplicationPair pair, ListedObject d) {
+            if (!pair.filter().accepts(d.relativeKey())) {
+                return;
+            }
+            if (KeyOrder.isOrderSensitive(d.key())) {
+                orderSensitiveExtras.add(d.key());
+            } else if (extraCount++ < maxListed) {
+                extra.add(d.key());
+            }
+        }
+
+        void clear() {
+            missing.clear();
+            extra.clear();
+            different.clear();
+            orderSensitiveExtras.clear();
+            missingCount = extraCount = differentCount = identical = 0;
+        }
     }
 
     /** @return null when the destination holds this source version, else why not ("missing" when absent) */

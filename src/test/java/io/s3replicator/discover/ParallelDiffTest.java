@@ -53,7 +53,7 @@ class ParallelDiffTest extends TwoEndpoints {
         for (int depth : List.of(1, 2, 4)) {
             RunStats stats = new RunStats("p" + depth, "par", null);
             try (ParallelDiff parallel = new ParallelDiff(pair, stats, src, dst, 3, 4, depth, (s, d) -> true,
-                    (s, d) -> false)) {
+                    (s, d) -> false, OrderedDiff.Sorting.defaults())) {
                 assertThat(sorted(parallel)).as("depth " + depth).isEqualTo(sequential);
             }
             assertThat(stats.sourceListed.sum()).as("each source key listed once").isEqualTo(SOURCE_KEYS.size());
@@ -68,7 +68,7 @@ class ParallelDiffTest extends TwoEndpoints {
         ReplicationPair pair = new ReplicationPair("par", S3Uri.parse("source", "s3://" + a + "?endpoint=" + srcEndpoint),
                 S3Uri.parse("destination", "s3://" + b + "?endpoint=" + dstEndpoint), KeyFilter.ALL, false);
         try (ParallelDiff parallel = new ParallelDiff(pair, new RunStats("e", "par", null), src, dst, 10, 4, 2,
-                (s, d) -> true, (s, d) -> false)) {
+                (s, d) -> true, (s, d) -> false, OrderedDiff.Sorting.defaults())) {
             assertThat(parallel.hasNext()).isFalse();
         }
     }

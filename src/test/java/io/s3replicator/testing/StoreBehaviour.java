@@ -104,7 +104,8 @@ import java.util.regex.Pattern;
  *       ListObjectsV2 response includes the prefixes that are related only to in-progress multipart
  *       uploads... results might not be in lexicographical order", S3 API reference, ListObjectsV2)
  *       and some S3-compatible stores. A worker process arms it with
- *       {@code -Ds3replicator.test.unsorted=BUCKET,...}. Keys are served as listed by a plain client:
+ *       {@code -Ds3replicator.test.unsorted=BUCKET,...}. With the delimiter {@code /} deeper keys come back
+ *       as their folders (CommonPrefixes, all on the first page). Keys are served as listed by a plain client:
  *       tests use keys without characters that URL encoding changes.</li>
  *   <li>{@link #storm}: throttling. Of every {@code burst + calm} requests to the bucket the first
  *       {@code burst} fail, a burst of {@code 503 SlowDown} ("Please reduce your request rate", S3 API
@@ -146,6 +147,9 @@ public class StoreBehaviour implements ExecutionInterceptor {
     private static final Set<String> UNSORTED = ConcurrentHashMap.newKeySet();
     /** Listing id -> the whole shuffled listing, served a page at a time. */
     private static final Map<String, List<software.amazon.awssdk.services.s3.model.S3Object>> SHUFFLED =
+            new ConcurrentHashMap<>();
+    /** Listing id -> the folders of a delimited listing, all served on its first page. */
+    private static final Map<String, List<software.amazon.awssdk.services.s3.model.CommonPrefix>> SHUFFLED_FOLDERS =
             new ConcurrentHashMap<>();
     /** First-page token -> the prefix listed: the whole listing is fetched when its response arrives. */
     private static final Map<String, String> UNSORTED_FIRST = new ConcurrentHashMap<>();
@@ -488,11 +492,33 @@ public class StoreBehaviour implements ExecutionInterceptor {
             } finally {
                 FIXTURE_LISTING.set(false);
             }
+            // With the delimiter "/" (the only one directory buckets take), keys below a further "/" are
+            // folded into their folders, as CommonPrefixes; the folders all come on the first page.
+            String delimiter = ((software.amazon.awssdk.services.s3.model.ListObjectsV2Request) context.request())
+                    .delimiter();
+            List<software.amazon.awssdk.services.s3.model.CommonPrefix> folders = new java.util.ArrayList<>();
+            if (delimiter != null) {
+                java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+                all.removeIf(o -> {
+                    int at = o.key().indexOf(delimiter, first.length());
+                    if (at < 0) {
+                        return false;
+                    }
+                    seen.add(o.key().substring(0, at + delimiter.length()));
+                    return true;
+                });
+                seen.forEach(f -> folders.add(software.amazon.awssdk.services.s3.model.CommonPrefix.builder().prefix(f)
+                        .build()));
+            }
             // Seeded by the bucket's name without its random suffix: the same order in every run of a test.
-            java.util.Collections.shuffle(all, new java.util.Random(bucket.replaceAll("-[0-9a-f]{8}$", "").hashCode()));
+            java.util.Random seed = new java.util.Random(bucket.replaceAll("-[0-9a-f]{8}$", "").hashCode());
+            java.util.Collections.shuffle(all, seed);
+            java.util.Collections.shuffle(folders, seed);
             SHUFFLED.put(parts[1], all);
+            SHUFFLED_FOLDERS.put(parts[1], folders);
         }
         List<software.amazon.awssdk.services.s3.model.S3Object> all = SHUFFLED.get(parts[1]);
+        List<software.amazon.awssdk.services.s3.model.CommonPrefix> folders = SHUFFLED_FOLDERS.remove(parts[1]);
         int from = Integer.parseInt(parts[2]);
         int size = Integer.parseInt(parts[3]);
         int to = Math.min(all.size(), from + size);
@@ -500,7 +526,8 @@ public class StoreBehaviour implements ExecutionInterceptor {
         if (!more) {
             SHUFFLED.remove(parts[1]);
         }
-        return r.toBuilder().contents(all.subList(from, to)).keyCount(to - from).isTruncated(more)
+        return r.toBuilder().contents(all.subList(from, to)).commonPrefixes(folders == null ? List.of() : folders)
+                .keyCount(to - from).isTruncated(more)
                 .nextContinuationToken(more ? "unsorted:" + parts[1] + ":" + to : null).build();
     }
 
