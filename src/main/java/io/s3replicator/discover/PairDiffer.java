@@ -97,6 +97,9 @@ public class PairDiffer {
     public void start(Exchange exchange) {
         ReplicationPair pair = pairs.get(exchange.getIn().getHeader(PAIR_ID, String.class));
         RunStats stats = runs.start(pair.id(), exchange.getIn().getHeader(RUN_ID, String.class));
+        if (accounting != null) {
+            stats.countedByStore();
+        }
         exchange.setProperty(RUN, stats);
         stats.onComplete(() -> LOG.info("pair {}: run {} complete: {}", stats.pairId(), stats.runId(), describe(stats)));
         exchange.getIn().setHeader(RUN_ID, stats.runId());

@@ -65,6 +65,8 @@ public class RunStats {
     private volatile long endNanos;
     private volatile Runnable onComplete = () -> { };
     private volatile boolean accountingStopped;
+    /** Distributed mode: jobs finish on every worker, so only the state store's counts end the run. */
+    private volatile boolean countedByStore;
     private volatile long unknown;
 
     public RunStats(String runId, String pairId) {
@@ -241,7 +243,17 @@ public class RunStats {
     }
 
     public boolean isComplete() {
+        if (countedByStore) {
+            // This worker's own count is no measure: other workers finish jobs, and twins of a job (diff and
+            // event) each count here.
+            return diffDone && (recordedFinal() >= emitted.get() || accountingStopped);
+        }
         return diffDone && (finished.get() >= emitted.get() || recordedFinal() >= emitted.get() || accountingStopped);
+    }
+
+    /** The run ends when the shared state store holds an outcome for each of its jobs (see RunAccounting). */
+    public void countedByStore() {
+        countedByStore = true;
     }
 
     /**

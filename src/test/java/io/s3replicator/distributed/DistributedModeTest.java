@@ -105,6 +105,34 @@ class DistributedModeTest extends TwoEndpoints {
     }
 
     @Test
+    void the_run_end_counts_are_the_state_stores_even_when_this_worker_saw_every_job_twice() throws Exception {
+        String a = Buckets.create(src, "dist-counts-src");
+        String b = Buckets.create(dst, "dist-counts-dst");
+        int objects = 40;
+        for (int i = 0; i < objects; i++) {
+            Buckets.put(src, a, "k" + i, "value " + i);
+        }
+        // Every job arrives twice (as an event would send it): this worker reaches the run's number of
+        // jobs locally (copies and duplicate skips) before the state store holds every job's outcome.
+        FaultInjector.slowPuts(b, 300);
+        List<Worker> started = startWorkers(1, a, b);
+        RunStats run = started.get(0).diff("p");
+        awaitTrue(() -> run.emitted() == objects, "diff enqueued");
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        for (int i = 0; i < objects; i++) {
+            String key = "k" + i;
+            String etag = src.headObject(r -> r.bucket(a).key(key)).eTag().replace("\"", "");
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody(JobCodec.toJson(new Job("p", run.runId(),
+                    Job.Operation.COPY, key, ("value " + key.substring(1)).length(), etag, null, null, "EVENT",
+                    Job.Reason.MISSING, 0))));
+        }
+
+        assertThat(run.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.recordedOutcomes()).as("the counts the run ended with").containsEntry("COPIED", (long) objects)
+                .doesNotContainKey("FAILED");
+    }
+
+    @Test
     void a_message_received_again_while_its_job_still_runs_does_not_run_the_job_beside_it() throws Exception {
         String a = Buckets.create(src, "dist-again-src");
         String b = Buckets.create(dst, "dist-again-dst");
