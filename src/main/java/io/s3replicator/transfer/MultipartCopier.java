@@ -341,22 +341,30 @@ public class MultipartCopier {
         }
         S3Client destination = destination(u.pair);
         String bucket = u.pair.destination().bucket();
-        CompleteMultipartUploadResponse done;
-        try {
-            done = destination.completeMultipartUpload(b -> b.bucket(bucket)
-                    .key(u.destinationKey).uploadId(u.uploadId)
-                    .ifMatch(u.expected.ifMatch(u.pair)).ifNoneMatch(u.expected.ifNoneMatch(u.pair))
-                    .multipartUpload(m -> m.parts(parts.entrySet().stream()
-                            .map(e -> CompletedPart.builder().partNumber(e.getKey()).eTag(quoted(e.getValue())).build())
-                            .toList())));
-        } catch (S3Exception e) {
-            if (!S3Errors.isPreconditionFailed(e)) {
-                throw e;
+        CompleteMultipartUploadResponse done = null;
+        DestinationPrecondition expected = u.expected;
+        for (int attempt = 0; done == null; attempt++) {
+            DestinationPrecondition condition = expected;
+            try {
+                done = destination.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(u.destinationKey).uploadId(u.uploadId)
+                        .ifMatch(condition.ifMatch(u.pair)).ifNoneMatch(condition.ifNoneMatch(u.pair))
+                        .multipartUpload(m -> m.parts(parts.entrySet().stream()
+                                .map(e -> CompletedPart.builder().partNumber(e.getKey()).eTag(quoted(e.getValue())).build())
+                                .toList())));
+            } catch (S3Exception e) {
+                if (!S3Errors.isPreconditionFailed(e)) {
+                    throw e;
+                }
+                // An older copy of this pair's that landed meanwhile is written over; anything else is newer and stays.
+                expected = attempt < 2 ? ObjectCopier.overOlderCopy(source(u.pair), destination, u.pair, u.job.key(),
+                        u.destinationKey, u.sourceEtag) : null;
+                if (expected == null) {
+                    abort(u);
+                    return ObjectCopier.afterDestinationChanged(destination, u.pair, u.destinationKey,
+                            u.plan.objectSize(), u.sourceEtag);
+                }
             }
-            // Someone wrote the destination after the plan: theirs is newer and stays; our upload goes.
-            abort(u);
-            return ObjectCopier.afterDestinationChanged(destination, u.pair, u.destinationKey, u.plan.objectSize(),
-                    u.sourceEtag);
         }
         checkpoints.forget(u.uploadId);
         String written = ListedObject.bareEtag(done.eTag());

@@ -42,6 +42,8 @@ public class ObjectCopier {
     /** S3's limit for one PUT or CopyObject is the largest part size, 5 GiB. */
     private static final long MAX_SINGLE_REQUEST = PartPlan.MAX_PART_SIZE;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectCopier.class);
+
     private final S3Clients clients;
 
     public ObjectCopier(S3Clients clients) {
@@ -75,7 +77,11 @@ public class ObjectCopier {
                         ? copyServerSide(source, destination, pair, job, destinationKey, etag, expected)
                         : relay(source, destination, pair, job, destinationKey, etag, expected);
             } catch (DestinationChangedException e) {
-                return afterDestinationChanged(destination, pair, destinationKey, size, etag);
+                DestinationPrecondition over = overOlderCopy(source, destination, pair, job.key(), destinationKey, etag);
+                if (over == null || attempt == MAX_SOURCE_CHANGES) {
+                    return afterDestinationChanged(destination, pair, destinationKey, size, etag);
+                }
+                expected = over;
             } catch (S3Exception e) {
                 if (S3Errors.isNotFound(e) && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
                     return TransferOutcome.skipped("source deleted since it was listed");
@@ -107,6 +113,31 @@ public class ObjectCopier {
         HeadObjectResponse now = SourceAndDestination.head(destination, pair.destination().bucket(), destinationKey, null);
         return TransferOutcome.skipped(holds(now, pair.destination().bucket(), destinationKey, size, etag)
                 ? TransferOutcome.IN_STEP : TransferOutcome.DESTINATION_CHANGED);
+    }
+
+    /**
+     * The conditional final write was refused, but what landed is this pair's own copy of another
+     * source version while the version this job carries is still the source's latest: another job
+     * (another worker, a late event) copied an older version in the meantime. Write over that copy,
+     * conditional on it: the returned precondition. Null when what landed must stay (a user's write,
+     * another pair's copy, or a source that moved on since, whose own job brings the newer version).
+     */
+    static DestinationPrecondition overOlderCopy(S3Client source, S3Client destination, ReplicationPair pair,
+                                                 String sourceKey, String destinationKey, String etag) {
+        String bucket = pair.destination().bucket();
+        HeadObjectResponse now = SourceAndDestination.head(destination, bucket, destinationKey, null);
+        ReplicaMarkers.Trusted landed = now == null ? null : ReplicaMarkers.read(now.metadata(), bucket, destinationKey);
+        if (landed == null || !landed.pairTag().equals(ReplicaMarkers.pairTag(pair))
+                || landed.sourceEtag().equalsIgnoreCase(etag)) {
+            return null;
+        }
+        HeadObjectResponse latest = SourceAndDestination.head(source, pair.source().bucket(), sourceKey, null);
+        if (latest == null || !etag.equalsIgnoreCase(ListedObject.bareEtag(latest.eTag()))) {
+            return null;
+        }
+        LOG.info("pair {}: an older copy of {} landed while the newer version was written; writing over it",
+                pair.id(), destinationKey);
+        return DestinationPrecondition.of(now);
     }
 
     /** The route sends large objects to multipart; one that grew past a single request's limit waits. */
