@@ -47,6 +47,11 @@ public class EmbeddedJobQueue implements JobQueue {
     }
 
     @Override
+    public void requeue(Exchange exchange, String body, java.time.Duration delay) {
+        throw new IllegalStateException("one process serialises its keys itself: nothing waits for another worker");
+    }
+
+    @Override
     public void retryAfter(Exchange exchange, java.time.Duration delay) {
         throw new IllegalStateException("the embedded queue never delivers a message twice");
     }

@@ -43,6 +43,13 @@ public interface JobQueue {
     void retryAfter(Exchange exchange, java.time.Duration delay);
 
     /**
+     * The job must wait for another job (another worker writes its destination key): hand it back
+     * as a new message {@code body} visible after {@code delay}, and end this one. Not a retry: it
+     * uses up none of the message's receives, however long the other job takes.
+     */
+    void requeue(Exchange exchange, String body, java.time.Duration delay);
+
+    /**
      * The message can never succeed (unparsable, unknown pair, permanent error, or out of
      * retries): keep it aside with the reason.
      *

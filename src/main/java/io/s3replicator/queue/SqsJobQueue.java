@@ -131,6 +131,14 @@ public class SqsJobQueue implements JobQueue {
         hideFor(exchange, backoffSeconds(queues.settings().retryDelaySeconds(), receiveCount(exchange)));
     }
 
+    /** Sent first, deleted second: a crash in between leaves a duplicate (dropped by its claim), never a loss. */
+    @Override
+    public void requeue(Exchange exchange, String body, java.time.Duration delay) {
+        int seconds = (int) Math.max(1, Math.min(MAX_DELAY_SECONDS, delay.toSeconds()));
+        queues.client().sendMessage(b -> b.queueUrl(queues.queueUrl()).messageBody(body).delaySeconds(seconds));
+        finished(exchange);
+    }
+
     /** At least a second; at most 15 minutes, after which the receive looks again. */
     @Override
     public void retryAfter(Exchange exchange, java.time.Duration delay) {

@@ -71,6 +71,9 @@ public interface InFlightJobs extends IdempotentRepository {
      */
     Duration heldByAnotherReceive(Exchange exchange, String key);
 
+    /** How long the live entry {@code key} lasts unless its holder renews it, or null when there is none. */
+    Duration heldFor(String key);
+
     /**
      * The job's done mark is no longer true (its object was deleted since): drop the mark, but never a live
      * claim or a queued mark.

@@ -135,6 +135,12 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     }
 
     @Override
+    public Duration heldFor(String key) {
+        OwnedEntries.Holder holder = entries.holder(key);
+        return holder == null ? null : Duration.ofMillis(Math.max(0, holder.expiresAt() - System.currentTimeMillis()));
+    }
+
+    @Override
     public void forgetDone(String key) {
         entries.deleteIfOwner(key, DONE);
     }

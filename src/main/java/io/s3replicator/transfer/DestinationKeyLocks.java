@@ -25,12 +25,19 @@ public final class DestinationKeyLocks {
         return busy.contains(key);
     }
 
-    /** Waits until no other job of this process writes {@code key}, then holds it. */
-    public synchronized void acquire(String key) throws InterruptedException {
+    /**
+     * Waits until no other job of this process writes {@code key}, then holds it.
+     *
+     * @return true if it had to wait: the key may have been written meanwhile
+     */
+    public synchronized boolean acquire(String key) throws InterruptedException {
+        boolean waited = false;
         while (busy.contains(key)) {
+            waited = true;
             wait();
         }
         busy.add(key);
+        return waited;
     }
 
     public synchronized void release(String key) {

@@ -39,6 +39,10 @@ public class TransferRoute extends RouteBuilder {
     static final String KEY_OWNER = "S3ReplicatorKeyOwner";
     /** The destination key this job holds in {@link DestinationKeyLocks}. */
     static final String KEY_LOCK = "S3ReplicatorKeyLock";
+    /** The in-flight entry by which this job holds its destination key across workers (multipart, distributed). */
+    static final String KEY_LEASE = "S3ReplicatorKeyLease";
+    /** Longest a job waits for another worker's job on its key before it looks again. */
+    private static final Duration KEY_WAIT = Duration.ofSeconds(10);
     static final String STARTED = "S3ReplicatorStarted";
     /** The {@link TransferOutcome} of the job, set by whichever path copied it. */
     static final String OUTCOME = "S3ReplicatorOutcome";
@@ -195,8 +199,42 @@ public class TransferRoute extends RouteBuilder {
         ReplicationPair pair = exchange.getProperty(PAIR, ReplicationPair.class);
         Job job = exchange.getProperty(JOB, Job.class);
         String key = DestinationKeyLocks.keyOf(pair, pair.destinationKey(job.key()));
-        keyLocks.acquire(key);
+        if (keyLocks.acquire(key) && job.reason() == Job.Reason.MISSING) {
+            // The job before it wrote this key: look at the destination before sending anything.
+            job = job.withReason(Job.Reason.MAYBE_MISSING);
+            exchange.setProperty(JOB, job);
+        }
         exchange.setProperty(KEY_LOCK, key);
+        if (queue.redelivers() && needsMultipart(exchange)) {
+            holdKeyAcrossWorkers(exchange, key, job);
+        }
+    }
+
+    /**
+     * Distributed mode, large objects: another worker may be writing this key (another version, or
+     * another run's job of the same one). Two such jobs side by side send every part twice and one
+     * may abort the other's upload, so the key is held in the shared in-flight store while the job
+     * runs; a job that finds it held goes back to the queue as a new message and looks again
+     * shortly. Single-request copies skip this (two more writes per object): their conditional
+     * final write settles any overlap.
+     */
+    private void holdKeyAcrossWorkers(Exchange exchange, String key, Job job) {
+        String lease = "key#" + io.s3replicator.state.Sha256.hex(key);
+        if (inFlight.add(exchange, lease)) {
+            exchange.setProperty(KEY_LEASE, lease);
+            return;
+        }
+        Duration held = inFlight.heldFor(lease);
+        Duration wait = held == null || held.compareTo(KEY_WAIT) > 0 ? KEY_WAIT : held;
+        // The other job may have copied it by then: look at the destination before sending any part.
+        Job again = job.reason() == Job.Reason.MISSING ? job.withReason(Job.Reason.MAYBE_MISSING) : job;
+        LOG.debug("{}: another worker's job is writing it; looking again in {} s", job.key(), wait.toSeconds());
+        queue.requeue(exchange, JobCodec.toJson(again), wait);
+        keyLocks.release(exchange.getProperty(KEY_LOCK, String.class));
+        exchange.removeProperty(KEY_LOCK);
+        inFlight.remove(exchange, exchange.getProperty(IDEMPOTENT_KEY, String.class));
+        exchange.removeProperty(KEY_OWNER);
+        exchange.setRouteStop(true);
     }
 
     /** Copies above the threshold go multipart; the size seen at discovery decides. */
@@ -287,6 +325,11 @@ public class TransferRoute extends RouteBuilder {
             exchange.setProperty(JobQueue.DURABLE, recorder.record(job, pair.destinationKey(job.key()), outcome, reason,
                     bytes, path, millis, destinationEtag, !queue.isRedelivery(exchange)));
         } finally {
+            String lease = exchange.getProperty(KEY_LEASE, String.class);
+            if (lease != null) {
+                exchange.removeProperty(KEY_LEASE);
+                inFlight.remove(exchange, lease);
+            }
             String lockedKey = exchange.getProperty(KEY_LOCK, String.class);
             if (lockedKey != null) {
                 exchange.removeProperty(KEY_LOCK);

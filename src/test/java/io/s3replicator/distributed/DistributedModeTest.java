@@ -133,6 +133,68 @@ class DistributedModeTest extends TwoEndpoints {
     }
 
     @Test
+    void two_jobs_for_one_large_object_never_run_side_by_side_on_two_workers() throws Exception {
+        String a = Buckets.create(src, "dist-key-src");
+        String b = Buckets.create(dst, "dist-key-dst");
+        byte[] body = new byte[3 * 5 * 1024 * 1024];
+        new java.util.Random(11).nextBytes(body);
+        src.putObject(r -> r.bucket(a).key("big"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+        String etag = src.headObject(r -> r.bucket(a).key("big")).eTag().replace("\"", "");
+        FaultInjector.slowParts(b, 1_000);
+        Map<String, String> p = properties();
+        p.put("s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024));
+        p.put("s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024));
+        p.put("s3replicator.transfer.parts-in-flight", "1");
+        // A pair with deletes: each diff's job of an object is its run's own, so two runs' jobs of one
+        // version are two jobs (the in-flight claim does not make one a duplicate of the other).
+        io.s3replicator.config.PairFeatures deletes = new io.s3replicator.config.PairFeatures(null, null, true, false,
+                io.s3replicator.decide.IgnoreList.NONE, false, false, true);
+        List<java.util.Set<String>> consumers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            java.util.Set<String> before = FaultInjector.sqsConsumerThreads();
+            Worker w = Worker.start(Files.createDirectories(state.resolve("key" + i)), p);
+            w.bean("pairs", io.s3replicator.config.PairRegistry.class).register(new io.s3replicator.config.ReplicationPair(
+                    "p", io.s3replicator.config.S3Uri.parse("source", "s3://" + a + "?endpoint=" + srcEndpoint + "&pathStyle=true"),
+                    io.s3replicator.config.S3Uri.parse("destination", "s3://" + b + "?endpoint=" + dstEndpoint + "&pathStyle=true"),
+                    io.s3replicator.decide.KeyFilter.ALL, false, deletes));
+            workers.add(w);
+            awaitTrue(() -> FaultInjector.sqsConsumerThreads().size() > before.size(), "worker consuming");
+            java.util.Set<String> mine = new java.util.HashSet<>(FaultInjector.sqsConsumerThreads());
+            mine.removeAll(before);
+            consumers.add(mine);
+        }
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        try {
+            // The first job goes to the first worker, the second to the other one while the first still runs.
+            FaultInjector.deafen(consumers.get(1));
+            sendJob(url, "run-1", body.length, etag);
+            awaitTrue(() -> FaultInjector.count(b, "UploadPart") >= 1, "first job sending parts");
+            FaultInjector.deafen(consumers.get(0));
+            Thread.sleep(1_500); // its long poll under way (1 s) ends first
+            FaultInjector.hear(consumers.get(1));
+            sendJob(url, "run-2", body.length, etag);
+            awaitTrue(() -> Buckets.keys(dst, b).contains("big"), "first job done");
+        } finally {
+            FaultInjector.hear(consumers.get(0));
+            FaultInjector.hear(consumers.get(1));
+        }
+
+        awaitTrue(() -> jobs(workers.get(0)).outcomeCounts("run-2").containsKey("SKIPPED"),
+                "second job ended: in step once the first had copied it");
+        awaitTrue(() -> ElasticMq.depth(sqs, queue) == 0, "every message deleted");
+        assertThat(jobs(workers.get(0)).outcomeCounts("run-1")).isEqualTo(Map.of("COPIED", 1L));
+        assertThat(FaultInjector.count(b, "UploadPart")).as("each part sent once: the second job waited").isEqualTo(3);
+        assertThat(FaultInjector.count(b, "AbortMultipartUpload")).isZero();
+        assertThat(java.util.Arrays.equals(Buckets.get(dst, b, "big"), body)).isTrue();
+        assertThat(ElasticMq.depth(sqs, queue + "-dlq")).isZero();
+    }
+
+    void sendJob(String url, String run, long size, String etag) {
+        sqs.sendMessage(r -> r.queueUrl(url).messageBody(JobCodec.toJson(new Job("p", run, Job.Operation.COPY,
+                "big", size, etag, null, null, "DIFF", Job.Reason.MISSING, 0))));
+    }
+
+    @Test
     void a_message_received_again_while_its_job_still_runs_does_not_run_the_job_beside_it() throws Exception {
         String a = Buckets.create(src, "dist-again-src");
         String b = Buckets.create(dst, "dist-again-dst");

@@ -66,6 +66,29 @@ public class FaultInjector implements ExecutionInterceptor {
         FAIL_EXTENSIONS.remove(queue);
     }
 
+    /** Thread names whose SQS ReceiveMessage fails: steers messages to other workers in this JVM. */
+    private static final java.util.Set<String> DEAF_THREADS = ConcurrentHashMap.newKeySet();
+
+    /** The consumer threads named {@code threads} receive no SQS message until {@link #hear}. */
+    public static void deafen(java.util.Collection<String> threads) {
+        DEAF_THREADS.addAll(threads);
+    }
+
+    public static void hear(java.util.Collection<String> threads) {
+        DEAF_THREADS.removeAll(threads);
+    }
+
+    /** Names of the SQS consumer threads running in this JVM now. */
+    public static java.util.Set<String> sqsConsumerThreads() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("aws2-sqs")) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
     public static void reset(String bucket) {
         CALLS.removeIf(c -> bucket.equals(c.bucket()));
         CRASH_AFTER_PARTS.remove(bucket);
@@ -166,6 +189,12 @@ public class FaultInjector implements ExecutionInterceptor {
                 Thread.sleep(SEND_DELAY_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if ("ReceiveMessage".equals(operation)) {
+            String thread = Thread.currentThread().getName();
+            if (DEAF_THREADS.contains(thread)) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("receive refused (injected)");
             }
         }
         if ("ChangeMessageVisibilityBatch".equals(operation)) {
