@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.util.StatusPrinter2;
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;

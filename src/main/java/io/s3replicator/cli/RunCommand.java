@@ -1,7 +1,7 @@
 package io.s3replicator.cli;
 
 import ch.qos.logback.classic.Level;
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.PairRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;

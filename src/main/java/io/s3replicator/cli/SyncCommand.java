@@ -1,6 +1,6 @@
 package io.s3replicator.cli;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.PairLoader;
 import io.s3replicator.config.PairRegistry;

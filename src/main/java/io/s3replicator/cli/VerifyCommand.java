@@ -3,7 +3,7 @@ package io.s3replicator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.PairLoader;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.observe.PairVerifier;

@@ -1,6 +1,8 @@
 package io.s3replicator.config;
 
-import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.model.ConfigException;
+
+import io.s3replicator.model.PoisonMessageException;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.s3replicator.config;
 
+import io.s3replicator.model.ConfigException;
+
 import io.s3replicator.discover.DiffGuard;
 import io.s3replicator.decide.EventDecider;
 import io.s3replicator.decide.EventOrder;

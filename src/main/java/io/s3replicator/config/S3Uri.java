@@ -1,5 +1,7 @@
 package io.s3replicator.config;
 
+import io.s3replicator.model.ConfigException;
+
 import io.s3replicator.storage.ArchiveRestore;
 import io.s3replicator.storage.Capabilities;
 import io.s3replicator.storage.CredentialSource;

@@ -1,6 +1,6 @@
 package io.s3replicator.decide;
 
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.state.KeySequencers;
 
 /**

@@ -1,6 +1,6 @@
 package io.s3replicator.decide;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;

@@ -1,11 +1,13 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.S3Event;
+
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.EventDecider;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.queue.JobQueue;
-import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.model.PoisonMessageException;
 import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.queue.SqsQueues;
 import io.s3replicator.storage.S3Errors;

@@ -9,7 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.storage.S3Errors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;

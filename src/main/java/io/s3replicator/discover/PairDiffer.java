@@ -1,5 +1,7 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.ListedObject;
+
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.ReplicatorSettings;
@@ -9,7 +11,7 @@ import io.s3replicator.observe.RunAccounting;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.state.CopiedEtags;

@@ -1,8 +1,10 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.ListedObject;
+
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.Closeable;

@@ -1,9 +1,13 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.S3Event;
+
+import io.s3replicator.model.ListedObject;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.model.PoisonMessageException;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.ListedObject;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

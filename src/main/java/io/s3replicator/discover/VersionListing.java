@@ -1,5 +1,7 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.ListedObject;
+
 import io.s3replicator.storage.S3Location;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.EncodingType;

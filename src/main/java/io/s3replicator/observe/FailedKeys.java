@@ -2,7 +2,7 @@ package io.s3replicator.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.s3replicator.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.ReplicationPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

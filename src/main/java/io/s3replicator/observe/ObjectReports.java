@@ -1,6 +1,6 @@
 package io.s3replicator.observe;
 
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.state.JobResult.Outcome;
 
 import java.util.Map;

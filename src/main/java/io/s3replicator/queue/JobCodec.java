@@ -1,5 +1,9 @@
 package io.s3replicator.queue;
 
+import io.s3replicator.model.PoisonMessageException;
+
+import io.s3replicator.model.Job;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

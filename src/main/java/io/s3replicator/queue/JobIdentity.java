@@ -1,5 +1,7 @@
 package io.s3replicator.queue;
 
+import io.s3replicator.model.Job;
+
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.state.Sha256;
 

@@ -1,6 +1,6 @@
 package io.s3replicator.queue;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;

@@ -1,6 +1,6 @@
 package io.s3replicator.queue;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 
 /**
  * The SQS job queue's settings ({@code s3replicator.sqs.*}).

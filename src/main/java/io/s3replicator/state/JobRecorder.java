@@ -4,7 +4,7 @@ import io.s3replicator.observe.ObjectReports;
 import io.s3replicator.observe.ReplicatorMetrics;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.state.JobResult.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package io.s3replicator.state;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.observe.ReadinessCheck;
 import io.s3replicator.storage.S3Errors;

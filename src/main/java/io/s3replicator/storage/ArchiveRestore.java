@@ -1,6 +1,6 @@
 package io.s3replicator.storage;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 
 import java.util.Locale;
 

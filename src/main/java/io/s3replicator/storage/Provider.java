@@ -1,6 +1,6 @@
 package io.s3replicator.storage;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.RegionMetadata;

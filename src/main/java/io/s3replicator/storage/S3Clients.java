@@ -1,6 +1,6 @@
 package io.s3replicator.storage;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -1,7 +1,7 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.storage.ArchiveRestore;
 import io.s3replicator.storage.S3Errors;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.discover.ListedObject;
+import io.s3replicator.model.ListedObject;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**

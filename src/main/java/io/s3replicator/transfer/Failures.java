@@ -1,7 +1,7 @@
 package io.s3replicator.transfer;
 
-import io.s3replicator.config.ConfigException;
-import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.model.ConfigException;
+import io.s3replicator.model.PoisonMessageException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**

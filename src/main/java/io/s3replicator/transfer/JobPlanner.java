@@ -1,10 +1,10 @@
 package io.s3replicator.transfer;
 
-import io.s3replicator.discover.ListedObject;
+import io.s3replicator.model.ListedObject;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.EventOrder;
 import io.s3replicator.observe.ReplicatorMetrics;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.storage.S3Clients;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.S3Client;

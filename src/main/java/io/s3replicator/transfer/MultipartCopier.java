@@ -1,11 +1,11 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.discover.ListedObject;
+import io.s3replicator.model.ListedObject;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
 import io.s3replicator.observe.Units;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.storage.Capabilities;
 import io.s3replicator.storage.S3Clients;

@@ -1,8 +1,8 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.discover.ListedObject;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.ListedObject;
+import io.s3replicator.model.Job;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

@@ -2,7 +2,7 @@ package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.OwnDeleteLocation;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.OwnDeletes;

@@ -1,6 +1,6 @@
 package io.s3replicator.transfer;
 
-import io.s3replicator.discover.ListedObject;
+import io.s3replicator.model.ListedObject;
 import io.s3replicator.storage.S3Errors;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -47,7 +47,7 @@ final class SourceAndDestination {
      * copy (milliseconds when the copy was made from an event), else its own last-modified (seconds).
      * The ETag is the original's (a copy ranks equal to its original).
      */
-    static Written written(HeadObjectResponse head, String bucket, String key, io.s3replicator.queue.Job eventJob) {
+    static Written written(HeadObjectResponse head, String bucket, String key, io.s3replicator.model.Job eventJob) {
         ReplicaMarkers.Trusted markers = markers(head, bucket, key);
         String original = markers != null ? markers.sourceEtag() : etag(head);
         if (eventJob != null && "EVENT".equals(eventJob.origin()) && eventJob.firstSeen() > 0

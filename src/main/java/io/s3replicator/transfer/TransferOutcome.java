@@ -1,6 +1,6 @@
 package io.s3replicator.transfer;
 
-import io.s3replicator.discover.ListedObject;
+import io.s3replicator.model.ListedObject;
 import io.s3replicator.state.JobResult.Outcome;
 
 /**

@@ -1,7 +1,7 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.storage.S3Clients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;

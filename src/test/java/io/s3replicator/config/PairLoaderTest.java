@@ -1,5 +1,7 @@
 package io.s3replicator.config;
 
+import io.s3replicator.model.ConfigException;
+
 import io.s3replicator.storage.S3Clients;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.RoutesLoader;

@@ -1,6 +1,6 @@
 package io.s3replicator.decide;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

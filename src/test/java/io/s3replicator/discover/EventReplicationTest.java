@@ -413,7 +413,7 @@ class EventReplicationTest extends TwoEndpoints {
                       - {name: destination, value: "s3://%s?endpoint=%s"}
                       - {name: events, value: "no-such-queue"}
                 """.formatted(a, srcEndpoint, b, dstEndpoint), Map.of()))
-                .isInstanceOf(io.s3replicator.config.ConfigException.class)
+                .isInstanceOf(io.s3replicator.model.ConfigException.class)
                 .hasMessage("ev.events: SQS queue 'no-such-queue' does not exist");
     }
 

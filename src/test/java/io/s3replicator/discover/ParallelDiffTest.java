@@ -6,7 +6,7 @@ import io.s3replicator.config.S3Uri;
 import io.s3replicator.decide.IgnoreList;
 import io.s3replicator.decide.KeyFilter;
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.TwoEndpoints;

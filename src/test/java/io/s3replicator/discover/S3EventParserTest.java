@@ -1,6 +1,8 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.queue.PoisonMessageException;
+import io.s3replicator.model.S3Event;
+
+import io.s3replicator.model.PoisonMessageException;
 import io.s3replicator.testing.S3Events;
 import io.s3replicator.testing.S3Events.Event;
 import org.junit.jupiter.api.Test;

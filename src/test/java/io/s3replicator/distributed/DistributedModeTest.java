@@ -1,7 +1,7 @@
 package io.s3replicator.distributed;
 
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.StateBackend;

@@ -1,6 +1,6 @@
 package io.s3replicator.distributed;
 
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.DistributedSetup;

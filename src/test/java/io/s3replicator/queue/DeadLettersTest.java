@@ -1,6 +1,6 @@
 package io.s3replicator.queue;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.testing.ElasticMq;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.s3replicator.state;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.testing.DynamoDbLocal;
 import io.s3replicator.testing.DynamoDbLocalKeys;
 import org.junit.jupiter.api.AfterAll;

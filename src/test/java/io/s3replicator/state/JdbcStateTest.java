@@ -1,6 +1,6 @@
 package io.s3replicator.state;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.s3replicator.state;
 
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.s3replicator.state;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.s3replicator.storage;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.testing.AwsApiServer;
 import io.s3replicator.testing.RecordedRequests;

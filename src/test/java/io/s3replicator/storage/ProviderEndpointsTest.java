@@ -1,6 +1,6 @@
 package io.s3replicator.storage;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

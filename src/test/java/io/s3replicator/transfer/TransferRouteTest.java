@@ -7,7 +7,7 @@ import io.s3replicator.config.S3Uri;
 import io.s3replicator.decide.KeyFilter;
 import io.s3replicator.observe.RunRegistry;
 import io.s3replicator.observe.RunStats;
-import io.s3replicator.queue.Job;
+import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.StateStore;
 import io.s3replicator.testing.Buckets;

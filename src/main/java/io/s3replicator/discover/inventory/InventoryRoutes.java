@@ -1,6 +1,6 @@
 package io.s3replicator.discover.inventory;
 
-import io.s3replicator.config.ConfigException;
+import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.observe.RunRegistry;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.s3replicator.discover.KeyOrder;
-import io.s3replicator.discover.ListedObject;
+import io.s3replicator.model.ListedObject;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.s3replicator.config;
+package io.s3replicator.model;
 
 /**
  * A configuration or command-line value that cannot be used. The message is one line that

@@ -1,4 +1,4 @@
-package io.s3replicator.discover;
+package io.s3replicator.model;
 
 /**
  * One entry of a bucket listing.

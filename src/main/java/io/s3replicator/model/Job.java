@@ -1,4 +1,4 @@
-package io.s3replicator.queue;
+package io.s3replicator.model;
 
 /**
  * One unit of work travelling from DISCOVER to TRANSFER, as JSON on the queue.

@@ -1,4 +1,4 @@
-package io.s3replicator.queue;
+package io.s3replicator.model;
 
 /** A message that can never be processed (unparsable, unknown pair): never retried. */
 public class PoisonMessageException extends RuntimeException {
