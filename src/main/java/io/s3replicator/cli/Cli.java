@@ -1,7 +1,7 @@
 package io.s3replicator.cli;
 
 import io.s3replicator.model.ConfigException;
-import io.s3replicator.config.PairLoader;
+import io.s3replicator.wiring.PairLoader;
 import picocli.CommandLine;
 
 import java.io.PrintStream;

@@ -3,7 +3,7 @@ package io.s3replicator.cli;
 import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.KeyFilter;
+import io.s3replicator.config.KeyFilter;
 import io.s3replicator.storage.EndpointSpec;
 import io.s3replicator.storage.S3Location;
 import picocli.CommandLine.Option;

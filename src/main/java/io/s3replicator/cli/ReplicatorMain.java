@@ -1,7 +1,7 @@
 package io.s3replicator.cli;
 
 import io.s3replicator.model.ConfigException;
-import io.s3replicator.config.ReplicatorConfiguration;
+import io.s3replicator.wiring.ReplicatorConfiguration;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;

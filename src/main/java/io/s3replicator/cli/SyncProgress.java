@@ -1,6 +1,6 @@
 package io.s3replicator.cli;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 
 import java.io.Console;
 import java.io.PrintStream;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.observe.RunStats;
-import io.s3replicator.observe.Units;
+import io.s3replicator.record.RunStats;
+import io.s3replicator.record.Units;
 import io.s3replicator.transfer.ObjectDeleter;
 
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3replicator.model.ConfigException;
-import io.s3replicator.config.PairLoader;
+import io.s3replicator.wiring.PairLoader;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.observe.PairVerifier;
 import io.s3replicator.observe.PairVerifier.Report;

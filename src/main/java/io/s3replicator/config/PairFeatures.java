@@ -1,6 +1,5 @@
 package io.s3replicator.config;
 
-import io.s3replicator.decide.IgnoreList;
 import io.s3replicator.storage.S3Location;
 
 /**

@@ -2,7 +2,6 @@ package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.decide.KeyFilter;
 import io.s3replicator.storage.S3Location;
 
 /**

@@ -2,7 +2,7 @@ package io.s3replicator.decide;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.model.S3Event;
-import io.s3replicator.observe.ReplicatorMetrics;
+import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.model.Job;
 import io.s3replicator.state.OwnDeletes;
 import io.s3replicator.storage.WriterIdentity;

@@ -3,7 +3,7 @@ package io.s3replicator.discover;
 import io.s3replicator.model.ListedObject;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

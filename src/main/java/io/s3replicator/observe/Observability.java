@@ -1,5 +1,9 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.record.ReplicatorMetrics;
+
+import io.s3replicator.record.RunRegistry;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

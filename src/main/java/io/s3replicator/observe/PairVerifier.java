@@ -1,5 +1,7 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.record.RunStats;
+
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.BucketListing;
 import io.s3replicator.discover.OrderedDiff;

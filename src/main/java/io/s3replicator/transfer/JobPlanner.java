@@ -3,7 +3,7 @@ package io.s3replicator.transfer;
 import io.s3replicator.model.ListedObject;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.EventOrder;
-import io.s3replicator.observe.ReplicatorMetrics;
+import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.model.Job;
 import io.s3replicator.storage.S3Clients;
 import org.apache.camel.Exchange;

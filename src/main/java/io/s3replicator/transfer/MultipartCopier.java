@@ -2,9 +2,9 @@ package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.model.ListedObject;
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.observe.RunStats;
-import io.s3replicator.observe.Units;
+import io.s3replicator.record.RunRegistry;
+import io.s3replicator.record.RunStats;
+import io.s3replicator.record.Units;
 import io.s3replicator.model.Job;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.storage.Capabilities;

@@ -2,7 +2,7 @@ package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.model.ListedObject;
-import io.s3replicator.observe.Units;
+import io.s3replicator.record.Units;
 import io.s3replicator.model.Job;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Errors;

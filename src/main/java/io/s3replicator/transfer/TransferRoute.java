@@ -7,7 +7,7 @@ import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.CopiedEtags;
-import io.s3replicator.state.JobRecorder;
+import io.s3replicator.record.JobRecorder;
 import io.s3replicator.state.JobResult.Outcome;
 import io.s3replicator.storage.S3Errors;
 import org.apache.camel.CamelExchangeException;
@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-
 
 /**
  * QUEUE -> DECIDE -> TRANSFER -> RECORD: consumes JSON jobs, drops a job whose twin is

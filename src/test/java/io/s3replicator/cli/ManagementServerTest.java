@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.KeyFilter;
+import io.s3replicator.config.KeyFilter;
 import io.s3replicator.state.StateStore;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;

@@ -1,5 +1,7 @@
 package io.s3replicator.config;
 
+import io.s3replicator.wiring.ReplicatorConfiguration;
+
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.S3MockServers;
 import org.apache.camel.BeanInject;

@@ -2,7 +2,6 @@ package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.decide.KeyFilter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

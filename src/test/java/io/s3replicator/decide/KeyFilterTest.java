@@ -1,5 +1,7 @@
 package io.s3replicator.decide;
 
+import io.s3replicator.config.KeyFilter;
+
 import io.s3replicator.model.ConfigException;
 import org.junit.jupiter.api.Test;
 

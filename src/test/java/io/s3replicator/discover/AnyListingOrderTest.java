@@ -1,6 +1,6 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.observe.ObjectReport;
+import io.s3replicator.record.ObjectReport;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.StoreBehaviour;

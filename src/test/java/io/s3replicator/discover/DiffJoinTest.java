@@ -5,9 +5,9 @@ import io.s3replicator.model.ListedObject;
 import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.IgnoreList;
-import io.s3replicator.decide.KeyFilter;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.config.IgnoreList;
+import io.s3replicator.config.KeyFilter;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import org.junit.jupiter.api.Test;
 

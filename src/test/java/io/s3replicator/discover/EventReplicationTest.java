@@ -1,6 +1,6 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.observe.ReplicatorMetrics;
+import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.RunningReplicator;
@@ -419,16 +419,16 @@ class EventReplicationTest extends TwoEndpoints {
 
     @Test
     void unknown_parameter_values_fail_naming_the_field() {
-        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+        assertThatThrownBy(() -> io.s3replicator.wiring.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
                 "source", "s3://a1", "destination", "s3://b1", "events", "not a queue!")))
                 .hasMessageStartingWith("p.events:");
-        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+        assertThatThrownBy(() -> io.s3replicator.wiring.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
                 "source", "s3://a1", "destination", "s3://b1", "deletes", "maybe")))
                 .hasMessageStartingWith("p.deletes:");
-        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+        assertThatThrownBy(() -> io.s3replicator.wiring.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
                 "source", "s3://a1", "destination", "s3://b1", "eventsDlq", "dlq")))
                 .hasMessageStartingWith("p.eventsDlq:");
-        assertThatThrownBy(() -> io.s3replicator.config.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
+        assertThatThrownBy(() -> io.s3replicator.wiring.PairLoader.fromTemplate("p", Map.of("schedule", "0 0 * * * ?",
                 "source", "s3://a1", "destination", "s3://b1", "ignoreFile", "/no/such/file")))
                 .hasMessageStartingWith("p.ignoreFile:");
     }

@@ -1,6 +1,6 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.PairTest;

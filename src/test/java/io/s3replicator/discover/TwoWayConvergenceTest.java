@@ -1,6 +1,6 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.observe.ReplicatorMetrics;
+import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.PairsYaml;
 import io.s3replicator.testing.ElasticMq;

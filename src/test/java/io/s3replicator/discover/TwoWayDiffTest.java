@@ -1,7 +1,7 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.observe.ReplicatorMetrics;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.ReplicatorMetrics;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.PairTest;

@@ -1,6 +1,6 @@
 package io.s3replicator.distributed;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobStore;
@@ -148,7 +148,7 @@ class DistributedModeTest extends TwoEndpoints {
         // A pair with deletes: each diff's job of an object is its run's own, so two runs' jobs of one
         // version are two jobs (the in-flight claim does not make one a duplicate of the other).
         io.s3replicator.config.PairFeatures deletes = new io.s3replicator.config.PairFeatures(null, null, true, false,
-                io.s3replicator.decide.IgnoreList.NONE, false, false, true);
+                io.s3replicator.config.IgnoreList.NONE, false, false, true);
         List<java.util.Set<String>> consumers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             java.util.Set<String> before = FaultInjector.sqsConsumerThreads();
@@ -156,7 +156,7 @@ class DistributedModeTest extends TwoEndpoints {
             w.bean("pairs", io.s3replicator.config.PairRegistry.class).register(new io.s3replicator.config.ReplicationPair(
                     "p", io.s3replicator.config.S3Uri.parse("source", "s3://" + a + "?endpoint=" + srcEndpoint + "&pathStyle=true"),
                     io.s3replicator.config.S3Uri.parse("destination", "s3://" + b + "?endpoint=" + dstEndpoint + "&pathStyle=true"),
-                    io.s3replicator.decide.KeyFilter.ALL, false, deletes));
+                    io.s3replicator.config.KeyFilter.ALL, false, deletes));
             workers.add(w);
             awaitTrue(() -> FaultInjector.sqsConsumerThreads().size() > before.size(), "worker consuming");
             java.util.Set<String> mine = new java.util.HashSet<>(FaultInjector.sqsConsumerThreads());

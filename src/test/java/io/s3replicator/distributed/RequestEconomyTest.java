@@ -1,6 +1,6 @@
 package io.s3replicator.distributed;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.DynamoDbLocalKeys;

@@ -1,12 +1,16 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.record.ReplicatorMetrics;
+
+import io.s3replicator.record.RunRegistry;
+
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.s3replicator.model.Job;
-import io.s3replicator.state.JobRecorder;
+import io.s3replicator.record.JobRecorder;
 import io.s3replicator.state.JobResult.Outcome;
 import io.s3replicator.state.StateStore;
 import org.junit.jupiter.api.AfterEach;

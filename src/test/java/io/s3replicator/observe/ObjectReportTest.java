@@ -1,8 +1,14 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.config.ReportFormat;
+
+import io.s3replicator.record.FailedKeys;
+
+import io.s3replicator.record.ObjectReport;
+
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.KeyFilter;
+import io.s3replicator.config.KeyFilter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

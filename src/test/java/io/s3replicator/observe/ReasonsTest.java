@@ -1,5 +1,7 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.record.Reasons;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

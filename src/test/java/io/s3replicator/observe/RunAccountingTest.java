@@ -1,5 +1,9 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.record.RunAccounting;
+
+import io.s3replicator.record.RunStats;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;

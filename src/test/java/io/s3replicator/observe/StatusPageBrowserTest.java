@@ -1,5 +1,7 @@
 package io.s3replicator.observe;
 
+import io.s3replicator.record.RunStats;
+
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.Http;

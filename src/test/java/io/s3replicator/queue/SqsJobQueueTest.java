@@ -2,7 +2,7 @@ package io.s3replicator.queue;
 
 import io.s3replicator.model.Job;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.ElasticMq;

@@ -1,7 +1,9 @@
 package io.s3replicator.state;
 
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.JobRecorder;
+
+import io.s3replicator.record.RunRegistry;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

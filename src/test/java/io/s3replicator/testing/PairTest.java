@@ -1,6 +1,6 @@
 package io.s3replicator.testing;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import org.junit.jupiter.api.AfterEach;
 
 import java.util.concurrent.TimeUnit;

@@ -2,9 +2,9 @@ package io.s3replicator.testing;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.s3replicator.config.ReplicatorConfiguration;
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.wiring.ReplicatorConfiguration;
+import io.s3replicator.record.RunRegistry;
+import io.s3replicator.record.RunStats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;

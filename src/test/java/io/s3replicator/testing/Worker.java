@@ -4,11 +4,11 @@ import io.s3replicator.cli.ReplicatorMain;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.KeyFilter;
+import io.s3replicator.config.KeyFilter;
 import io.s3replicator.discover.DiffRoute;
 import io.s3replicator.discover.PairDiffer;
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunRegistry;
+import io.s3replicator.record.RunStats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 

@@ -1,6 +1,6 @@
 package io.s3replicator.transfer;
 
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.PairTest;

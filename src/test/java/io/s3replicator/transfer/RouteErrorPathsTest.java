@@ -2,11 +2,11 @@ package io.s3replicator.transfer;
 
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.config.ReplicatorConfiguration;
+import io.s3replicator.wiring.ReplicatorConfiguration;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.decide.KeyFilter;
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.config.KeyFilter;
+import io.s3replicator.record.RunRegistry;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.testing.Buckets;

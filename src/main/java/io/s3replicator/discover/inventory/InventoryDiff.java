@@ -6,7 +6,7 @@ import io.s3replicator.discover.BucketListing;
 import io.s3replicator.discover.DiffJoin;
 import io.s3replicator.discover.KeyOrder;
 import io.s3replicator.model.ListedObject;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package io.s3replicator.discover.inventory;
 import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.observe.RunRegistry;
+import io.s3replicator.record.RunRegistry;
 import io.s3replicator.state.KeySequencers;
 import io.s3replicator.storage.BucketCheck;
 import io.s3replicator.storage.S3Clients;

@@ -1,4 +1,4 @@
-package io.s3replicator.observe;
+package io.s3replicator.record;
 
 import io.s3replicator.model.Job;
 import io.s3replicator.state.JobResult.Outcome;

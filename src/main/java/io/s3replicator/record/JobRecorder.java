@@ -1,9 +1,9 @@
-package io.s3replicator.state;
+package io.s3replicator.record;
 
-import io.s3replicator.observe.ObjectReports;
-import io.s3replicator.observe.ReplicatorMetrics;
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.observe.RunStats;
+import io.s3replicator.state.JobStore;
+
+import io.s3replicator.state.JobResult;
+
 import io.s3replicator.model.Job;
 import io.s3replicator.state.JobResult.Outcome;
 import org.slf4j.Logger;

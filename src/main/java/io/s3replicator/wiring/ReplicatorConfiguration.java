@@ -1,4 +1,8 @@
-package io.s3replicator.config;
+package io.s3replicator.wiring;
+
+import io.s3replicator.config.ReplicatorSettings;
+
+import io.s3replicator.config.PairRegistry;
 
 import io.s3replicator.model.ConfigException;
 
@@ -15,16 +19,16 @@ import io.s3replicator.transfer.JobPlanner;
 import io.s3replicator.transfer.ObjectDeleter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import io.s3replicator.discover.PairDiffer;
-import io.s3replicator.observe.ObjectReports;
+import io.s3replicator.record.ObjectReports;
 import io.s3replicator.observe.Observability;
-import io.s3replicator.observe.RunAccounting;
+import io.s3replicator.record.RunAccounting;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.queue.JobQueues;
 import io.s3replicator.queue.SqsQueues;
 import io.s3replicator.queue.SqsJobQueue;
-import io.s3replicator.observe.ReplicatorMetrics;
-import io.s3replicator.observe.RunRegistry;
-import io.s3replicator.state.JobRecorder;
+import io.s3replicator.record.ReplicatorMetrics;
+import io.s3replicator.record.RunRegistry;
+import io.s3replicator.record.JobRecorder;
 import io.s3replicator.state.RetentionRoute;
 import io.s3replicator.state.StateBackend;
 import io.s3replicator.state.StateSettings;

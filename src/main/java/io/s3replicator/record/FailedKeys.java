@@ -1,4 +1,4 @@
-package io.s3replicator.observe;
+package io.s3replicator.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

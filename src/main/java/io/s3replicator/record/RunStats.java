@@ -1,4 +1,4 @@
-package io.s3replicator.observe;
+package io.s3replicator.record;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,6 @@
-package io.s3replicator.observe;
+package io.s3replicator.record;
+
+import io.s3replicator.config.ReportFormat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,12 +1,20 @@
-package io.s3replicator.config;
+package io.s3replicator.wiring;
+
+import io.s3replicator.config.S3Uri;
+
+import io.s3replicator.config.ReplicationPair;
+
+import io.s3replicator.config.PairRegistry;
+
+import io.s3replicator.config.PairFeatures;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.decide.IgnoreList;
-import io.s3replicator.decide.KeyFilter;
-import io.s3replicator.observe.ObjectReport;
-import io.s3replicator.observe.ObjectReports;
-import io.s3replicator.observe.ReportFormat;
+import io.s3replicator.config.IgnoreList;
+import io.s3replicator.config.KeyFilter;
+import io.s3replicator.record.ObjectReport;
+import io.s3replicator.record.ObjectReports;
+import io.s3replicator.config.ReportFormat;
 import io.s3replicator.storage.BucketCheck;
 import io.s3replicator.storage.S3Clients;
 import io.s3replicator.storage.S3Location;

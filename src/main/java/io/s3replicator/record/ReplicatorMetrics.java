@@ -1,4 +1,4 @@
-package io.s3replicator.observe;
+package io.s3replicator.record;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

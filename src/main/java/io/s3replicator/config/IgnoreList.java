@@ -1,4 +1,4 @@
-package io.s3replicator.decide;
+package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 

@@ -1,4 +1,8 @@
-package io.s3replicator.config;
+package io.s3replicator.wiring;
+
+import io.s3replicator.config.PairFeatures;
+import io.s3replicator.config.PairRegistry;
+import io.s3replicator.config.ReplicationPair;
 
 import io.s3replicator.model.ConfigException;
 

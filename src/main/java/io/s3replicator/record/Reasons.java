@@ -1,4 +1,4 @@
-package io.s3replicator.observe;
+package io.s3replicator.record;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
