@@ -1,11 +1,8 @@
-package io.s3replicator.observe;
+package io.s3replicator.discover;
 
 import io.s3replicator.record.RunStats;
 
 import io.s3replicator.config.ReplicationPair;
-import io.s3replicator.discover.BucketListing;
-import io.s3replicator.discover.OrderedDiff;
-import io.s3replicator.discover.KeyOrder;
 import io.s3replicator.model.ListedObject;
 import io.s3replicator.model.Job;
 import io.s3replicator.storage.S3Clients;
