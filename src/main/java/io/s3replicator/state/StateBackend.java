@@ -2,7 +2,6 @@ package io.s3replicator.state;
 
 import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.observe.ReadinessCheck;
 import io.s3replicator.storage.S3Errors;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -23,6 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * JDBC database, or DynamoDB. A Camel service: stopping it closes what it opened.
  */
 public final class StateBackend extends ServiceSupport {
+    /** A round trip to the store that throws when it is unreachable (the readiness probe's view of the state). */
+    public interface Ping {
+        void check() throws Exception;
+    }
+
     private final StateSettings.Kind kind;
     private final JobStore jobStore;
     private final CheckpointStore checkpoints;
@@ -31,7 +35,7 @@ public final class StateBackend extends ServiceSupport {
     private final KeySequencers keySequencers;
     private final OwnDeletes ownDeletes;
     private final CopiedEtags copiedEtags;
-    private final ReadinessCheck.Probe ping;
+    private final Ping ping;
     /** Null on DynamoDB, whose TTL expires items itself. */
     private final JdbcRetention retention;
     private final AutoCloseable resources;
@@ -39,7 +43,7 @@ public final class StateBackend extends ServiceSupport {
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
                          Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, CopiedEtags copiedEtags,
-                         ReadinessCheck.Probe ping, JdbcRetention retention, AutoCloseable resources) {
+                         Ping ping, JdbcRetention retention, AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
         this.checkpoints = checkpoints;
