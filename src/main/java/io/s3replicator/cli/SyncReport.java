@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.record.RunStats;
 import io.s3replicator.record.Units;
-import io.s3replicator.transfer.ObjectDeleter;
+import io.s3replicator.decide.ObjectDeleter;
 
 import java.io.PrintStream;
 import java.util.List;

@@ -41,9 +41,9 @@ public class MultipartRoute extends RouteBuilder {
         // No error handler of its own: failures go back to the transfer route, which records them.
         from(ENDPOINT).routeId("multipart").errorHandler(noErrorHandler())
             .process(this::init)
-            .loopDoWhile(exchangeProperty(TransferRoute.OUTCOME).isNull())
+            .loopDoWhile(exchangeProperty(TransferExchange.OUTCOME).isNull())
                 .process(this::begin)
-                .filter(exchangeProperty(TransferRoute.OUTCOME).isNull())
+                .filter(exchangeProperty(TransferExchange.OUTCOME).isNull())
                     .doTry()
                         // synchronous: the worker thread waits for its parts, so objects in flight
                         // stay bounded by the transfer concurrency while parts use the shared pool.
@@ -60,22 +60,22 @@ public class MultipartRoute extends RouteBuilder {
     }
 
     private void init(Exchange exchange) {
-        exchange.setProperty(ETAG, exchange.getProperty(TransferRoute.JOB, Job.class).etag());
+        exchange.setProperty(ETAG, exchange.getProperty(TransferExchange.JOB, Job.class).etag());
         exchange.setProperty(ATTEMPT, 0);
     }
 
     /** Plans, resumes or creates the upload; the body becomes the lazy iterator of missing parts. */
     private void begin(Exchange exchange) {
-        ReplicationPair pair = exchange.getProperty(TransferRoute.PAIR, ReplicationPair.class);
-        Job job = exchange.getProperty(TransferRoute.JOB, Job.class);
+        ReplicationPair pair = exchange.getProperty(TransferExchange.PAIR, ReplicationPair.class);
+        Job job = exchange.getProperty(TransferExchange.JOB, Job.class);
         // The destination is looked at once per job: a later attempt keeps the first plan's condition.
         MultipartCopier.Start start = copier.begin(pair, job, exchange.getProperty(ETAG, String.class),
-                exchange.getProperty(TransferRoute.DESTINATION_SEEN, DestinationPrecondition.class));
+                exchange.getProperty(TransferExchange.DESTINATION_SEEN, DestinationPrecondition.class));
         if (start.expected() != null) {
-            exchange.setProperty(TransferRoute.DESTINATION_SEEN, start.expected());
+            exchange.setProperty(TransferExchange.DESTINATION_SEEN, start.expected());
         }
         if (start.outcome() != null) {
-            exchange.setProperty(TransferRoute.OUTCOME, start.outcome());
+            exchange.setProperty(TransferExchange.OUTCOME, start.outcome());
             return;
         }
         exchange.setProperty(UPLOAD, start.upload());
@@ -93,7 +93,7 @@ public class MultipartRoute extends RouteBuilder {
         Object body = exchange.getIn().getBody();
         // No aggregated body when every part was already at the destination.
         List<CompletedPart> moved = body instanceof List<?> list ? (List<CompletedPart>) list : List.of();
-        exchange.setProperty(TransferRoute.OUTCOME, copier.complete(upload, moved));
+        exchange.setProperty(TransferExchange.OUTCOME, copier.complete(upload, moved));
     }
 
     /** Never a mixed object: drop the upload and follow the source to its new version. */
@@ -103,8 +103,8 @@ public class MultipartRoute extends RouteBuilder {
             copier.abort(upload);
             exchange.removeProperty(UPLOAD);
         }
-        ReplicationPair pair = exchange.getProperty(TransferRoute.PAIR, ReplicationPair.class);
-        Job job = exchange.getProperty(TransferRoute.JOB, Job.class);
+        ReplicationPair pair = exchange.getProperty(TransferExchange.PAIR, ReplicationPair.class);
+        Job job = exchange.getProperty(TransferExchange.JOB, Job.class);
         int attempt = exchange.getProperty(ATTEMPT, Integer.class) + 1;
         if (attempt > MAX_SOURCE_CHANGES) {
             throw new TransferException("source changed " + MAX_SOURCE_CHANGES
@@ -112,7 +112,7 @@ public class MultipartRoute extends RouteBuilder {
         }
         HeadObjectResponse now = copier.currentSource(pair, job);
         if (now == null) {
-            exchange.setProperty(TransferRoute.OUTCOME, TransferOutcome.skipped("source deleted since it was listed"));
+            exchange.setProperty(TransferExchange.OUTCOME, TransferOutcome.skipped("source deleted since it was listed"));
             return;
         }
         exchange.setProperty(ATTEMPT, attempt);

@@ -12,12 +12,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 
 /** HEAD helpers shared by the planning steps, and the two-way order of object versions. */
-final class SourceAndDestination {
+public final class SourceAndDestination {
     private SourceAndDestination() {
     }
 
     /** HEAD, or null when the object (or version) does not exist. */
-    static HeadObjectResponse head(S3Client s3, String bucket, String key, String versionId) {
+    public static HeadObjectResponse head(S3Client s3, String bucket, String key, String versionId) {
         try {
             return s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).versionId(versionId).build());
         } catch (S3Exception e) {
@@ -28,17 +28,17 @@ final class SourceAndDestination {
         }
     }
 
-    static String etag(HeadObjectResponse head) {
+    public static String etag(HeadObjectResponse head) {
         return ListedObject.bareEtag(head.eTag());
     }
 
     /** The markers of the object at {@code bucket}/{@code key} when the replicator wrote them there, else null. */
-    static ReplicaMarkers.Trusted markers(HeadObjectResponse head, String bucket, String key) {
+    public static ReplicaMarkers.Trusted markers(HeadObjectResponse head, String bucket, String key) {
         return ReplicaMarkers.read(head.metadata(), bucket, key);
     }
 
     /** When an object's original was written, and whether that time has more than whole seconds. */
-    record Written(Instant time, boolean precise, String etag) {
+    public record Written(Instant time, boolean precise, String etag) {
     }
 
     /**
@@ -47,7 +47,7 @@ final class SourceAndDestination {
      * copy (milliseconds when the copy was made from an event), else its own last-modified (seconds).
      * The ETag is the original's (a copy ranks equal to its original).
      */
-    static Written written(HeadObjectResponse head, String bucket, String key, io.s3replicator.model.Job eventJob) {
+    public static Written written(HeadObjectResponse head, String bucket, String key, io.s3replicator.model.Job eventJob) {
         ReplicaMarkers.Trusted markers = markers(head, bucket, key);
         String original = markers != null ? markers.sourceEtag() : etag(head);
         if (eventJob != null && "EVENT".equals(eventJob.origin()) && eventJob.firstSeen() > 0
@@ -66,7 +66,7 @@ final class SourceAndDestination {
      * them, else to the second (last-modified has no more); ties go to the larger original ETag.
      * Both pairs of a two-way pair, and the diff, rank two versions the same way.
      */
-    static int compare(Written a, Written b) {
+    public static int compare(Written a, Written b) {
         boolean precise = a.precise() && b.precise();
         Instant ta = precise ? a.time() : a.time().truncatedTo(ChronoUnit.SECONDS);
         Instant tb = precise ? b.time() : b.time().truncatedTo(ChronoUnit.SECONDS);

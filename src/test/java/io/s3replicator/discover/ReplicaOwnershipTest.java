@@ -4,7 +4,7 @@ import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.PairTest;
-import io.s3replicator.transfer.ObjectDeleter;
+import io.s3replicator.decide.ObjectDeleter;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;

@@ -105,7 +105,7 @@ class TwoWayDiffTest extends PairTest {
 
         assertThat(Buckets.keys(dst, b)).containsExactlyInAnyOrder("k2", "foreign");
         assertThat(run.deleted.sum()).isEqualTo(1);
-        assertThat(run.skippedByReason()).containsKey(io.s3replicator.transfer.ObjectDeleter.NOT_WRITTEN_BY_PAIR);
+        assertThat(run.skippedByReason()).containsKey(io.s3replicator.decide.ObjectDeleter.NOT_WRITTEN_BY_PAIR);
     }
 
     @Test

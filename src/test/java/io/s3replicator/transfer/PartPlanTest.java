@@ -1,5 +1,7 @@
 package io.s3replicator.transfer;
 
+import io.s3replicator.decide.TransferRoute;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

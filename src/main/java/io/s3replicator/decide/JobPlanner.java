@@ -1,4 +1,7 @@
-package io.s3replicator.transfer;
+package io.s3replicator.decide;
+
+import io.s3replicator.transfer.SourceAndDestination;
+import io.s3replicator.transfer.TransferOutcome;
 
 import io.s3replicator.model.ListedObject;
 import io.s3replicator.config.ReplicationPair;

@@ -1,4 +1,9 @@
-package io.s3replicator.transfer;
+package io.s3replicator.decide;
+
+import io.s3replicator.transfer.DestinationPrecondition;
+import io.s3replicator.transfer.ReplicaMarkers;
+import io.s3replicator.transfer.SourceAndDestination;
+import io.s3replicator.transfer.TransferOutcome;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.model.Job;

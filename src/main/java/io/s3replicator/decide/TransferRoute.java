@@ -1,4 +1,12 @@
-package io.s3replicator.transfer;
+package io.s3replicator.decide;
+
+import io.s3replicator.transfer.DestinationKeyLocks;
+import io.s3replicator.transfer.DestinationPrecondition;
+import io.s3replicator.transfer.Failures;
+import io.s3replicator.transfer.MultipartRoute;
+import io.s3replicator.transfer.ObjectCopier;
+import io.s3replicator.transfer.TransferExchange;
+import io.s3replicator.transfer.TransferOutcome;
 
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
@@ -32,8 +40,8 @@ import java.time.Duration;
  * is still cheap: the copier sees the destination's source-etag marker and skips.
  */
 public class TransferRoute extends RouteBuilder {
-    static final String JOB = "S3ReplicatorJob";
-    static final String PAIR = "S3ReplicatorPair";
+    static final String JOB = TransferExchange.JOB;
+    static final String PAIR = TransferExchange.PAIR;
     static final String IDEMPOTENT_KEY = "S3ReplicatorIdempotentKey";
     static final String KEY_OWNER = "S3ReplicatorKeyOwner";
     /** The destination key this job holds in {@link DestinationKeyLocks}. */
@@ -44,9 +52,9 @@ public class TransferRoute extends RouteBuilder {
     private static final Duration KEY_WAIT = Duration.ofSeconds(10);
     static final String STARTED = "S3ReplicatorStarted";
     /** The {@link TransferOutcome} of the job, set by whichever path copied it. */
-    static final String OUTCOME = "S3ReplicatorOutcome";
+    static final String OUTCOME = TransferExchange.OUTCOME;
     /** The {@link DestinationPrecondition} the plan saw, when it looked at the destination. */
-    static final String DESTINATION_SEEN = "S3ReplicatorDestinationSeen";
+    static final String DESTINATION_SEEN = TransferExchange.DESTINATION_SEEN;
     private static final Logger LOG = LoggerFactory.getLogger(TransferRoute.class);
 
     private final JobQueue queue;
@@ -245,7 +253,7 @@ public class TransferRoute extends RouteBuilder {
     }
 
     /** Strictly above the threshold: an object of exactly the threshold is still one request. */
-    static boolean isMultipart(long size, long threshold) {
+    public static boolean isMultipart(long size, long threshold) {
         return size > threshold;
     }
 
