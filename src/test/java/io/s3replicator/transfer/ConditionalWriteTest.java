@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lands while the copy runs survives, and the job ends skipped, never failed.
  */
 class ConditionalWriteTest extends PairTest {
-    private static final Map<String, String> SMALL_PARTS = Map.of(
+    /** 5 MiB parts above 5 MiB: multipart copies of a few parts. */
+    static final Map<String, String> SMALL_PARTS = Map.of(
             "s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024),
             "s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024));
 

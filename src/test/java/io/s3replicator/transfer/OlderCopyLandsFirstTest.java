@@ -23,10 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * not at the older copy that happened to land first (issue: never lose user data, item 3).
  */
 class OlderCopyLandsFirstTest extends PairTest {
-    private static final Map<String, String> SMALL_PARTS = Map.of(
-            "s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024),
-            "s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024));
-
     String bucket(software.amazon.awssdk.services.s3.S3Client s3, String name) {
         String bucket = armedBucket(s3, name);
         StoreBehaviour.conditionalWrites(bucket);
@@ -68,7 +64,7 @@ class OlderCopyLandsFirstTest extends PairTest {
     void a_multipart_copy_refused_because_an_older_copy_landed_completes_over_that_copy() throws Exception {
         String a = bucket(src, "older-mp-a");
         String b = bucket(dst, "older-mp-b");
-        var older = olderCopy(a, b, "big", "version 1".getBytes(), SMALL_PARTS);
+        var older = olderCopy(a, b, "big", "version 1".getBytes(), ConditionalWriteTest.SMALL_PARTS);
         byte[] v2 = ConditionalWriteTest.bytes(12 * 1024 * 1024, 3);
         src.putObject(p -> p.bucket(a).key("big"), RequestBody.fromBytes(v2));
         FaultInjector.afterFirstPart(b, () -> landsNow(b, "big", older));
