@@ -32,7 +32,7 @@ class ArchitectureTest {
     /** Top to bottom: a package may import its own subpackages and the packages below it. */
     private static final List<String> LAYERS = List.of(
             "", "cli", "wiring", "observe", "discover", "decide", "transfer", "record",
-            "queue", "state", "config", "store|storage", "model");
+            "queue", "state", "config", "store", "model");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -4,7 +4,7 @@ import io.s3replicator.model.ConfigException;
 import io.s3replicator.queue.DeadLetters;
 import io.s3replicator.queue.JobQueues;
 import io.s3replicator.queue.SqsQueues;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

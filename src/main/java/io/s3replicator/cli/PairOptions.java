@@ -4,8 +4,8 @@ import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.config.KeyFilter;
-import io.s3replicator.storage.EndpointSpec;
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.EndpointSpec;
+import io.s3replicator.store.S3Location;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

@@ -8,7 +8,7 @@ import io.s3replicator.wiring.PairLoader;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.PairVerifier;
 import io.s3replicator.discover.PairVerifier.Report;
-import io.s3replicator.storage.S3Clients;
+import io.s3replicator.store.S3Clients;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

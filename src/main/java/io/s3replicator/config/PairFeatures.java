@@ -1,6 +1,6 @@
 package io.s3replicator.config;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 
 /**
  * What a pair does beyond copying on its diff schedule: S3 events, deletes, two-way sync, the

@@ -2,7 +2,7 @@ package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 
 /**
  * One source -> destination replication, validated. Built from the CLI ({@code sync}) or

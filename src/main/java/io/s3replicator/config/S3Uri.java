@@ -2,12 +2,12 @@ package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.storage.ArchiveRestore;
-import io.s3replicator.storage.Capabilities;
-import io.s3replicator.storage.CredentialSource;
-import io.s3replicator.storage.EndpointSpec;
-import io.s3replicator.storage.Provider;
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.ArchiveRestore;
+import io.s3replicator.store.Capabilities;
+import io.s3replicator.store.CredentialSource;
+import io.s3replicator.store.EndpointSpec;
+import io.s3replicator.store.Provider;
+import io.s3replicator.store.S3Location;
 
 import java.net.URI;
 import java.net.URISyntaxException;

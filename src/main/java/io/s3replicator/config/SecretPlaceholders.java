@@ -2,7 +2,7 @@ package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws.secretsmanager.SecretsManagerPropertiesFunction;
 import org.apache.camel.spi.PropertiesFunction;

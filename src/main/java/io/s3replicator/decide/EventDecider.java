@@ -5,7 +5,7 @@ import io.s3replicator.model.S3Event;
 import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.model.Job;
 import io.s3replicator.state.OwnDeletes;
-import io.s3replicator.storage.WriterIdentity;
+import io.s3replicator.store.WriterIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,7 @@ import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.decide.EventOrder;
 import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.model.Job;
-import io.s3replicator.storage.S3Clients;
+import io.s3replicator.store.S3Clients;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;

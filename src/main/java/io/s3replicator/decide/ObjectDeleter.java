@@ -10,7 +10,7 @@ import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobIdentity;
 import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.OwnDeletes;
-import io.s3replicator.storage.S3Clients;
+import io.s3replicator.store.S3Clients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 

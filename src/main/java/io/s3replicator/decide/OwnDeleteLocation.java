@@ -1,6 +1,6 @@
 package io.s3replicator.decide;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 
 /** How a bucket is named in {@link io.s3replicator.state.OwnDeletes}: its endpoint (or provider) and name. */
 public final class OwnDeleteLocation {

@@ -17,7 +17,7 @@ import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.record.JobRecorder;
 import io.s3replicator.state.JobResult.Outcome;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

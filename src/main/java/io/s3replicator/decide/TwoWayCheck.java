@@ -7,7 +7,7 @@ import io.s3replicator.transfer.TransferOutcome;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.model.Job;
-import io.s3replicator.storage.S3Clients;
+import io.s3replicator.store.S3Clients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 

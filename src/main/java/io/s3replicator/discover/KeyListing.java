@@ -2,9 +2,9 @@ package io.s3replicator.discover;
 
 import io.s3replicator.model.ListedObject;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 import software.amazon.awssdk.services.s3.S3Client;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;

@@ -1,6 +1,6 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.EncodingType;

@@ -116,7 +116,7 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
         return parts;
     }
 
-    private static Iterator<ListedObject> listing(S3Client s3, io.s3replicator.storage.S3Location at,
+    private static Iterator<ListedObject> listing(S3Client s3, io.s3replicator.store.S3Location at,
                                                   KeySpacePartitions.Part part, int pageSize,
                                                   java.util.function.LongConsumer onListed) {
         return new BucketListing(s3, at, at.prefix() + part.prefix(), null, part.direct() ? "/" : null, pageSize,

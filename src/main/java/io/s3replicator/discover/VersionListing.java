@@ -2,7 +2,7 @@ package io.s3replicator.discover;
 
 import io.s3replicator.model.ListedObject;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;

@@ -1,6 +1,6 @@
 package io.s3replicator.observe;
 
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

@@ -1,7 +1,7 @@
 package io.s3replicator.state;
 
 import io.s3replicator.model.ConfigException;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;

@@ -1,6 +1,6 @@
 package io.s3replicator.state;
 
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package io.s3replicator.state;
 
 import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;

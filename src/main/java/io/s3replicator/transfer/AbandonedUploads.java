@@ -2,8 +2,8 @@ package io.s3replicator.transfer;
 
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.state.CheckpointStore;
-import io.s3replicator.storage.S3Clients;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Clients;
+import io.s3replicator.store.S3Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;

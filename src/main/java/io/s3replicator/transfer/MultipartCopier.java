@@ -7,9 +7,9 @@ import io.s3replicator.record.RunStats;
 import io.s3replicator.record.Units;
 import io.s3replicator.model.Job;
 import io.s3replicator.state.CheckpointStore;
-import io.s3replicator.storage.Capabilities;
-import io.s3replicator.storage.S3Clients;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.Capabilities;
+import io.s3replicator.store.S3Clients;
+import io.s3replicator.store.S3Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -48,7 +48,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import static io.s3replicator.storage.Capabilities.MultipartEtag.MD5_OF_PARTS;
+import static io.s3replicator.store.Capabilities.MultipartEtag.MD5_OF_PARTS;
 
 /**
  * The S3 side of a multipart copy (README, "How it works", Large objects): start or resume an upload,

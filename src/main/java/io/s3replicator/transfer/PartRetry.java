@@ -1,6 +1,6 @@
 package io.s3replicator.transfer;
 
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Retries one part on what the per-request policy ({@link io.s3replicator.storage.RequestRetries}) cannot
+ * Retries one part on what the per-request policy ({@link io.s3replicator.store.RequestRetries}) cannot
  * see: a part the store received corrupt (its ETag is not the MD5 we sent, or 400 BadDigest) and a source
  * body that broke off while being read. Statuses and resets of the requests themselves were already
  * retried by the SDK and are not retried again here (the attempts would multiply); the job's own retry

@@ -3,7 +3,7 @@ package io.s3replicator.transfer;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.model.ListedObject;
 import io.s3replicator.state.Sha256;
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,7 +1,7 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.model.ListedObject;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.S3Errors;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;

@@ -33,7 +33,7 @@ import io.s3replicator.state.RetentionRoute;
 import io.s3replicator.state.StateBackend;
 import io.s3replicator.state.StateSettings;
 import io.s3replicator.state.StateStore;
-import io.s3replicator.storage.S3Clients;
+import io.s3replicator.store.S3Clients;
 import io.s3replicator.transfer.MultipartCopier;
 import io.s3replicator.transfer.MultipartRoute;
 import io.s3replicator.transfer.ObjectCopier;

@@ -3,7 +3,7 @@ package io.s3replicator.cli;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.TwoEndpoints;
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 import io.s3replicator.transfer.ReplicaMarkers;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -1,6 +1,6 @@
 package io.s3replicator.config;
 
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -57,20 +57,20 @@ class S3UriTest {
                 + "&secretRefresh=5m&roleArn=arn:aws-cn:iam::123456789012:role/r&externalId=e1&roleSessionName=pair-a"
                 + "&storageClass=STANDARD_IA&acl=none&sseKmsKeyId=alias/rep&requesterPays=true&identity=AIDAX"
                 + "&checksum=when-required").endpoint();
-        assertThat(spec.effectiveProvider()).isEqualTo(io.s3replicator.storage.Provider.AWS);
-        assertThat(spec.credentials().kind()).isEqualTo(io.s3replicator.storage.CredentialSource.Kind.SECRET);
+        assertThat(spec.effectiveProvider()).isEqualTo(io.s3replicator.store.Provider.AWS);
+        assertThat(spec.credentials().kind()).isEqualTo(io.s3replicator.store.CredentialSource.Kind.SECRET);
         assertThat(spec.credentials().ref()).isEqualTo("arn:aws:secretsmanager:us-west-2:123456789012:secret:dth-cn");
         assertThat(spec.credentials().secretRefresh()).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(spec.credentials().roleArn()).isEqualTo("arn:aws-cn:iam::123456789012:role/r");
-        assertThat(spec.write()).isEqualTo(new io.s3replicator.storage.WriteOptions("STANDARD_IA", "none", "aws:kms", "alias/rep"));
+        assertThat(spec.write()).isEqualTo(new io.s3replicator.store.WriteOptions("STANDARD_IA", "none", "aws:kms", "alias/rep"));
         assertThat(spec.write().effectiveAcl(spec.effectiveProvider())).isNull();
         assertThat(spec.requesterPays()).isTrue();
         assertThat(spec.identity()).isEqualTo("AIDAX");
         assertThat(spec.toString()).doesNotContain("e1,").contains("secret arn:aws:secretsmanager");
         assertThat(S3Uri.parse("d", "s3://b1?region=us-east-1").endpoint().write().effectiveAcl(
-                io.s3replicator.storage.Provider.AWS)).isEqualTo("bucket-owner-full-control");
+                io.s3replicator.store.Provider.AWS)).isEqualTo("bucket-owner-full-control");
         assertThat(S3Uri.parse("d", "s3://b1?endpoint=http://m:9000").endpoint().write().effectiveAcl(
-                io.s3replicator.storage.Provider.CUSTOM)).isNull();
+                io.s3replicator.store.Provider.CUSTOM)).isNull();
 
         assertThatThrownBy(() -> S3Uri.parse("p.source", "s3://b1?credentials=keys:abc")).hasMessage(
                 "p.source.credentials: 'keys:abc' is not a credentials source (default, profile:NAME, env:PREFIX, secret:NAME-OR-ARN)");

@@ -5,7 +5,7 @@ import io.s3replicator.record.RunStats;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.RunningReplicator;
 import io.s3replicator.testing.PairTest;
-import io.s3replicator.storage.S3Location;
+import io.s3replicator.store.S3Location;
 import io.s3replicator.transfer.ReplicaMarkers;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -6,7 +6,7 @@ import io.s3replicator.config.ReplicationPair;
 
 import io.s3replicator.model.ConfigException;
 
-import io.s3replicator.storage.S3Clients;
+import io.s3replicator.store.S3Clients;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;

@@ -1,7 +1,7 @@
 package io.s3replicator.discover.inventory;
 
-import io.s3replicator.storage.EndpointSpec;
-import io.s3replicator.storage.S3Errors;
+import io.s3replicator.store.EndpointSpec;
+import io.s3replicator.store.S3Errors;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 

@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 /**
  * Who the replicator writes as on one side, for the loop guard: S3 events carry the writer

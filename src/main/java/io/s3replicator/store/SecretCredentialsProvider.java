@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

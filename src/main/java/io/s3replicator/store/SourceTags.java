@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

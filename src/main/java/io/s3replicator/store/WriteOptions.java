@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 /**
  * What every object written to a destination carries: storage class, canned ACL and

@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;

@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 import io.s3replicator.model.ConfigException;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 

@@ -1,4 +1,4 @@
-package io.s3replicator.storage;
+package io.s3replicator.store;
 
 /**
  * A bucket, a key prefix inside it (empty or ending in '/'), and how to reach it.
