@@ -185,21 +185,6 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
         }
     }
 
-    /** Pushes the expiry of an existing item forward, whoever owns it. */
-    @Override
-    public boolean renew(String id, long ttlMillis) {
-        try {
-            client.updateItem(b -> b.tableName(table).key(keyOf.apply(id))
-                    .updateExpression("SET #e = :e")
-                    .conditionExpression("attribute_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", keyAttribute, "#e", EXPIRES_AT))
-                    .expressionAttributeValues(Map.of(":e", n(ceilSeconds(clock.millis() + ttlMillis)))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
     @Override
     public boolean renewIfOwner(String id, String owner, long ttlMillis) {
         try {

@@ -27,9 +27,6 @@ public interface InFlightJobs extends IdempotentRepository {
     /** Owner of an entry whose job ended with the destination in step: a late duplicate is dropped until it expires. */
     String DONE = "done";
 
-    /** Pushes the expiry of an entry forward; false if there is no entry. */
-    boolean renew(String key);
-
     /**
      * A diff is about to queue this job: true (and the job is marked queued for a while) unless
      * a live entry says it is already queued, in flight or just done, so N diffs, or a diff

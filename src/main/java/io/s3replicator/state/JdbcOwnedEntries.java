@@ -107,12 +107,6 @@ final class JdbcOwnedEntries implements OwnedEntries {
         }
     }
 
-    /** Pushes the expiry of an existing entry forward, whoever owns it. */
-    @Override
-    public boolean renew(String id, long ttlMillis) {
-        return update("renew", "UPDATE " + table + " SET expires_at = ? WHERE id = ?", now() + ttlMillis, id) > 0;
-    }
-
     @Override
     public boolean renewIfOwner(String id, String owner, long ttlMillis) {
         return update("renew", "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND owner_id = ?",

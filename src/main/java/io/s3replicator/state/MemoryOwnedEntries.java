@@ -51,12 +51,6 @@ final class MemoryOwnedEntries implements OwnedEntries {
     }
 
     @Override
-    public boolean renew(String id, long ttlMillis) {
-        long expiresAt = clock.millis() + ttlMillis;
-        return entries.computeIfPresent(id, (k, e) -> new Entry(e.owner(), expiresAt)) != null;
-    }
-
-    @Override
     public boolean renewIfOwner(String id, String owner, long ttlMillis) {
         long expiresAt = clock.millis() + ttlMillis;
         Entry after = entries.computeIfPresent(id, (k, e) -> e.owner().equals(owner) ? new Entry(owner, expiresAt) : e);

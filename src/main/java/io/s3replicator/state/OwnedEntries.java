@@ -27,9 +27,6 @@ interface OwnedEntries {
         return holder(id) != null;
     }
 
-    /** Pushes the expiry of an existing entry forward, whoever owns it. */
-    boolean renew(String id, long ttlMillis);
-
     /** Sets the expiry of the entry to {@code ttlMillis} from now only while {@code owner} holds it. */
     boolean renewIfOwner(String id, String owner, long ttlMillis);
 

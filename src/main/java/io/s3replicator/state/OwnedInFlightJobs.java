@@ -150,11 +150,6 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
         entries.deleteIfOwner(key, QUEUED);
     }
 
-    @Override
-    public boolean renew(String key) {
-        return entries.renew(key, ttl.toMillis());
-    }
-
     /** Entries are removed when their job ends; there is nothing to confirm. */
     @Override
     public boolean confirm(String key) {

@@ -253,12 +253,12 @@ abstract class StateContract {
         // A long job: its worker renews the entry all along.
         for (int day = 0; day < 40; day++) {
             clock.advance(Duration.ofDays(1));
-            assertThat(jobs.renew(running)).isTrue();
+            jobs.renewHeld();
         }
         assertThat(jobs.markQueued(queued)).isTrue();
         jobs.queued(queued);
         clock.advance(Duration.ofDays(3));
-        assertThat(jobs.renew(running)).isTrue();
+        jobs.renewHeld();
         assertThat(leases.tryAcquire(lease, "worker-a", TTL)).isTrue();
 
         expire();
@@ -397,17 +397,21 @@ abstract class StateContract {
     }
 
     @Test
-    void renew_pushes_the_expiry_forward() {
+    void the_background_renewal_pushes_forward_the_entries_this_process_holds_and_no_others() {
         OwnedInFlightJobs jobs = inFlight(TTL);
         String key = "job-" + unique;
-        assertThat(jobs.add(exchange(), key)).isTrue();
+        String released = "released-" + unique;
+        Exchange owner = exchange();
+        assertThat(jobs.add(owner, key)).isTrue();
+        assertThat(jobs.add(owner, released)).isTrue();
+        assertThat(jobs.remove(owner, released)).isTrue();
         clock.advance(Duration.ofSeconds(50));
-        assertThat(jobs.renew(key)).isTrue();
+        jobs.renewHeld();
+        assertThat(jobs.contains(released)).as("a released entry is not brought back").isFalse();
         clock.advance(Duration.ofSeconds(20));
         assertThat(jobs.add(exchange(), key)).as("past the first expiry, within the renewed one").isFalse();
         clock.advance(Duration.ofSeconds(41));
         assertThat(jobs.add(exchange(), key)).as("past the renewed expiry").isTrue();
-        assertThat(jobs.renew("no-such-" + unique)).isFalse();
     }
 
     @Test
