@@ -116,7 +116,7 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
                 || holder.owner().equals(InFlightJobs.ownerOf(exchange))) {
             return null;
         }
-        return Duration.ofMillis(Math.max(0, holder.expiresAt() - System.currentTimeMillis()));
+        return untilExpiry(holder);
     }
 
     /** Releases the entry only while this exchange's receive holds it: a receive that took over keeps it. */
@@ -137,7 +137,12 @@ abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs 
     @Override
     public Duration heldFor(String key) {
         OwnedEntries.Holder holder = entries.holder(key);
-        return holder == null ? null : Duration.ofMillis(Math.max(0, holder.expiresAt() - System.currentTimeMillis()));
+        return holder == null ? null : untilExpiry(holder);
+    }
+
+    /** A hint for when to look again, so the wall clock will do (the stores decide expiry with their own). */
+    private static Duration untilExpiry(OwnedEntries.Holder holder) {
+        return Duration.ofMillis(Math.max(0, holder.expiresAt() - System.currentTimeMillis()));
     }
 
     @Override

@@ -132,25 +132,23 @@ class DistributedModeTest extends TwoEndpoints {
                 .doesNotContainKey("FAILED");
     }
 
-    @Test
-    void two_jobs_for_one_large_object_never_run_side_by_side_on_two_workers() throws Exception {
-        String a = Buckets.create(src, "dist-key-src");
-        String b = Buckets.create(dst, "dist-key-dst");
-        byte[] body = new byte[3 * 5 * 1024 * 1024];
-        new java.util.Random(11).nextBytes(body);
-        src.putObject(r -> r.bucket(a).key("big"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
-        String etag = src.headObject(r -> r.bucket(a).key("big")).eTag().replace("\"", "");
+    static final int LARGE = 3 * 5 * 1024 * 1024;
+
+    /**
+     * {@code n} workers on a pair with deletes (each diff's job of an object is its run's own, so two
+     * runs' jobs of one version are two jobs, not duplicates), copying 5 MiB parts a second apart;
+     * returns each worker's SQS consumer threads, to steer jobs with {@link FaultInjector#deafen}.
+     */
+    List<java.util.Set<String>> largeObjectWorkers(int n, String a, String b) throws Exception {
         FaultInjector.slowParts(b, 1_000);
         Map<String, String> p = properties();
         p.put("s3replicator.transfer.multipart-threshold", String.valueOf(5 * 1024 * 1024));
         p.put("s3replicator.transfer.part-size", String.valueOf(5 * 1024 * 1024));
         p.put("s3replicator.transfer.parts-in-flight", "1");
-        // A pair with deletes: each diff's job of an object is its run's own, so two runs' jobs of one
-        // version are two jobs (the in-flight claim does not make one a duplicate of the other).
         io.s3replicator.config.PairFeatures deletes = new io.s3replicator.config.PairFeatures(null, null, true, false,
                 io.s3replicator.config.IgnoreList.NONE, false, false, true);
         List<java.util.Set<String>> consumers = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < n; i++) {
             java.util.Set<String> before = FaultInjector.sqsConsumerThreads();
             Worker w = Worker.start(Files.createDirectories(state.resolve("key" + i)), p);
             w.bean("pairs", io.s3replicator.config.PairRegistry.class).register(new io.s3replicator.config.ReplicationPair(
@@ -163,6 +161,50 @@ class DistributedModeTest extends TwoEndpoints {
             mine.removeAll(before);
             consumers.add(mine);
         }
+        return consumers;
+    }
+
+    byte[] largeObject(String a) {
+        byte[] body = new byte[LARGE];
+        new java.util.Random(11).nextBytes(body);
+        src.putObject(r -> r.bucket(a).key("big"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+        return body;
+    }
+
+    /** The second run's job of the object ended in step, and only the first sent parts. */
+    void assertCopiedOnceAndSecondJobInStep(String b, byte[] body) throws InterruptedException {
+        awaitTrue(() -> jobs(workers.get(0)).outcomeCounts("run-2").containsKey("SKIPPED"),
+                "second job ended: in step once the first had copied it");
+        awaitTrue(() -> ElasticMq.depth(sqs, queue) == 0, "every message deleted");
+        assertThat(jobs(workers.get(0)).outcomeCounts("run-1")).isEqualTo(Map.of("COPIED", 1L));
+        assertThat(FaultInjector.count(b, "UploadPart")).as("each part sent once: the second job waited").isEqualTo(3);
+        assertThat(FaultInjector.count(b, "AbortMultipartUpload")).isZero();
+        assertThat(java.util.Arrays.equals(Buckets.get(dst, b, "big"), body)).isTrue();
+        assertThat(ElasticMq.depth(sqs, queue + "-dlq")).isZero();
+    }
+
+    @Test
+    void a_job_that_waited_in_its_worker_for_another_job_on_its_key_looks_before_sending_parts() throws Exception {
+        String a = Buckets.create(src, "one-key-src");
+        String b = Buckets.create(dst, "one-key-dst");
+        byte[] body = largeObject(a);
+        String etag = src.headObject(r -> r.bucket(a).key("big")).eTag().replace("\"", "");
+        largeObjectWorkers(1, a, b);
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        sendJob(url, "run-1", body.length, etag);
+        awaitTrue(() -> FaultInjector.count(b, "UploadPart") >= 1, "first job sending parts");
+        sendJob(url, "run-2", body.length, etag);
+
+        assertCopiedOnceAndSecondJobInStep(b, body);
+    }
+
+    @Test
+    void two_jobs_for_one_large_object_never_run_side_by_side_on_two_workers() throws Exception {
+        String a = Buckets.create(src, "dist-key-src");
+        String b = Buckets.create(dst, "dist-key-dst");
+        byte[] body = largeObject(a);
+        String etag = src.headObject(r -> r.bucket(a).key("big")).eTag().replace("\"", "");
+        List<java.util.Set<String>> consumers = largeObjectWorkers(2, a, b);
         String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
         try {
             // The first job goes to the first worker, the second to the other one while the first still runs.
@@ -179,14 +221,7 @@ class DistributedModeTest extends TwoEndpoints {
             FaultInjector.hear(consumers.get(1));
         }
 
-        awaitTrue(() -> jobs(workers.get(0)).outcomeCounts("run-2").containsKey("SKIPPED"),
-                "second job ended: in step once the first had copied it");
-        awaitTrue(() -> ElasticMq.depth(sqs, queue) == 0, "every message deleted");
-        assertThat(jobs(workers.get(0)).outcomeCounts("run-1")).isEqualTo(Map.of("COPIED", 1L));
-        assertThat(FaultInjector.count(b, "UploadPart")).as("each part sent once: the second job waited").isEqualTo(3);
-        assertThat(FaultInjector.count(b, "AbortMultipartUpload")).isZero();
-        assertThat(java.util.Arrays.equals(Buckets.get(dst, b, "big"), body)).isTrue();
-        assertThat(ElasticMq.depth(sqs, queue + "-dlq")).isZero();
+        assertCopiedOnceAndSecondJobInStep(b, body);
     }
 
     void sendJob(String url, String run, long size, String etag) {
