@@ -138,23 +138,21 @@ public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
 
     /** Counts what the first pass lists on one side (0 source, 1 destination), to take it back on a restart. */
     private Iterator<ListedObject> counted(Iterator<ListedObject> listing, int side) {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return listing.hasNext();
-            }
-
-            @Override
-            public ListedObject next() {
-                ListedObject o = listing.next();
-                firstPassListed[side]++;
-                return o;
-            }
-        };
+        return observed(listing, o -> firstPassListed[side]++);
     }
 
     /** The first pass remembers the highest source key it joined: keys up to it may have been queued. */
     private Iterator<ListedObject> tracked(Iterator<ListedObject> listing) {
+        return observed(listing, o -> {
+            if (highestSourceKey == null || KeyOrder.compare(o.relativeKey(), highestSourceKey) > 0) {
+                highestSourceKey = o.relativeKey();
+            }
+        });
+    }
+
+    /** The listing as it is, {@code seen} told of each object as it passes. */
+    private static Iterator<ListedObject> observed(Iterator<ListedObject> listing,
+                                                   java.util.function.Consumer<ListedObject> seen) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -164,9 +162,7 @@ public final class OrderedDiff implements Iterator<Job>, java.io.Closeable {
             @Override
             public ListedObject next() {
                 ListedObject o = listing.next();
-                if (highestSourceKey == null || KeyOrder.compare(o.relativeKey(), highestSourceKey) > 0) {
-                    highestSourceKey = o.relativeKey();
-                }
+                seen.accept(o);
                 return o;
             }
         };
