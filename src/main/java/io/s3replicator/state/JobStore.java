@@ -21,6 +21,11 @@ public interface JobStore {
 
     void recordResult(JobResult result);
 
+    /** Several results at once: a store may write them in one transaction. */
+    default void recordResults(java.util.List<JobResult> results) {
+        results.forEach(this::recordResult);
+    }
+
     /**
      * The result of a job's first attempt that copied the object (no earlier record of it can
      * exist): a store may gather such writes into batches. The future completes once it is durable.

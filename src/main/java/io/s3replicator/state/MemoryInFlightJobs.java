@@ -16,7 +16,7 @@ public class MemoryInFlightJobs extends OwnedInFlightJobs {
     }
 
     /** Instances over one {@code entries} share it, as workers share a table (the state contract test). */
-    MemoryInFlightJobs(Duration ttl, MemoryOwnedEntries entries) {
+    public MemoryInFlightJobs(Duration ttl, MemoryOwnedEntries entries) {
         super(ttl, entries);
         this.entries = entries;
     }

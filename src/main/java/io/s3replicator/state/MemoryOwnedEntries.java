@@ -10,14 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * file (and the store cleared them at start anyway); keeping them off the database saves
  * three committed statements per object. Each operation is one atomic map update.
  */
-final class MemoryOwnedEntries implements OwnedEntries {
+public final class MemoryOwnedEntries implements OwnedEntries {
     private record Entry(String owner, long expiresAt) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    MemoryOwnedEntries(Clock clock) {
+    public MemoryOwnedEntries(Clock clock) {
         this.clock = clock;
     }
 

@@ -32,7 +32,7 @@ public interface OwnDeletes {
      * be its echo: within the clock skew of the event either way, and not older than {@code ttl}.
      */
     record EchoWindow(Instant earliest, Instant latest) {
-        static EchoWindow of(Instant eventTime, Instant now, Duration ttl) {
+        public static EchoWindow of(Instant eventTime, Instant now, Duration ttl) {
             Instant at = eventTime == null ? now : eventTime;
             Instant earliest = at.minus(SKEW).isAfter(now.minus(ttl)) ? at.minus(SKEW) : now.minus(ttl);
             return new EchoWindow(earliest, at.plus(SKEW));

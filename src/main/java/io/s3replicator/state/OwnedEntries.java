@@ -5,7 +5,7 @@ package io.s3replicator.state;
  * of many processes exactly one wins a claim: the mechanics jobs in flight and leases share,
  * on JDBC ({@link JdbcOwnedEntries}) and DynamoDB ({@link DynamoDbOwnedEntries}).
  */
-interface OwnedEntries {
+public interface OwnedEntries {
     /** Takes the entry if absent, expired, already {@code owner}'s, or only marked {@link InFlightJobs#QUEUED}. */
     boolean claim(String id, String owner, long ttlMillis);
 

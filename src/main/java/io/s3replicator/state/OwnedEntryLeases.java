@@ -3,10 +3,10 @@ package io.s3replicator.state;
 import java.time.Duration;
 
 /** {@link Leases} as owned entries: acquiring is a claim (absent, expired or already ours), releasing deletes if ours. */
-class OwnedEntryLeases implements Leases {
+public class OwnedEntryLeases implements Leases {
     private final OwnedEntries entries;
 
-    OwnedEntryLeases(OwnedEntries entries) {
+    protected OwnedEntryLeases(OwnedEntries entries) {
         this.entries = entries;
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * and the renewal of the entries this process holds (every third of the lease time), so only
  * a dead worker's entries expire.
  */
-abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs {
+public abstract class OwnedInFlightJobs extends ServiceSupport implements InFlightJobs {
     private static final Logger LOG = LoggerFactory.getLogger(OwnedInFlightJobs.class);
 
     protected final Duration ttl;

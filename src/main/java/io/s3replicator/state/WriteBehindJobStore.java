@@ -20,20 +20,20 @@ import java.util.concurrent.TimeUnit;
  * <p>What a crash can lose: the results of the last batch, an audit record only. Whether an
  * object is in step is always read from the destination, never from here.
  */
-final class WriteBehindJobStore implements JobStore, AutoCloseable {
+public final class WriteBehindJobStore implements JobStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindJobStore.class);
     /** Results waiting at most; a full queue makes the copying threads wait (bounded memory). */
     private static final int CAPACITY = 10_000;
     private static final int BATCH = 1_000;
 
-    private final JdbcJobStore store;
+    private final JobStore store;
     private final BlockingQueue<JobResult> pending = new LinkedBlockingQueue<>(CAPACITY);
     private final Thread writer;
     private long queued;
     private long written;
     private volatile boolean closing;
 
-    WriteBehindJobStore(JdbcJobStore store) {
+    public WriteBehindJobStore(JobStore store) {
         this.store = store;
         this.writer = new Thread(this::write, "job-results-writer");
         writer.setDaemon(true);

@@ -29,10 +29,10 @@ import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.record.RunRegistry;
 import io.s3replicator.record.JobRecorder;
-import io.s3replicator.state.RetentionRoute;
-import io.s3replicator.state.StateBackend;
+import io.s3replicator.state.jdbc.RetentionRoute;
+import io.s3replicator.state.backend.StateBackend;
 import io.s3replicator.state.StateSettings;
-import io.s3replicator.state.StateStore;
+import io.s3replicator.state.jdbc.EmbeddedDatabase;
 import io.s3replicator.store.S3Clients;
 import io.s3replicator.transfer.MultipartCopier;
 import io.s3replicator.transfer.MultipartRoute;
@@ -170,7 +170,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         context.getRegistry().bind("stateBackend", state);
         context.getRegistry().bind("jobStore", state.jobStore());
         context.getRegistry().bind("leases", state.leases());
-        if (state.jobStore() instanceof StateStore embedded) {
+        if (state.jobStore() instanceof EmbeddedDatabase embedded) {
             context.getRegistry().bind("stateStore", embedded);
         }
         context.addService(clients);

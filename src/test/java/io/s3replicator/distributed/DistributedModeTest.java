@@ -4,7 +4,7 @@ import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobStore;
-import io.s3replicator.state.StateBackend;
+import io.s3replicator.state.backend.StateBackend;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.DynamoDbLocalKeys;
 import io.s3replicator.testing.DistributedSetup;

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.s3replicator.model.Job;
 import io.s3replicator.record.JobRecorder;
 import io.s3replicator.state.JobResult.Outcome;
-import io.s3replicator.state.StateStore;
+import io.s3replicator.state.jdbc.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +83,7 @@ class ObjectLogTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         configure();
-        try (StateStore store = new StateStore(state)) {
+        try (EmbeddedDatabase store = new EmbeddedDatabase(state)) {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             JobRecorder recorder = new JobRecorder(store, new RunRegistry(), new ReplicatorMetrics(meters));
             recorder.record(job("dir/a b.txt", 42), "dir/a b.txt", Outcome.COPIED, null, 42, "relay", 7);

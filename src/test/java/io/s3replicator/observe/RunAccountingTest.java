@@ -7,7 +7,7 @@ import io.s3replicator.record.RunStats;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.s3replicator.state.JdbcJobStore;
+import io.s3replicator.state.jdbc.JdbcJobStore;
 import io.s3replicator.state.JobResult;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;

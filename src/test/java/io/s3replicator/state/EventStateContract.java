@@ -19,23 +19,23 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-key event state (sequencers, own deletes), the same on every backend. */
-abstract class EventStateContract {
+public abstract class EventStateContract {
     /** The retention the stores of these tests are built with. */
-    static final Duration RETENTION = Duration.ofDays(30);
+    protected static final Duration RETENTION = Duration.ofDays(30);
 
-    abstract KeySequencers keySequencers(Clock clock);
+    protected abstract KeySequencers keySequencers(Clock clock);
 
-    KeySequencers keySequencers() {
+    protected KeySequencers keySequencers() {
         return keySequencers(Clock.systemUTC());
     }
 
     /** The backend's expiry as of {@code clock} (see {@link StateContract#expire()}). */
-    abstract void expire(Clock clock);
+    protected abstract void expire(Clock clock);
 
-    abstract OwnDeletes ownDeletes(Duration ttl, Clock clock);
+    protected abstract OwnDeletes ownDeletes(Duration ttl, Clock clock);
 
     /** Keys unique to one test, so backends shared by a class stay independent. */
-    final String pair = "p-" + UUID.randomUUID();
+    protected final String pair = "p-" + UUID.randomUUID();
 
     @Test
     void sequencers_of_different_lengths_compare_right_padded_with_zeros_as_s3_documents() {

@@ -29,31 +29,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What every state backend must do, run against each (JDBC on H2, DynamoDB on DynamoDB Local).
  * Time is a {@link MutableClock}: expiry is tested by moving it, not by sleeping.
  */
-abstract class StateContract {
-    static final Duration TTL = Duration.ofSeconds(60);
+public abstract class StateContract {
+    protected static final Duration TTL = Duration.ofSeconds(60);
     /** The retention the stores of these tests are built with. */
-    static final Duration RETENTION = Duration.ofDays(30);
-    static CamelContext camel;
+    protected static final Duration RETENTION = Duration.ofDays(30);
+    protected static CamelContext camel;
 
-    final MutableClock clock = new MutableClock();
+    protected final MutableClock clock = new MutableClock();
     /** Keys and names unique to this test: backends are shared by the tests of a class. */
-    final String unique = UUID.randomUUID().toString().substring(0, 8);
+    protected final String unique = UUID.randomUUID().toString().substring(0, 8);
 
-    abstract JobStore jobStore();
+    protected abstract JobStore jobStore();
 
-    abstract CheckpointStore checkpoints();
+    protected abstract CheckpointStore checkpoints();
 
-    abstract OwnedInFlightJobs inFlight(Duration ttl);
+    protected abstract OwnedInFlightJobs inFlight(Duration ttl);
 
-    abstract Leases leases();
+    protected abstract Leases leases();
 
-    abstract CopiedEtags copiedEtags();
+    protected abstract CopiedEtags copiedEtags();
 
     /**
      * The backend's expiry as of the test clock, with {@link #RETENTION}: the JDBC sweep, or on
      * DynamoDB what its TTL does (deletes the items whose {@code expiresAt} has passed).
      */
-    abstract void expire();
+    protected abstract void expire();
 
     @BeforeAll
     static void camel() {
@@ -65,17 +65,17 @@ abstract class StateContract {
         camel.close();
     }
 
-    static Exchange exchange() {
+    protected static Exchange exchange() {
         return new DefaultExchange(camel);
     }
 
-    static Exchange sqsMessage(String messageId) {
+    protected static Exchange sqsMessage(String messageId) {
         Exchange e = exchange();
         e.getMessage().setHeader(InFlightJobs.SQS_MESSAGE_ID, messageId);
         return e;
     }
 
-    JobResult result(String runId, String key, String etag, Outcome outcome, String reason, long bytes) {
+    protected JobResult result(String runId, String key, String etag, Outcome outcome, String reason, long bytes) {
         return new JobResult(runId, "pair", key, "dst/" + key, "COPY", outcome, reason, etag, null, bytes,
                 outcome == Outcome.COPIED ? "relay" : null, 12);
     }

@@ -1,8 +1,8 @@
 package io.s3replicator.transfer;
 
 import io.s3replicator.state.CheckpointStore;
-import io.s3replicator.state.JdbcCheckpointStore;
-import io.s3replicator.state.StateStore;
+import io.s3replicator.state.jdbc.JdbcCheckpointStore;
+import io.s3replicator.state.jdbc.EmbeddedDatabase;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.RelayedParts;
@@ -38,7 +38,7 @@ class PartsMemoryTest extends TwoEndpoints {
         String etag = src.putObject(p -> p.bucket(a).key("big.bin"), RequestBody.fromBytes(data)).eTag()
                 .replace("\"", "");
         String uploadId = dst.createMultipartUpload(c -> c.bucket(b).key("big.bin")).uploadId();
-        try (StateStore state = new StateStore(this.state)) {
+        try (EmbeddedDatabase state = new EmbeddedDatabase(this.state)) {
             new JdbcCheckpointStore(state.dataSource())
                     .started(new CheckpointStore.Upload(b, "big.bin", etag, uploadId, PART));
         }

@@ -9,7 +9,7 @@ import io.s3replicator.record.RunRegistry;
 import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
-import io.s3replicator.state.StateStore;
+import io.s3replicator.state.jdbc.EmbeddedDatabase;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.S3MockServers;
 import org.apache.camel.CamelContext;
@@ -92,7 +92,7 @@ class TransferRouteTest {
         assertThat(new String(Buckets.get(dst, b, "good.txt"))).isEqualTo("good");
         assertThat(run.copied.sum()).isEqualTo(1);
         assertThat(run.skippedByReason()).containsEntry("source deleted since it was listed", 1L);
-        assertThat(context.getRegistry().lookupByNameAndType("stateStore", StateStore.class)
+        assertThat(context.getRegistry().lookupByNameAndType("stateStore", EmbeddedDatabase.class)
                 .outcomeCounts(run.runId())).containsEntry("COPIED", 1L).containsEntry("SKIPPED", 1L);
     }
 
