@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * What every state backend must do, run against each (JDBC on H2, DynamoDB on DynamoDB Local).
@@ -48,6 +49,9 @@ public abstract class StateContract {
     protected abstract Leases leases();
 
     protected abstract CopiedEtags copiedEtags();
+
+    /** The dead-letter table, on the test clock. */
+    protected abstract DeadLetterJobs deadLetters();
 
     /**
      * The backend's expiry as of the test clock, with {@link #RETENTION}: the JDBC sweep, or on
@@ -236,6 +240,43 @@ public abstract class StateContract {
         // Losing one costs a HEAD at the next diff, whose in-step skip records it again.
         assertThat(copies.isCopyOf(bucket, "old.bin", "src", "dst-2")).isFalse();
         assertThat(copies.isCopyOf(bucket, "new.bin", "src", "dst-2")).isTrue();
+    }
+
+    @Test
+    void a_dead_job_is_kept_once_with_its_latest_reason_and_leaves_only_when_its_redrive_ends() {
+        DeadLetterJobs dead = deadLetters();
+        String first = "a-" + unique, second = "b-" + unique;
+        dead.add(first, "pair", "403 AccessDenied", "{\"key\":\"a\"}");
+        clock.advance(Duration.ofMinutes(1));
+        dead.add(second, null, "not a job", "garbage");
+        clock.advance(Duration.ofMinutes(1));
+        // The next diff finds the same object failing again: one entry, the newer reason, two failures.
+        dead.add(first, "pair", "403 AccessDenied (again)", "{\"key\":\"a\"}");
+
+        assertThat(dead.list(10)).extracting(DeadLetterJobs.Entry::id, DeadLetterJobs.Entry::pairId,
+                        DeadLetterJobs.Entry::reason, DeadLetterJobs.Entry::failures, DeadLetterJobs.Entry::redrive)
+                .containsExactly(tuple(second, null, "not a job", 1, false),
+                        tuple(first, "pair", "403 AccessDenied (again)", 2, false));
+        assertThat(dead.list(1)).hasSize(1);
+        assertThat(dead.markedForRedrive(10)).isEmpty();
+
+        // A removal of an entry nobody redrove does nothing: only the end of a redriven job removes it.
+        dead.remove(first);
+        assertThat(dead.list(10)).hasSize(2);
+
+        assertThat(dead.markForRedrive(1)).isEqualTo(1);
+        assertThat(dead.markedForRedrive(10)).extracting(DeadLetterJobs.Entry::id).containsExactly(second);
+        assertThat(dead.markForRedrive(10)).isEqualTo(1);
+        assertThat(dead.markForRedrive(10)).isZero();
+
+        // Redriven and failed again: unmarked, with the new reason; the end of the other removes it.
+        dead.add(first, "pair", "still denied", "{\"key\":\"a\"}");
+        dead.remove(first);
+        dead.remove(second);
+        assertThat(dead.list(10)).extracting(DeadLetterJobs.Entry::id, DeadLetterJobs.Entry::reason,
+                DeadLetterJobs.Entry::failures, DeadLetterJobs.Entry::redrive)
+                .containsExactly(tuple(first, "still denied", 3, false));
+        assertThat(dead.list(10).get(0).body()).isEqualTo("{\"key\":\"a\"}");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.s3replicator.state.backend;
 
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
+import io.s3replicator.state.DeadLetterJobs;
 import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.KeySequencers;
@@ -14,6 +15,7 @@ import io.s3replicator.state.jdbc.Jdbc;
 import io.s3replicator.state.jdbc.JdbcCheckpointStore;
 import io.s3replicator.state.jdbc.JdbcConnections;
 import io.s3replicator.state.jdbc.JdbcCopiedEtags;
+import io.s3replicator.state.jdbc.JdbcDeadLetterJobs;
 import io.s3replicator.state.jdbc.JdbcInFlightJobs;
 import io.s3replicator.state.jdbc.JdbcJobStore;
 import io.s3replicator.state.jdbc.JdbcKeySequencers;
@@ -23,6 +25,7 @@ import io.s3replicator.state.jdbc.JdbcRetention;
 import io.s3replicator.state.jdbc.RetentionRoute;
 import io.s3replicator.state.dynamodb.DynamoDbCheckpointStore;
 import io.s3replicator.state.dynamodb.DynamoDbCopiedEtags;
+import io.s3replicator.state.dynamodb.DynamoDbDeadLetterJobs;
 import io.s3replicator.state.dynamodb.DynamoDbGroupWrites;
 import io.s3replicator.state.dynamodb.DynamoDbInFlightJobs;
 import io.s3replicator.state.dynamodb.DynamoDbJobStore;
@@ -67,6 +70,7 @@ public final class StateBackend extends ServiceSupport {
     private final KeySequencers keySequencers;
     private final OwnDeletes ownDeletes;
     private final CopiedEtags copiedEtags;
+    private final DeadLetterJobs deadLetters;
     private final Ping ping;
     /** Null on DynamoDB, whose TTL expires items itself. */
     private final JdbcRetention retention;
@@ -75,7 +79,7 @@ public final class StateBackend extends ServiceSupport {
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
                          Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, CopiedEtags copiedEtags,
-                         Ping ping, JdbcRetention retention, AutoCloseable resources) {
+                         DeadLetterJobs deadLetters, Ping ping, JdbcRetention retention, AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
         this.checkpoints = checkpoints;
@@ -84,6 +88,7 @@ public final class StateBackend extends ServiceSupport {
         this.keySequencers = keySequencers;
         this.ownDeletes = ownDeletes;
         this.copiedEtags = copiedEtags;
+        this.deadLetters = deadLetters;
         this.ping = ping;
         this.retention = retention;
         this.resources = resources;
@@ -130,7 +135,7 @@ public final class StateBackend extends ServiceSupport {
         JdbcRetention retention = new JdbcRetention(dataSource, settings.retention(), settings.inFlightTtl(),
                 java.time.Clock.systemUTC());
         return new StateBackend(settings.kind(), jobs, checkpoints, inFlight, leases, sequencers, ownDeletes,
-                copiedEtags, () -> {
+                copiedEtags, new JdbcDeadLetterJobs(dataSource, java.time.Clock.systemUTC()), () -> {
                     try (Connection c = dataSource.getConnection()) {
                         if (!c.isValid(5)) {
                             throw new IllegalStateException("connection is not valid");
@@ -163,6 +168,7 @@ public final class StateBackend extends ServiceSupport {
                 new DynamoDbKeySequencers(client, settings.inFlightTable(), settings.retention(), utc),
                 new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, utc),
                 new DynamoDbCopiedEtags(client, jobTable, settings.retention(), utc),
+                new DynamoDbDeadLetterJobs(client, jobTable, utc),
                 () -> client.describeTable(b -> b.tableName(jobTable)), null, () -> {
                     writes.close();
                     client.close();
@@ -232,6 +238,11 @@ public final class StateBackend extends ServiceSupport {
     /** Destination ETags of copies that differ from their source's (multipart, SSE-KMS). */
     public CopiedEtags copiedEtags() {
         return copiedEtags;
+    }
+
+    /** Jobs that failed for good on a queue without a DLQ of its own (the embedded one). */
+    public DeadLetterJobs deadLetters() {
+        return deadLetters;
     }
 
     /**

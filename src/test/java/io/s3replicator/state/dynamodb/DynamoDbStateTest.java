@@ -2,6 +2,7 @@ package io.s3replicator.state.dynamodb;
 
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
+import io.s3replicator.state.DeadLetterJobs;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.Leases;
 import io.s3replicator.state.OwnedInFlightJobs;
@@ -63,6 +64,11 @@ class DynamoDbStateTest extends StateContract {
     @Override
     protected Leases leases() {
         return new DynamoDbLeases(client, jobTable, clock);
+    }
+
+    @Override
+    protected DeadLetterJobs deadLetters() {
+        return new DynamoDbDeadLetterJobs(client, jobTable, clock);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.s3replicator.state.jdbc;
 
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
+import io.s3replicator.state.DeadLetterJobs;
 import io.s3replicator.state.JobResult;
 import io.s3replicator.state.JobStatus;
 import io.s3replicator.state.JobStore;
@@ -81,6 +82,11 @@ class EmbeddedStateTest extends StateContract {
     @Override
     protected Leases leases() {
         return new JdbcLeases(store.dataSource(), clock);
+    }
+
+    @Override
+    protected DeadLetterJobs deadLetters() {
+        return new JdbcDeadLetterJobs(store.dataSource(), clock);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.s3replicator.state.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
+import io.s3replicator.state.DeadLetterJobs;
 import io.s3replicator.state.JobResult;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.KeySequencers;
@@ -74,6 +75,11 @@ class JdbcStateTest extends StateContract {
     @Override
     protected Leases leases() {
         return new JdbcLeases(pool, clock);
+    }
+
+    @Override
+    protected DeadLetterJobs deadLetters() {
+        return new JdbcDeadLetterJobs(pool, clock);
     }
 
     @Override
