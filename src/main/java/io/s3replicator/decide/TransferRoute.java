@@ -40,6 +40,8 @@ import java.time.Duration;
  * is still cheap: the copier sees the destination's source-etag marker and skips.
  */
 public class TransferRoute extends RouteBuilder {
+    /** The dead-letter channel of the transfer route. */
+    static final String DEAD_LETTER = "direct:transfer-dead-letter";
     static final String JOB = TransferExchange.JOB;
     static final String PAIR = TransferExchange.PAIR;
     static final String IDEMPOTENT_KEY = "S3ReplicatorIdempotentKey";
@@ -118,17 +120,27 @@ public class TransferRoute extends RouteBuilder {
     @Override
     public void configure() {
         RouteDefinition route = from(queue.consumerUri(concurrency)).routeId("transfer");
-        if (!queue.redelivers() && redelivery.attempts() > 0) {
-            // One machine, no queue redelivery: Camel's redelivery retries the failed step (copy,
-            // multipart resume, plan) with exponential backoff; SQS redelivers in distributed mode.
+        // One retry policy per layer (README, "Retries"): the SDK retries a request; a job is retried by
+        // SQS in distributed mode and by Camel's redelivery on one machine; a job that can never
+        // succeed (or is out of retries) goes to the dead-letter channel: the SQS DLQ, or the embedded
+        // store's dead-letter table. The channel gets the message as received (the job's JSON).
+        route.errorHandler(deadLetterChannel(DEAD_LETTER).deadLetterHandleNewException(false).useOriginalMessage()
+                .logExhausted(false).logStackTrace(false).logRetryAttempted(false));
+        if (queue.redelivers()) {
+            // Receives left: record the attempt and let SQS deliver the message again after a delay.
+            route.onException(Exception.class)
+                    .onWhen(e -> Failures.isTransient(cause(e.getException())) && queue.canRetry(e))
+                    .handled(true).process(this::retryThroughQueue).end();
+        } else if (redelivery.attempts() > 0) {
+            // Camel redelivers the failed step (copy, multipart resume, plan) with exponential backoff;
+            // with no output of its own, the exhausted job continues to the dead-letter channel.
             route.onException(Exception.class).onWhen(e -> Failures.isTransient(cause(e.getException())))
                     .maximumRedeliveries(redelivery.attempts())
                     .redeliveryDelay(redelivery.firstDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2)
                     .useCollisionAvoidance().maximumRedeliveryDelay(60_000)
-                    .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.DEBUG)
-                    .handled(true).process(this::recordFailure).end();
+                    .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.DEBUG).end();
         }
-        route.onException(Exception.class).handled(true).process(this::recordFailure).end();
+        from(DEAD_LETTER).routeId("transfer-dead-letter").process(this::deadLetter);
         int handoff = queue.handoffThreads(concurrency);
         // A consumer that receives several jobs at once hands each to a pool of `concurrency` threads; a full
         // pool runs the next one on the consumer's thread, so it polls again only when it can start more.
@@ -286,7 +298,17 @@ public class TransferRoute extends RouteBuilder {
      * a transient failure is retried through the queue while receives remain; anything else is
      * recorded as FAILED and, in distributed mode, kept in the DLQ with its reason.
      */
-    private void recordFailure(Exchange exchange) {
+    /** A transient failure with receives left (distributed): recorded, then offered again by the queue. */
+    private void retryThroughQueue(Exchange exchange) {
+        Throwable e = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        LOG.debug("job failed; the queue delivers it again", e);
+        // Recorded (and the in-flight key released) before the message is offered again.
+        record(exchange, Outcome.RETRYING, S3Errors.describe(e), 0, null);
+        queue.retryLater(exchange);
+    }
+
+    /** The dead-letter channel: the job failed for good (or is no job at all); recorded, then kept aside by the queue. */
+    private void deadLetter(Exchange exchange) {
         Throwable e = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         String reason = S3Errors.describe(e);
         if (exchange.getProperty(PAIR) == null) {
@@ -297,12 +319,6 @@ public class TransferRoute extends RouteBuilder {
             return;
         }
         LOG.debug("job failed", e);
-        if (Failures.isTransient(e) && queue.canRetry(exchange)) {
-            // Recorded (and the in-flight key released) before the message is offered again.
-            record(exchange, Outcome.RETRYING, reason, 0, null);
-            queue.retryLater(exchange);
-            return;
-        }
         record(exchange, Outcome.FAILED, reason, 0, null);
         if (Failures.isTransient(e)) {
             exchange.getIn().setHeader(JobQueue.RETRY_LATER, true);

@@ -48,6 +48,15 @@ public record Job(String pairId, String runId, Operation operation, String key, 
         return new Job(pairId, runId, operation, key, size, etag, versionId, sequencer, origin, newReason, firstSeen);
     }
 
+    /**
+     * The job taken out of its run (a redrive after the run ended), like an event's job; a copy looks
+     * at the destination first, as much may have changed since it failed.
+     */
+    public Job outsideAnyRun() {
+        return new Job(pairId, null, operation, key, size, etag, versionId, sequencer, origin,
+                reason == Reason.MISSING ? Reason.MAYBE_MISSING : reason, firstSeen);
+    }
+
     public Job withSource(String newEtag, long newSize, String newVersionId) {
         boolean same = newEtag != null && newEtag.equalsIgnoreCase(etag);
         return new Job(pairId, runId, operation, key, newSize, newEtag, newVersionId, sequencer, origin, reason,

@@ -1,14 +1,24 @@
 package io.s3replicator.queue;
 
 import io.s3replicator.model.ConfigException;
+import io.s3replicator.model.Job;
+import io.s3replicator.state.DeadLetterJobs;
+import io.s3replicator.state.Sha256;
 import org.apache.camel.Exchange;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one-machine queue: Camel {@code seda:}, in memory and bounded (it blocks the diff when
- * full). A failed job is recorded and not retried here: the next diff finds the object again.
+ * full). Nothing is redelivered from it: Camel's redelivery retries a job in the process, and a
+ * job that can never succeed goes to the dead-letter table of the state store ({@link DeadLetterJobs}).
  */
 public class EmbeddedJobQueue implements JobQueue {
     private final String uri;
+    private DeadLetterJobs deadLetters;
+    /** Ids of the table's entries: a job that ends well removes its entry without a query per job. */
+    private final Set<String> deadIds = ConcurrentHashMap.newKeySet();
 
     public EmbeddedJobQueue(String uri) {
         if (!uri.startsWith("seda:")) {
@@ -16,6 +26,27 @@ public class EmbeddedJobQueue implements JobQueue {
                     "'" + uri + "' is not a seda: endpoint (for SQS set s3replicator.queue.kind=sqs)");
         }
         this.uri = uri;
+    }
+
+    /** Where jobs that failed for good are kept (the embedded store's dead-letter table). */
+    public EmbeddedJobQueue keepDeadJobsIn(DeadLetterJobs table) {
+        this.deadLetters = table;
+        table.list(Integer.MAX_VALUE).forEach(e -> deadIds.add(e.id()));
+        return this;
+    }
+
+    /**
+     * One entry per job, whichever run or event queued it: the pair, operation, key and source
+     * version; a message that is not a job is its own identity.
+     */
+    static String deadLetterId(String body) {
+        try {
+            Job job = JobCodec.fromJson(body);
+            return Sha256.hex("job", job.pairId(), job.operation().name(), job.key(), String.valueOf(job.etag()),
+                    String.valueOf(job.versionId()));
+        } catch (RuntimeException notAJob) {
+            return Sha256.hex("message", String.valueOf(body));
+        }
     }
 
     @Override
@@ -33,7 +64,13 @@ public class EmbeddedJobQueue implements JobQueue {
 
     @Override
     public void finished(Exchange exchange) {
-        // Nothing to acknowledge: seda handed the message over when it was taken.
+        // Nothing to acknowledge (seda handed the message over when it was taken); a dead entry of this job goes.
+        if (deadLetters != null && !deadIds.isEmpty()) {
+            String id = deadLetterId(exchange.getIn().getBody(String.class));
+            if (deadIds.remove(id)) {
+                deadLetters.remove(id);
+            }
+        }
     }
 
     @Override
@@ -58,7 +95,13 @@ public class EmbeddedJobQueue implements JobQueue {
 
     @Override
     public void reject(Exchange exchange, String pairId, String reason) {
-        // No DLQ in memory: the FAILED record, or the error line of a message that is not a job, is what is kept.
+        if (deadLetters == null) {
+            return;
+        }
+        String body = exchange.getIn().getBody(String.class);
+        String id = deadLetterId(body);
+        deadLetters.add(id, pairId, reason, body == null || body.isEmpty() ? "(empty message)" : body);
+        deadIds.add(id);
     }
 
     @Override

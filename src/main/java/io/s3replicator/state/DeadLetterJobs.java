@@ -9,9 +9,9 @@ import java.util.List;
  * redriven by the {@code dlq} command.
  *
  * <p>One entry per job identity ({@code id}): a job that fails again (the next diff finds the
- * same object) updates its entry instead of adding another. {@code dlq redrive} marks entries;
- * a running replicator sends marked ones to its queue and an entry leaves the table only when
- * its job ends, so a redrive interrupted by a stop is sent again at the next start.
+ * same object) updates its entry instead of adding another. {@code dlq redrive} marks entries; a
+ * running replicator takes the marked ones (unmarking them) and queues their jobs. An entry leaves
+ * the table only when its job ends well, so a job taken and then lost to a stop stays listed.
  */
 public interface DeadLetterJobs {
     /**
@@ -31,9 +31,9 @@ public interface DeadLetterJobs {
     /** Marks at most {@code max} unmarked entries for redrive, oldest first; returns how many. */
     int markForRedrive(int max);
 
-    /** Entries marked for redrive, at most {@code max}, oldest first. */
-    List<Entry> markedForRedrive(int max);
+    /** Takes at most {@code max} entries marked for redrive, oldest first, unmarking each (still listed). */
+    List<Entry> takeMarked(int max);
 
-    /** The redriven job ended (in step, copied, skipped): its entry goes. */
+    /** The job ended well (copied, in step, skipped): its entry, if any, goes. */
     void remove(String id);
 }

@@ -23,6 +23,8 @@ import io.s3replicator.record.ObjectReports;
 import io.s3replicator.observe.Observability;
 import io.s3replicator.record.RunAccounting;
 import io.s3replicator.queue.JobQueue;
+import io.s3replicator.queue.EmbeddedJobQueue;
+import io.s3replicator.discover.DeadLetterRedriveRoute;
 import io.s3replicator.queue.JobQueues;
 import io.s3replicator.queue.SqsQueues;
 import io.s3replicator.queue.SqsJobQueue;
@@ -130,6 +132,9 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     @PropertyInject(value = "s3replicator.transfer.retry-delay", defaultValue = "1")
     private long transferRetryDelaySeconds;
 
+    @PropertyInject(value = "s3replicator.dead-letters.redrive-poll", defaultValue = "60")
+    private long deadLetterPollSeconds;
+
     @Override
     public void configure(CamelContext context) throws Exception {
         ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, copyThreshold, partSize,
@@ -236,6 +241,12 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 .withCopiedEtags(state.copiedEtags())
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),
                         Duration.ofSeconds(Math.max(0, transferRetryDelaySeconds)))));
+        if (queue instanceof EmbeddedJobQueue embeddedQueue) {
+            // Jobs that failed for good are kept in the state store; those `dlq redrive` marks come back.
+            embeddedQueue.keepDeadJobsIn(state.deadLetters());
+            context.addRoutes(new DeadLetterRedriveRoute(state.deadLetters(), queue.producerUri(),
+                    Duration.ofSeconds(Math.max(1, deadLetterPollSeconds))));
+        }
         // S3 events of pairs with an events queue become jobs on the same job queue as the diff's.
         context.addStartupListener(new EventRoutes(pairs, clients, new EventDecider(metrics, state.ownDeletes()),
                 queue.producerUri(), () -> sqsClient(context), SQS_CLIENT,

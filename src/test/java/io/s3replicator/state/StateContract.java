@@ -243,7 +243,7 @@ public abstract class StateContract {
     }
 
     @Test
-    void a_dead_job_is_kept_once_with_its_latest_reason_and_leaves_only_when_its_redrive_ends() {
+    void a_dead_job_is_kept_once_with_its_latest_reason_until_it_ends_well_and_is_taken_for_redrive_once() {
         DeadLetterJobs dead = deadLetters();
         String first = "a-" + unique, second = "b-" + unique;
         dead.add(first, "pair", "403 AccessDenied", "{\"key\":\"a\"}");
@@ -258,25 +258,25 @@ public abstract class StateContract {
                 .containsExactly(tuple(second, null, "not a job", 1, false),
                         tuple(first, "pair", "403 AccessDenied (again)", 2, false));
         assertThat(dead.list(1)).hasSize(1);
-        assertThat(dead.markedForRedrive(10)).isEmpty();
-
-        // A removal of an entry nobody redrove does nothing: only the end of a redriven job removes it.
-        dead.remove(first);
-        assertThat(dead.list(10)).hasSize(2);
+        assertThat(dead.takeMarked(10)).isEmpty();
 
         assertThat(dead.markForRedrive(1)).isEqualTo(1);
-        assertThat(dead.markedForRedrive(10)).extracting(DeadLetterJobs.Entry::id).containsExactly(second);
         assertThat(dead.markForRedrive(10)).isEqualTo(1);
         assertThat(dead.markForRedrive(10)).isZero();
+        assertThat(dead.list(10)).allMatch(DeadLetterJobs.Entry::redrive);
+        // Taken once: a second taker (another process) gets nothing; both stay listed until they end.
+        assertThat(dead.takeMarked(10)).extracting(DeadLetterJobs.Entry::id).containsExactly(second, first);
+        assertThat(dead.takeMarked(10)).isEmpty();
+        assertThat(dead.list(10)).hasSize(2).noneMatch(DeadLetterJobs.Entry::redrive);
 
-        // Redriven and failed again: unmarked, with the new reason; the end of the other removes it.
+        // One failed again (new reason), the other ended well (gone).
         dead.add(first, "pair", "still denied", "{\"key\":\"a\"}");
-        dead.remove(first);
         dead.remove(second);
         assertThat(dead.list(10)).extracting(DeadLetterJobs.Entry::id, DeadLetterJobs.Entry::reason,
-                DeadLetterJobs.Entry::failures, DeadLetterJobs.Entry::redrive)
-                .containsExactly(tuple(first, "still denied", 3, false));
+                DeadLetterJobs.Entry::failures).containsExactly(tuple(first, "still denied", 3));
         assertThat(dead.list(10).get(0).body()).isEqualTo("{\"key\":\"a\"}");
+        dead.remove(first);
+        assertThat(dead.list(10)).isEmpty();
     }
 
     @Test

@@ -54,33 +54,29 @@ public class DynamoDbDeadLetterJobs implements DeadLetterJobs {
 
     @Override
     public int markForRedrive(int max) {
-        int marked = 0;
-        for (Entry e : all().stream().filter(e -> !e.redrive()).limit(max).toList()) {
-            try {
-                client.updateItem(b -> b.tableName(table).key(key(e.id())).updateExpression("SET redrive = :yes")
-                        .conditionExpression("attribute_exists(sk) AND redrive = :no")
-                        .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true),
-                                ":no", AttributeValue.fromBool(false))));
-                marked++;
-            } catch (ConditionalCheckFailedException gone) {
-                // removed or marked meanwhile
-            }
-        }
-        return marked;
+        return (int) all().stream().filter(e -> !e.redrive()).limit(max).filter(e -> flip(e.id(), false)).count();
     }
 
     @Override
-    public List<Entry> markedForRedrive(int max) {
-        return all().stream().filter(Entry::redrive).limit(max).toList();
+    public List<Entry> takeMarked(int max) {
+        return all().stream().filter(Entry::redrive).limit(max).filter(e -> flip(e.id(), true)).toList();
     }
 
     @Override
     public void remove(String id) {
+        client.deleteItem(b -> b.tableName(table).key(key(id)));
+    }
+
+    /** Sets {@code redrive} to the opposite of {@code from} if it still is {@code from}: one of two racing callers wins. */
+    private boolean flip(String id, boolean from) {
         try {
-            client.deleteItem(b -> b.tableName(table).key(key(id)).conditionExpression("redrive = :yes")
-                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true))));
-        } catch (ConditionalCheckFailedException failedAgain) {
-            // it failed again (unmarked) or is gone: nothing to remove
+            client.updateItem(b -> b.tableName(table).key(key(id)).updateExpression("SET redrive = :to")
+                    .conditionExpression("attribute_exists(sk) AND redrive = :from")
+                    .expressionAttributeValues(Map.of(":to", AttributeValue.fromBool(!from),
+                            ":from", AttributeValue.fromBool(from))));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
         }
     }
 

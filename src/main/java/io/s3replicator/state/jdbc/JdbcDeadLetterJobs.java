@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * {@link DeadLetterJobs} on JDBC: table {@code dead_letter}, one row per job identity. Rows stay
- * until their job is redriven and ends (no retention: a dead job is there to be looked at).
+ * until their job ends well (no retention: a dead job is there to be looked at).
  */
 public class JdbcDeadLetterJobs implements DeadLetterJobs {
     static final String TABLE = "dead_letter";
@@ -83,17 +83,29 @@ public class JdbcDeadLetterJobs implements DeadLetterJobs {
     }
 
     @Override
-    public List<Entry> markedForRedrive(int max) {
-        return query("SELECT id, failed_at, pair_id, reason, body, failures, redrive FROM dead_letter"
-                + " WHERE redrive = TRUE ORDER BY failed_at, id", max);
+    public List<Entry> takeMarked(int max) {
+        List<Entry> taken = new ArrayList<>();
+        for (Entry e : query("SELECT id, failed_at, pair_id, reason, body, failures, redrive FROM dead_letter"
+                + " WHERE redrive = TRUE ORDER BY failed_at, id", max)) {
+            try {
+                // Conditional: of two takers (several processes on one JDBC store), one queues it.
+                if (Jdbc.update(dataSource, "UPDATE dead_letter SET redrive = FALSE WHERE id = ? AND redrive = TRUE",
+                        e.id()) > 0) {
+                    taken.add(e);
+                }
+            } catch (SQLException x) {
+                throw new IllegalStateException("cannot take a dead job for redrive: " + Jdbc.firstLine(x.getMessage()), x);
+            }
+        }
+        return taken;
     }
 
     @Override
     public void remove(String id) {
         try {
-            Jdbc.update(dataSource, "DELETE FROM dead_letter WHERE id = ? AND redrive = TRUE", id);
+            Jdbc.update(dataSource, "DELETE FROM dead_letter WHERE id = ?", id);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove a redriven job: " + Jdbc.firstLine(e.getMessage()), e);
+            throw new IllegalStateException("cannot remove a dead job: " + Jdbc.firstLine(e.getMessage()), e);
         }
     }
 
