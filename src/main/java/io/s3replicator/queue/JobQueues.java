@@ -1,9 +1,12 @@
 package io.s3replicator.queue;
 
 import io.s3replicator.model.ConfigException;
-import io.s3replicator.config.S3Uri;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+
+import static io.s3replicator.config.SettingValues.bool;
+import static io.s3replicator.config.SettingValues.get;
+import static io.s3replicator.config.SettingValues.integer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,24 +54,5 @@ public final class JobQueues {
                 integer(p, "s3replicator.sqs.visibility-timeout", 300),
                 integer(p, "s3replicator.sqs.wait-seconds", 20),
                 integer(p, "s3replicator.sqs.retry-delay", 10));
-    }
-
-    private static String get(PropertiesComponent p, String key, String defaultValue) {
-        return p.resolveProperty(key).map(String::strip).orElse(defaultValue);
-    }
-
-    /** A typo such as "ture" is an error naming the property, not a quiet false. */
-    private static boolean bool(PropertiesComponent p, String key) {
-        String value = get(p, key, "");
-        return !value.isEmpty() && S3Uri.bool(key, value);
-    }
-
-    private static int integer(PropertiesComponent p, String key, int defaultValue) {
-        String value = get(p, key, String.valueOf(defaultValue));
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "'" + value + "' is not a whole number");
-        }
     }
 }

@@ -1,10 +1,15 @@
 package io.s3replicator.state;
 
 import io.s3replicator.model.ConfigException;
+import org.apache.camel.spi.PropertiesComponent;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+
+import static io.s3replicator.config.SettingValues.bool;
+import static io.s3replicator.config.SettingValues.get;
+import static io.s3replicator.config.SettingValues.number;
 
 /**
  * Where the state lives ({@code s3replicator.state.*}). Blank optional values are null.
@@ -64,6 +69,18 @@ public record StateSettings(Kind kind, Path dir, String jdbcUrl, String jdbcUser
                          Duration inFlightTtl) {
         this(kind, dir, jdbcUrl, jdbcUser, jdbcPassword, jobTable, inFlightTable, endpoint, region, createTables,
                 inFlightTtl, DEFAULT_RETENTION);
+    }
+
+    /** The {@code s3replicator.state.*} properties, with their defaults (README, "State"). */
+    public static StateSettings from(PropertiesComponent p) {
+        return new StateSettings(kind(get(p, PREFIX + "kind", "embedded")), Path.of(get(p, PREFIX + "dir", "data")),
+                get(p, PREFIX + "jdbc.url", ""), get(p, PREFIX + "jdbc.user", ""), get(p, PREFIX + "jdbc.password", ""),
+                get(p, PREFIX + "dynamodb.job-table", "s3replicator-job-state"),
+                get(p, PREFIX + "dynamodb.in-flight-table", "s3replicator-in-flight"),
+                get(p, PREFIX + "dynamodb.endpoint", ""), get(p, PREFIX + "dynamodb.region", ""),
+                bool(p, PREFIX + "dynamodb.create-tables"),
+                Duration.ofSeconds(number(p, PREFIX + "in-flight-ttl", 120)),
+                Duration.ofDays(number(p, PREFIX + "retention", DEFAULT_RETENTION.toDays())));
     }
 
     /** The {@code kind} property's value as a {@link Kind}, or a line naming the property. */

@@ -81,34 +81,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int sortRunEntries;
     @PropertyInject(value = "s3replicator.discover.sort-dir", defaultValue = "default")
     private String sortDir;
-    @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
-    private String stateDir;
-    @PropertyInject(value = "s3replicator.state.kind", defaultValue = "embedded")
-    private String stateKind;
-    @PropertyInject(value = "s3replicator.state.jdbc.url", defaultValue = "")
-    private String jdbcUrl;
-    @PropertyInject(value = "s3replicator.state.jdbc.user", defaultValue = "")
-    private String jdbcUser;
-    @PropertyInject(value = "s3replicator.state.jdbc.password", defaultValue = "")
-    private String jdbcPassword;
-    @PropertyInject(value = "s3replicator.state.dynamodb.job-table", defaultValue = "s3replicator-job-state")
-    private String jobTable;
-    @PropertyInject(value = "s3replicator.state.dynamodb.in-flight-table", defaultValue = "s3replicator-in-flight")
-    private String inFlightTable;
-    @PropertyInject(value = "s3replicator.state.dynamodb.endpoint", defaultValue = "")
-    private String dynamoDbEndpoint;
-    @PropertyInject(value = "s3replicator.state.dynamodb.region", defaultValue = "")
-    private String dynamoDbRegion;
-    @PropertyInject(value = "s3replicator.state.dynamodb.create-tables", defaultValue = "false")
-    private boolean createTables;
-    @PropertyInject(value = "s3replicator.state.in-flight-ttl", defaultValue = "120")
-    private long inFlightTtlSeconds;
     @PropertyInject(value = "s3replicator.state.queued-ttl", defaultValue = "0")
     private long queuedTtlSeconds;
     @PropertyInject(value = "s3replicator.state.done-window", defaultValue = "600")
     private long doneWindowSeconds;
-    @PropertyInject(value = "s3replicator.state.retention", defaultValue = "30")
-    private long retentionDays;
     @PropertyInject(value = "s3replicator.diff.send-threads", defaultValue = "8")
     private int sendThreads;
     @PropertyInject(value = "s3replicator.diff.lease-ttl", defaultValue = "300")
@@ -137,18 +113,16 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        StateSettings stateSettings = StateSettings.from(context.getPropertiesComponent());
         ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, copyThreshold, partSize,
-                partsInFlight, listPageSize,
-                Path.of(stateDir));
+                partsInFlight, listPageSize, stateSettings.dir());
         JobQueue queue = JobQueues.create(context, settings.queueUri(), settings.concurrency());
 
         PairRegistry pairs = new PairRegistry();
         ReplicatorMetrics metrics = Observability.metrics(context);
         RunRegistry runs = new RunRegistry(metrics);
         S3Clients clients = new S3Clients(settings.concurrency() * 2 + settings.partsInFlight() * 2 + 8);
-        StateBackend state = StateBackend.open(new StateSettings(StateSettings.kind(stateKind), settings.stateDir(),
-                jdbcUrl, jdbcUser, jdbcPassword, jobTable, inFlightTable, dynamoDbEndpoint, dynamoDbRegion,
-                createTables, Duration.ofSeconds(inFlightTtlSeconds), Duration.ofDays(retentionDays)));
+        StateBackend state = StateBackend.open(stateSettings);
         context.addService(state);
         context.addService(state.inFlight());
         // A queued mark lives as long as its message can (the job queue's retention), unless set:
