@@ -46,7 +46,7 @@ public final class ReplicatorMain {
                 io.s3replicator.config.SecretPlaceholders.install(starting.getCamelContext());
             }
         });
-        main.configure().addConfiguration(ReplicatorConfiguration.class);
+        ReplicatorConfiguration.ALL.forEach(main.configure()::addConfiguration);
     }
 
     /** A --properties file, or a one-line error naming the flag. */

@@ -55,9 +55,7 @@ public final class Observability {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
-        ReplicatorMetrics metrics = new ReplicatorMetrics(registry);
-        context.getRegistry().bind("replicatorMetrics", metrics);
-        return metrics;
+        return new ReplicatorMetrics(registry);
     }
 
     public static void install(CamelContext context, ReplicatorMetrics metrics, RunRegistry runs, PairRegistry pairs,

@@ -23,9 +23,7 @@ import io.s3replicator.record.ObjectReports;
 import io.s3replicator.observe.Observability;
 import io.s3replicator.record.RunAccounting;
 import io.s3replicator.queue.JobQueue;
-import io.s3replicator.queue.EmbeddedJobQueue;
 import io.s3replicator.discover.DeadLetterRedriveRoute;
-import io.s3replicator.queue.JobQueues;
 import io.s3replicator.queue.SqsQueues;
 import io.s3replicator.queue.SqsJobQueue;
 import io.s3replicator.record.ReplicatorMetrics;
@@ -33,8 +31,6 @@ import io.s3replicator.record.RunRegistry;
 import io.s3replicator.record.JobRecorder;
 import io.s3replicator.state.jdbc.RetentionRoute;
 import io.s3replicator.state.backend.StateBackend;
-import io.s3replicator.state.StateSettings;
-import io.s3replicator.state.jdbc.EmbeddedDatabase;
 import io.s3replicator.store.S3Clients;
 import io.s3replicator.transfer.MultipartCopier;
 import io.s3replicator.transfer.MultipartRoute;
@@ -44,35 +40,26 @@ import io.s3replicator.decide.TransferRoute;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Wires the pipeline from {@code s3replicator.*} properties: builds the beans, binds the ones
- * other code looks up, and adds the diff and transfer routes. Pairs arrive as templated
- * routes ({@code run}) or are registered by the CLI ({@code sync}).
+ * The pipeline: the routes of each stage (discover: diff, events, inventory, redrive; decide and
+ * transfer; record: retention), over the beans {@link StoreConfiguration},
+ * {@link StateConfiguration}, {@link QueueConfiguration} and {@link ObserveConfiguration} bind.
+ * Pairs arrive as templated routes ({@code run}) or are registered by the CLI ({@code sync}).
  */
 public class ReplicatorConfiguration implements CamelConfiguration {
+    /** Every configuration class of the replicator, in the order Camel Main is given them. */
+    public static final List<Class<? extends CamelConfiguration>> ALL = List.of(StoreConfiguration.class,
+            StateConfiguration.class, QueueConfiguration.class, ObserveConfiguration.class, ReplicatorConfiguration.class);
+
     /** Registry name of the SQS client the event routes read with (the job queue's, in distributed mode). */
     static final String SQS_CLIENT = SqsJobQueue.CLIENT_BEAN;
-    @PropertyInject(value = "s3replicator.queue.uri", defaultValue = "seda:jobs?size=1000&blockWhenFull=true")
-    private String queueUri;
-    @PropertyInject(value = "s3replicator.transfer.concurrency", defaultValue = "8")
-    private int concurrency;
-    @PropertyInject(value = "s3replicator.transfer.multipart-threshold", defaultValue = "8388608")
-    private long multipartThreshold;
-    @PropertyInject(value = "s3replicator.transfer.copy-threshold", defaultValue = "1073741824")
-    private long copyThreshold;
-    @PropertyInject(value = "s3replicator.transfer.part-size", defaultValue = "8388608")
-    private long partSize;
-    @PropertyInject(value = "s3replicator.transfer.parts-in-flight", defaultValue = "8")
-    private int partsInFlight;
-    @PropertyInject(value = "s3replicator.discover.list-page-size", defaultValue = "1000")
-    private int listPageSize;
     @PropertyInject(value = "s3replicator.discover.listing-threads", defaultValue = "1")
     private int listingThreads;
     @PropertyInject(value = "s3replicator.discover.listing-depth", defaultValue = "2")
@@ -81,10 +68,6 @@ public class ReplicatorConfiguration implements CamelConfiguration {
     private int sortRunEntries;
     @PropertyInject(value = "s3replicator.discover.sort-dir", defaultValue = "default")
     private String sortDir;
-    @PropertyInject(value = "s3replicator.state.queued-ttl", defaultValue = "0")
-    private long queuedTtlSeconds;
-    @PropertyInject(value = "s3replicator.state.done-window", defaultValue = "600")
-    private long doneWindowSeconds;
     @PropertyInject(value = "s3replicator.diff.send-threads", defaultValue = "8")
     private int sendThreads;
     @PropertyInject(value = "s3replicator.diff.lease-ttl", defaultValue = "300")
@@ -113,60 +96,16 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        StateSettings stateSettings = StateSettings.from(context.getPropertiesComponent());
-        ReplicatorSettings settings = new ReplicatorSettings(queueUri, concurrency, multipartThreshold, copyThreshold, partSize,
-                partsInFlight, listPageSize, stateSettings.dir());
-        JobQueue queue = JobQueues.create(context, settings.queueUri(), settings.concurrency());
-
-        PairRegistry pairs = new PairRegistry();
-        ReplicatorMetrics metrics = Observability.metrics(context);
-        RunRegistry runs = new RunRegistry(metrics);
-        S3Clients clients = new S3Clients(settings.concurrency() * 2 + settings.partsInFlight() * 2 + 8);
-        StateBackend state = StateBackend.open(stateSettings);
-        context.addService(state);
-        context.addService(state.inFlight());
-        // A queued mark lives as long as its message can (the job queue's retention), unless set:
-        // a backfill slower than the mark must not queue everything a second time.
-        Duration queuedTtl = queuedTtlSeconds > 0 ? Duration.ofSeconds(queuedTtlSeconds)
-                : queue.messageLifetime() != null ? queue.messageLifetime() : Duration.ofHours(6);
-        state.inFlight().windows(queuedTtl, Duration.ofSeconds(doneWindowSeconds));
-        if (state.clearInFlightAtStart()) {
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStart() {
-                    state.inFlight().clear();
-                }
-            });
-        }
-
-        context.getRegistry().bind("settings", settings);
-        context.getRegistry().bind("pairs", pairs);
-        context.getRegistry().bind("runs", runs);
-        ObjectReports reports = new ObjectReports();
-        context.getRegistry().bind("objectReports", reports);
-        closeOnStop(context, reports);
-        context.getRegistry().bind("s3Clients", clients);
-        context.getRegistry().bind("stateBackend", state);
-        context.getRegistry().bind("jobStore", state.jobStore());
-        context.getRegistry().bind("leases", state.leases());
-        if (state.jobStore() instanceof EmbeddedDatabase embedded) {
-            context.getRegistry().bind("stateStore", embedded);
-        }
-        context.addService(clients);
-
-        Observability.install(context, metrics, runs, pairs, clients, state::ping, queue.producerUri());
-        // Each pair shows from start-up on (metrics, status page), with the jobs it has in flight here;
-        // counting those by pair needs the in-flight repository to keep the exchanges, not only a count.
-        context.getInflightRepository().setInflightBrowseEnabled(true);
-        pairs.onRegister(p -> {
-            metrics.pairInfo(p.id(), p.source().uri(), p.destination().uri());
-            metrics.pairInFlight(p.id(), () -> TransferRoute.inFlight(context, p.id()));
-        });
-        if (queue instanceof SqsJobQueue sqs) {
-            // One GetQueueAttributes per 5 s at most, however often metrics or the status page are read.
-            metrics.gauge(ReplicatorMetrics.DLQ_MESSAGES, "Messages in the jobs dead-letter queue",
-                    Observability.cachedFor(Duration.ofSeconds(5), sqs::deadLetterCount));
-        }
+        // The beans of the other configuration classes (store, state, queue, observe), built on first lookup.
+        ReplicatorSettings settings = Beans.get(context, Beans.SETTINGS, ReplicatorSettings.class);
+        S3Clients clients = Beans.get(context, Beans.S3_CLIENTS, S3Clients.class);
+        StateBackend state = Beans.get(context, Beans.STATE, StateBackend.class);
+        JobQueue queue = Beans.get(context, Beans.JOB_QUEUE, JobQueue.class);
+        Duration queuedTtl = Beans.get(context, Beans.QUEUED_MARK_TTL, Duration.class);
+        ReplicatorMetrics metrics = Beans.get(context, Beans.METRICS, ReplicatorMetrics.class);
+        RunRegistry runs = Beans.get(context, Beans.RUNS, RunRegistry.class);
+        PairRegistry pairs = Beans.get(context, Beans.PAIRS, PairRegistry.class);
+        ObjectReports reports = Beans.get(context, Beans.REPORTS, ObjectReports.class);
 
         context.addStartupListener(new PairLoader(pairs, clients, reports));
         // Many workers on one queue: one diff per pair at a time (a lease, when the state is shared)
@@ -174,7 +113,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         DiffGuard guard = !queue.redelivers() ? DiffGuard.none()
                 : new DiffGuard(state.clearInFlightAtStart() ? null : state.leases(), state.inFlight(),
                         Duration.ofSeconds(diffLeaseTtlSeconds));
-        closeOnStop(context, guard);
+        Beans.closeOnStop(context, guard);
         PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, guard)
                 .listingInParallel(listingThreads, listingDepth);
         differ.knowCopiesFrom(state.copiedEtags());
@@ -193,7 +132,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
             RunAccounting accounting = new RunAccounting(state.jobStore(), Duration.ofSeconds(5),
                     queue.messageLifetime() != null ? queue.messageLifetime() : queuedTtl);
             differ.accountFrom(accounting);
-            closeOnStop(context, accounting);
+            Beans.closeOnStop(context, accounting);
         }
         // SQS: queue jobs from several threads; the listing itself stays one lazy stream.
         ExecutorService sendPool = queue.redelivers()
@@ -215,9 +154,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 .withCopiedEtags(state.copiedEtags())
                 .withRedelivery(new TransferRoute.Redelivery(Math.max(0, transferRetries),
                         Duration.ofSeconds(Math.max(0, transferRetryDelaySeconds)))));
-        if (queue instanceof EmbeddedJobQueue embeddedQueue) {
+        if (!queue.redelivers()) {
             // Jobs that failed for good are kept in the state store; those `dlq redrive` marks come back.
-            embeddedQueue.keepDeadJobsIn(state.deadLetters());
             context.addRoutes(new DeadLetterRedriveRoute(state.deadLetters(), queue.producerUri(),
                     Duration.ofSeconds(Math.max(1, deadLetterPollSeconds))));
         }
@@ -237,15 +175,6 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         MultipartCopier multipart = new MultipartCopier(clients, state.checkpoints(), runs,
                 settings.partSize(), new PartRetry(6, 200, 10_000));
         context.addRoutes(new MultipartRoute(multipart, partsPool));
-    }
-
-    private static void closeOnStop(CamelContext context, AutoCloseable resource) throws Exception {
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() throws Exception {
-                resource.close();
-            }
-        });
     }
 
     /** The bound SQS client, else one from s3replicator.sqs.* bound now (only pairs with events need one). */

@@ -8,6 +8,7 @@ import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.config.KeyFilter;
 import io.s3replicator.state.jdbc.EmbeddedDatabase;
+import io.s3replicator.state.backend.StateBackend;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.CliRun;
 import io.s3replicator.testing.Http;
@@ -135,7 +136,8 @@ class ManagementServerTest {
             String ready = "http://127.0.0.1:" + port + "/observe/health/ready";
             assertThat(Http.get(ready).status()).as(Http.get(ready).body()).isEqualTo(200);
 
-            main.getCamelContext().getRegistry().lookupByNameAndType("stateStore", EmbeddedDatabase.class).close();
+            ((EmbeddedDatabase) main.getCamelContext().getRegistry().lookupByNameAndType("stateBackend", StateBackend.class)
+                    .jobStore()).close();
 
             Http.Response down = Http.get(ready);
             assertThat(down.status()).isEqualTo(503);

@@ -1,6 +1,10 @@
 package io.s3replicator.config;
 
+import io.s3replicator.wiring.ObserveConfiguration;
+import io.s3replicator.wiring.QueueConfiguration;
 import io.s3replicator.wiring.ReplicatorConfiguration;
+import io.s3replicator.wiring.StateConfiguration;
+import io.s3replicator.wiring.StoreConfiguration;
 
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.S3MockServers;
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 // One Camel Main for the class: its tests use separate pairs and buckets.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@CamelMainTest(configurationClasses = ReplicatorConfiguration.class,
+@CamelMainTest(configurationClasses = {StoreConfiguration.class, StateConfiguration.class, QueueConfiguration.class,
+        ObserveConfiguration.class, ReplicatorConfiguration.class},
         properties = {"camel.management.enabled=false", "s3replicator.state.dir=" + ReplicationPairTemplateTest.STATE,
             "camel.main.routes-include-pattern=classpath:routes/replication-pair.camel.yaml,file:"
                 + ReplicationPairTemplateTest.ROUTES},

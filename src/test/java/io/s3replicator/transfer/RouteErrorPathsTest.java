@@ -2,7 +2,11 @@ package io.s3replicator.transfer;
 
 import io.s3replicator.config.PairRegistry;
 import io.s3replicator.config.ReplicationPair;
+import io.s3replicator.wiring.ObserveConfiguration;
+import io.s3replicator.wiring.QueueConfiguration;
 import io.s3replicator.wiring.ReplicatorConfiguration;
+import io.s3replicator.wiring.StateConfiguration;
+import io.s3replicator.wiring.StoreConfiguration;
 import io.s3replicator.config.S3Uri;
 import io.s3replicator.config.KeyFilter;
 import io.s3replicator.record.RunRegistry;
@@ -34,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 // One Camel Main for the class: its tests use separate pairs and buckets.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@CamelMainTest(configurationClasses = ReplicatorConfiguration.class,
+@CamelMainTest(configurationClasses = {StoreConfiguration.class, StateConfiguration.class, QueueConfiguration.class,
+        ObserveConfiguration.class, ReplicatorConfiguration.class},
         properties = {"camel.management.enabled=false", "s3replicator.state.dir=" + RouteErrorPathsTest.STATE,
             "s3replicator.transfer.retries=1", "s3replicator.transfer.retry-delay=0"},
         replaceRouteFromWith = "transfer=direct:jobs")

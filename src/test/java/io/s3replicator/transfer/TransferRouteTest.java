@@ -9,7 +9,7 @@ import io.s3replicator.record.RunRegistry;
 import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 import io.s3replicator.queue.JobCodec;
-import io.s3replicator.state.jdbc.EmbeddedDatabase;
+import io.s3replicator.state.backend.StateBackend;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.S3MockServers;
 import org.apache.camel.CamelContext;
@@ -44,7 +44,7 @@ class TransferRouteTest {
         src = S3MockServers.client(srcEndpoint);
         dst = S3MockServers.client(dstEndpoint);
         main = new Main();
-        main.configure().addConfiguration(ReplicatorConfiguration.class);
+        ReplicatorConfiguration.ALL.forEach(main.configure()::addConfiguration);
         main.addOverrideProperty("s3replicator.state.dir", state.toString());
         main.addOverrideProperty("s3replicator.transfer.concurrency", "2");
         main.start();
@@ -92,7 +92,7 @@ class TransferRouteTest {
         assertThat(new String(Buckets.get(dst, b, "good.txt"))).isEqualTo("good");
         assertThat(run.copied.sum()).isEqualTo(1);
         assertThat(run.skippedByReason()).containsEntry("source deleted since it was listed", 1L);
-        assertThat(context.getRegistry().lookupByNameAndType("stateStore", EmbeddedDatabase.class)
+        assertThat(context.getRegistry().lookupByNameAndType("stateBackend", StateBackend.class).jobStore()
                 .outcomeCounts(run.runId())).containsEntry("COPIED", 1L).containsEntry("SKIPPED", 1L);
     }
 
