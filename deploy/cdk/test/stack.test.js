@@ -1,5 +1,5 @@
 'use strict';
-// Synthesises the stack in-process and checks the template against what DESIGN.md and
+// Synthesises the stack in-process and checks the template against what the README and
 // issue 7 require. No AWS account is needed (or reachable): nothing is deployed.
 const test = require('node:test');
 const assert = require('node:assert/strict');
