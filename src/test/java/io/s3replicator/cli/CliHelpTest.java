@@ -92,7 +92,7 @@ class CliHelpTest {
                   sync    Copy what is missing or changed from SOURCE to DESTINATION once.
                   run     Keep the replication pairs of a routes directory in step.
                   verify  Compare SOURCE and DESTINATION and name every difference.
-                  dlq     List or redrive the jobs in the distributed mode's dead-letter queue.
+                  dlq     List or redrive the jobs that failed for good.
 
                 Examples:
                   s3-replicator sync s3://src-bucket/logs s3://dst-bucket/logs
