@@ -31,6 +31,10 @@ import java.util.Map;
 
 /**
  * Starts and ends one diff run of one pair; the route in {@link DiffRoute} streams the jobs.
+ *
+ * <p>Longer than 300 lines on purpose: a run's start (lease, listing choice: sequential,
+ * parallel, inventory, only-keys) and its end (counts, marks taken back, lease released) share
+ * the run's state, and each start has its end next to it.
  */
 public class PairDiffer {
     public static final String PAIR_ID = "S3ReplicatorPairId";

@@ -44,6 +44,9 @@ import java.util.TreeSet;
  * Turns every route created from the {@value #TEMPLATE_ID} template (YAML
  * {@code templatedRoute}) into a validated {@link ReplicationPair}, and checks both buckets,
  * just before routes start: a bad field stops start-up with one line naming it.
+ *
+ * <p>Longer than 300 lines on purpose: it reads every template parameter, and each one's
+ * validation and error message belongs beside the others (one place that names them all).
  */
 public class PairLoader implements StartupListener {
     public static final String TEMPLATE_ID = "replication-pair";
