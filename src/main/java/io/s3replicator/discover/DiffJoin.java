@@ -1,5 +1,6 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.LookaheadIterator;
 import io.s3replicator.model.ListedObject;
 
 import io.s3replicator.config.ReplicationPair;
@@ -7,7 +8,6 @@ import io.s3replicator.record.RunStats;
 import io.s3replicator.model.Job;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * a COPY job for each source object that is missing or differs at the destination.
  * Memory is O(1) besides the listings' current pages, whatever the bucket size.
  */
-public class DiffJoin implements Iterator<Job> {
+public class DiffJoin extends LookaheadIterator<Job> {
     private final ReplicationPair pair;
     private final RunStats stats;
     private final PeekingIterator source;
@@ -30,7 +30,6 @@ public class DiffJoin implements Iterator<Job> {
     private VersionCheck versions = (s, d) -> true;
     private CopyCheck copies = (s, d) -> false;
     private java.util.function.Predicate<String> maybeQueued = relativeKey -> false;
-    private Job next;
 
     /** With compareVersions: whether the destination copy was made from the source's listed version. */
     @FunctionalInterface
@@ -104,24 +103,7 @@ public class DiffJoin implements Iterator<Job> {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null) {
-            next = advance();
-        }
-        return next != null;
-    }
-
-    @Override
-    public Job next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        Job job = next;
-        next = null;
-        return job;
-    }
-
-    private Job advance() {
+    protected Job fetch() {
         while (true) {
             ListedObject s = source.peek();
             ListedObject d = destination.peek();

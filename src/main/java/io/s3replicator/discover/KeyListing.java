@@ -1,5 +1,6 @@
 package io.s3replicator.discover;
 
+import io.s3replicator.model.LookaheadIterator;
 import io.s3replicator.model.ListedObject;
 
 import io.s3replicator.store.S3Location;
@@ -12,7 +13,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.LongConsumer;
 
 /**
@@ -23,12 +23,11 @@ import java.util.function.LongConsumer;
  * is the key when it exists. A store may list in no order: when the first result is a longer key,
  * one HEAD says whether the key exists, never the listing's order.
  */
-public class KeyListing implements Iterator<ListedObject> {
+public class KeyListing extends LookaheadIterator<ListedObject> {
     private final S3Client s3;
     private final S3Location location;
     private final Iterator<String> relativeKeys;
     private final LongConsumer onListed;
-    private ListedObject next;
 
     /** @param relativeKeys keys without the location's prefix, in {@link KeyOrder}, each once */
     public KeyListing(S3Client s3, S3Location location, List<String> relativeKeys, LongConsumer onListed) {
@@ -39,8 +38,8 @@ public class KeyListing implements Iterator<ListedObject> {
     }
 
     @Override
-    public boolean hasNext() {
-        while (next == null && relativeKeys.hasNext()) {
+    protected ListedObject fetch() {
+        while (relativeKeys.hasNext()) {
             String key = location.prefix() + relativeKeys.next();
             List<S3Object> found = s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(key).maxKeys(1)
                     .encodingType(EncodingType.URL)).contents();
@@ -48,16 +47,13 @@ public class KeyListing implements Iterator<ListedObject> {
                 continue; // no key starts with it, whatever the order
             }
             S3Object o = found.get(0);
-            if (o.key().equals(key)) {
-                next = listed(key, o.size(), o.eTag());
-            } else {
-                next = headed(key);
-            }
+            ListedObject next = o.key().equals(key) ? listed(key, o.size(), o.eTag()) : headed(key);
             if (next != null) {
                 onListed.accept(1);
+                return next;
             }
         }
-        return next != null;
+        return null;
     }
 
     private ListedObject listed(String key, Long size, String etag) {
@@ -78,13 +74,4 @@ public class KeyListing implements Iterator<ListedObject> {
         }
     }
 
-    @Override
-    public ListedObject next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        ListedObject o = next;
-        next = null;
-        return o;
-    }
 }

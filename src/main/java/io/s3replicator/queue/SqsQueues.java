@@ -4,9 +4,9 @@ import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.S3Uri;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
@@ -80,7 +80,14 @@ public final class SqsQueues implements AutoCloseable {
     }
 
     private static SqsAsyncClient asyncClient(String endpoint, String region) {
-        SqsAsyncClientBuilder builder = SqsAsyncClient.builder();
+        return located(SqsAsyncClient.builder(), endpoint, region).build();
+    }
+
+    /**
+     * Endpoint override (checked: a bad one names {@code s3replicator.sqs.endpoint}) and region
+     * (us-east-1 with an endpoint and no region, as emulators expect), for either client.
+     */
+    private static <B extends AwsClientBuilder<B, ?>> B located(B builder, String endpoint, String region) {
         boolean hasEndpoint = endpoint != null && !endpoint.isBlank();
         if (hasEndpoint) {
             builder.endpointOverride(S3Uri.endpointUrl("s3replicator.sqs.endpoint", endpoint.strip()));
@@ -90,7 +97,7 @@ public final class SqsQueues implements AutoCloseable {
         } else if (hasEndpoint) {
             builder.region(Region.US_EAST_1);
         }
-        return builder.build();
+        return builder;
     }
 
     /** Sends, deletes and visibility changes gathered into batch requests. */
@@ -108,16 +115,7 @@ public final class SqsQueues implements AutoCloseable {
                 // Long polls hold a connection each for up to wait-seconds: room for all of them.
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)
                         .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(waitSeconds + 15)));
-        boolean hasEndpoint = endpoint != null && !endpoint.isBlank();
-        if (hasEndpoint) {
-            builder.endpointOverride(S3Uri.endpointUrl("s3replicator.sqs.endpoint", endpoint.strip()));
-        }
-        if (region != null && !region.isBlank()) {
-            builder.region(Region.of(region.strip()));
-        } else if (hasEndpoint) {
-            builder.region(Region.US_EAST_1);
-        }
-        return builder.build();
+        return located(builder, endpoint, region).build();
     }
 
     private String resolve(String nameOrUrl, String property, Map<QueueAttributeName, String> createAttributes) {

@@ -1,5 +1,6 @@
 package io.s3replicator.discover.inventory;
 
+import io.s3replicator.model.LookaheadIterator;
 import io.s3replicator.config.PairFeatures;
 import io.s3replicator.config.ReplicationPair;
 import io.s3replicator.discover.BucketListing;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * gone. A file whose rows are out of key order cannot prove a key missing: after the first row out
  * of order, "missing" keys are looked up at the destination before copying.
  */
-public class InventoryDiff implements Iterator<Job> {
+public class InventoryDiff extends LookaheadIterator<Job> {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryDiff.class);
 
     private final ReplicationPair pair;
@@ -40,7 +41,6 @@ public class InventoryDiff implements Iterator<Job> {
     private final int pageSize;
     private int fileIndex;
     private FileDiff current;
-    private Job next;
 
     public InventoryDiff(ReplicationPair pair, RunStats stats, InventoryManifest manifest, S3Client inventory,
                          S3Client destination, int pageSize) {
@@ -62,27 +62,16 @@ public class InventoryDiff implements Iterator<Job> {
     }
 
     @Override
-    public boolean hasNext() {
-        while (next == null) {
+    protected Job fetch() {
+        while (true) {
             if (current != null && current.hasNext()) {
-                next = current.next();
+                return current.next();
             } else if (fileIndex < manifest.files().size()) {
                 current = new FileDiff(manifest.files().get(fileIndex++));
             } else {
-                return false;
+                return null;
             }
         }
-        return true;
-    }
-
-    @Override
-    public Job next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        Job job = next;
-        next = null;
-        return job;
     }
 
     /** The report's data files as independent parts, for {@link io.s3replicator.discover.ParallelDiff}. */

@@ -1,5 +1,6 @@
 package io.s3replicator.discover.inventory;
 
+import io.s3replicator.model.LookaheadIterator;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -17,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
@@ -28,7 +27,7 @@ import java.util.zip.GZIPInputStream;
  * is checked against the manifest once the last row is read. Rows should come in key order; a
  * file that breaks it is noted ({@link #inOrder}), never trusted for "missing".
  */
-final class InventoryRows implements Iterator<ListedObject>, AutoCloseable {
+final class InventoryRows extends LookaheadIterator<ListedObject> implements AutoCloseable {
     private static final CsvMapper CSV = new CsvMapper();
 
     private final String location;
@@ -43,7 +42,6 @@ final class InventoryRows implements Iterator<ListedObject>, AutoCloseable {
     private final int etag;
     private final int isLatest;
     private final int isDeleteMarker;
-    private ListedObject next;
     private String previousKey;
     private String greatestRelativeKey;
     private boolean inOrder = true;
@@ -88,28 +86,21 @@ final class InventoryRows implements Iterator<ListedObject>, AutoCloseable {
     }
 
     @Override
-    public boolean hasNext() {
-        while (next == null && !ended) {
+    protected ListedObject fetch() {
+        while (!ended) {
             String[] row = read();
             if (row == null) {
                 ended = true;
                 checkDigest();
                 close();
             } else {
-                next = object(row);
+                ListedObject o = object(row);
+                if (o != null) {
+                    return o;
+                }
             }
         }
-        return next != null;
-    }
-
-    @Override
-    public ListedObject next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        ListedObject o = next;
-        next = null;
-        return o;
+        return null;
     }
 
     private String[] read() {
