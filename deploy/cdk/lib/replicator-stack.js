@@ -78,11 +78,12 @@ class ReplicatorStack extends Stack {
       deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
     });
 
-    // State (the replicator's DynamoDB layout): job status, multipart checkpoints and diff leases
-    // under pk/sk ("run#...", "upload#...", "parts#...", "lease#..."), and the in-flight
+    // State (the replicator's DynamoDB layout): job status, multipart checkpoints, the parts of
+    // uploads fanned out across workers and diff leases under pk/sk ("run#...", "upload#...",
+    // "parts#...", "fanout#...", "lease#..."), and the in-flight
     // (idempotent) repository keyed by id, whose entries carry an epoch-seconds expiresAt.
-    // Job results and copy records carry expiresAt too (s3replicator.state.retention after their
-    // last write); upload checkpoints do not (deleted when their upload ends).
+    // Job results, copy records and fanned-out parts carry expiresAt too (s3replicator.state.retention
+    // after their last write); upload checkpoints do not (deleted when their upload ends).
     const jobState = new dynamodb.Table(this, 'JobState', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },

@@ -53,6 +53,8 @@ public abstract class StateContract {
     /** The dead-letter table, on the test clock. */
     protected abstract DeadLetterJobs deadLetters();
 
+    protected abstract FannedOutParts fannedOutParts();
+
     /**
      * The backend's expiry as of the test clock, with {@link #RETENTION}: the JDBC sweep, or on
      * DynamoDB what its TTL does (deletes the items whose {@code expiresAt} has passed).
@@ -537,6 +539,133 @@ public abstract class StateContract {
             pool.shutdown();
         }
         return winners.get();
+    }
+
+    // ---- parts of uploads fanned out across workers ----
+
+    @Test
+    void a_fanned_out_upload_counts_each_part_once_and_keeps_the_latest_etag_of_a_part_sent_twice() {
+        FannedOutParts parts = fannedOutParts();
+        String upload = "upload-" + unique;
+        FannedOutParts.Progress opened = parts.open(upload, 3);
+        assertThat(opened).isEqualTo(new FannedOutParts.Progress(3, 0, false, null, null));
+        assertThat(parts.record(upload, 2, "etag-2").recorded()).isEqualTo(1);
+        assertThat(parts.record(upload, 2, "etag-2b").recorded()).as("the same part again").isEqualTo(1);
+        parts.sent(upload);
+        assertThat(parts.open(upload, 3)).as("a resumed job finds the record as it is")
+                .isEqualTo(new FannedOutParts.Progress(3, 1, true, null, null));
+        assertThat(parts.record(upload, 1, "etag-1").allRecorded()).isFalse();
+        FannedOutParts.Progress last = parts.record(upload, 3, "etag-3");
+        assertThat(last.recorded()).isEqualTo(3);
+        assertThat(last.allRecorded()).isTrue();
+        assertThat(parts.etags(upload)).containsExactly(Map.entry(1, "etag-1"), Map.entry(2, "etag-2b"),
+                Map.entry(3, "etag-3"));
+        assertThat(parts.progress("upload-never-" + unique)).isEmpty();
+        assertThat(parts.record("upload-never-" + unique, 1, "e")).as("no such upload").isNull();
+
+        parts.forget(upload);
+        assertThat(parts.progress(upload)).isEmpty();
+        assertThat(parts.etags(upload)).isEmpty();
+        assertThat(parts.record(upload, 1, "late")).as("a part recorded after its upload ended").isNull();
+        assertThat(parts.etags(upload)).isEmpty();
+    }
+
+    @Test
+    void of_workers_recording_the_last_parts_at_once_exactly_one_claims_the_completion_and_ends_it_once()
+            throws Exception {
+        FannedOutParts parts = fannedOutParts();
+        for (int round = 0; round < 5; round++) {
+            String upload = "race-" + unique + "-" + round;
+            parts.open(upload, 8);
+            AtomicInteger part = new AtomicInteger();
+            AtomicInteger worker = new AtomicInteger();
+            // Each of 8 workers records one part and, if its record made the count whole, claims the completion.
+            int claimed = race(() -> {
+                int n = part.incrementAndGet();
+                FannedOutParts.Progress after = parts.record(upload, n, "etag-" + n);
+                return after.allRecorded() && parts.claimCompletion(upload, "worker-" + worker.incrementAndGet(), TTL);
+            });
+            assertThat(claimed).as(upload).isEqualTo(1);
+            assertThat(parts.progress(upload).orElseThrow().recorded()).isEqualTo(8);
+            assertThat(parts.etags(upload)).hasSize(8);
+        }
+        String upload = "ends-" + unique;
+        parts.open(upload, 1);
+        parts.record(upload, 1, "e");
+        assertThat(parts.claimCompletion(upload, "a", TTL)).isTrue();
+        assertThat(parts.finishCompletion(upload, "b", "not the holder")).isFalse();
+        assertThat(parts.finishCompletion(upload, "a", "completed")).isTrue();
+        assertThat(parts.finishCompletion(upload, "a", "twice")).isFalse();
+        assertThat(parts.claimCompletion(upload, "b", TTL)).as("ended: nothing left to complete").isFalse();
+        assertThat(parts.progress(upload).orElseThrow()).isEqualTo(new FannedOutParts.Progress(1, 1, false,
+                "completed", null));
+    }
+
+    @Test
+    void a_completion_claim_is_refused_before_every_part_is_in_renewed_by_its_holder_and_taken_over_once_it_expired() {
+        FannedOutParts parts = fannedOutParts();
+        String upload = "claim-" + unique;
+        parts.open(upload, 2);
+        parts.record(upload, 1, "e1");
+        assertThat(parts.claimCompletion(upload, "a", TTL)).as("a part is missing").isFalse();
+        parts.record(upload, 2, "e2");
+        assertThat(parts.claimCompletion(upload, "a", TTL)).isTrue();
+        assertThat(parts.progress(upload).orElseThrow().claimExpires()).isEqualTo(clock.instant().plus(TTL));
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(parts.claimCompletion(upload, "a", TTL)).as("renewed by its holder").isTrue();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(parts.claimCompletion(upload, "b", TTL)).as("still live").isFalse();
+        // The holder died: its claim lapses and the next worker completes.
+        clock.advance(TTL);
+        assertThat(parts.progress(upload).orElseThrow().claimExpires()).isNull();
+        assertThat(parts.claimCompletion(upload, "b", TTL)).isTrue();
+        assertThat(parts.finishCompletion(upload, "a", "from the dead holder")).isFalse();
+        parts.releaseCompletion(upload, "a");
+        assertThat(parts.claimCompletion(upload, "c", TTL)).as("a release by another owner is ignored").isFalse();
+        parts.releaseCompletion(upload, "b");
+        assertThat(parts.claimCompletion(upload, "c", TTL)).as("given up: free at once").isTrue();
+    }
+
+    @Test
+    void a_failed_part_ends_an_upload_only_while_parts_are_missing_and_a_new_attempt_reopens_it() {
+        FannedOutParts parts = fannedOutParts();
+        String upload = "fail-" + unique;
+        parts.open(upload, 2);
+        parts.record(upload, 1, "e1");
+        parts.sent(upload);
+        assertThat(parts.fail(upload, "source changed")).isTrue();
+        assertThat(parts.fail(upload, "another failure")).as("one end").isFalse();
+        assertThat(parts.progress(upload).orElseThrow().result()).isEqualTo("source changed");
+
+        parts.reopen(upload, "some other end");
+        assertThat(parts.progress(upload).orElseThrow().result()).as("only the end it read").isEqualTo("source changed");
+        parts.reopen(upload, "source changed");
+        assertThat(parts.progress(upload).orElseThrow()).as("parts kept, part jobs to be sent again")
+                .isEqualTo(new FannedOutParts.Progress(2, 1, false, null, null));
+
+        parts.record(upload, 2, "e2");
+        assertThat(parts.fail(upload, "a late duplicate failed")).as("every part is in: it can still complete").isFalse();
+        assertThat(parts.fail("fail-never-" + unique, "x")).isFalse();
+    }
+
+    @Test
+    void fanned_out_records_left_by_a_crash_expire_a_retention_after_their_last_write() {
+        FannedOutParts parts = fannedOutParts();
+        String old = "old-" + unique;
+        String live = "live-" + unique;
+        parts.open(old, 2);
+        parts.record(old, 1, "e1");
+        parts.open(live, 2);
+        clock.advance(Duration.ofDays(20));
+        parts.record(live, 1, "e1");
+        clock.advance(Duration.ofDays(10).plusMinutes(1));
+
+        expire();
+
+        assertThat(parts.progress(old)).isEmpty();
+        assertThat(parts.etags(old)).isEmpty();
+        assertThat(parts.progress(live)).as("written 10 days ago").isPresent();
+        assertThat(parts.etags(live)).containsOnlyKeys(1);
     }
 
     // ---- leases ----

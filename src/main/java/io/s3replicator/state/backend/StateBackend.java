@@ -3,6 +3,7 @@ package io.s3replicator.state.backend;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.state.DeadLetterJobs;
+import io.s3replicator.state.FannedOutParts;
 import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.KeySequencers;
@@ -16,6 +17,7 @@ import io.s3replicator.state.jdbc.JdbcCheckpointStore;
 import io.s3replicator.state.jdbc.JdbcConnections;
 import io.s3replicator.state.jdbc.JdbcCopiedEtags;
 import io.s3replicator.state.jdbc.JdbcDeadLetterJobs;
+import io.s3replicator.state.jdbc.JdbcFannedOutParts;
 import io.s3replicator.state.jdbc.JdbcInFlightJobs;
 import io.s3replicator.state.jdbc.JdbcJobStore;
 import io.s3replicator.state.jdbc.JdbcKeySequencers;
@@ -26,6 +28,7 @@ import io.s3replicator.state.jdbc.RetentionRoute;
 import io.s3replicator.state.dynamodb.DynamoDbCheckpointStore;
 import io.s3replicator.state.dynamodb.DynamoDbCopiedEtags;
 import io.s3replicator.state.dynamodb.DynamoDbDeadLetterJobs;
+import io.s3replicator.state.dynamodb.DynamoDbFannedOutParts;
 import io.s3replicator.state.dynamodb.DynamoDbGroupWrites;
 import io.s3replicator.state.dynamodb.DynamoDbInFlightJobs;
 import io.s3replicator.state.dynamodb.DynamoDbJobStore;
@@ -71,6 +74,7 @@ public final class StateBackend extends ServiceSupport {
     private final OwnDeletes ownDeletes;
     private final CopiedEtags copiedEtags;
     private final DeadLetterJobs deadLetters;
+    private final FannedOutParts fannedOutParts;
     private final Ping ping;
     /** Null on DynamoDB, whose TTL expires items itself. */
     private final JdbcRetention retention;
@@ -79,7 +83,8 @@ public final class StateBackend extends ServiceSupport {
 
     private StateBackend(StateSettings.Kind kind, JobStore jobStore, CheckpointStore checkpoints, InFlightJobs inFlight,
                          Leases leases, KeySequencers keySequencers, OwnDeletes ownDeletes, CopiedEtags copiedEtags,
-                         DeadLetterJobs deadLetters, Ping ping, JdbcRetention retention, AutoCloseable resources) {
+                         DeadLetterJobs deadLetters, FannedOutParts fannedOutParts, Ping ping, JdbcRetention retention,
+                         AutoCloseable resources) {
         this.kind = kind;
         this.jobStore = jobStore;
         this.checkpoints = checkpoints;
@@ -89,6 +94,7 @@ public final class StateBackend extends ServiceSupport {
         this.ownDeletes = ownDeletes;
         this.copiedEtags = copiedEtags;
         this.deadLetters = deadLetters;
+        this.fannedOutParts = fannedOutParts;
         this.ping = ping;
         this.retention = retention;
         this.resources = resources;
@@ -131,11 +137,12 @@ public final class StateBackend extends ServiceSupport {
         KeySequencers sequencers = new JdbcKeySequencers(dataSource);
         OwnDeletes ownDeletes = new JdbcOwnDeletes(dataSource);
         CopiedEtags copiedEtags = new JdbcCopiedEtags(dataSource);
+        FannedOutParts fannedOutParts = new JdbcFannedOutParts(dataSource);
         // After the stores: it sweeps the tables they created.
         JdbcRetention retention = new JdbcRetention(dataSource, settings.retention(), settings.inFlightTtl(),
                 java.time.Clock.systemUTC());
         return new StateBackend(settings.kind(), jobs, checkpoints, inFlight, leases, sequencers, ownDeletes,
-                copiedEtags, new JdbcDeadLetterJobs(dataSource, java.time.Clock.systemUTC()), () -> {
+                copiedEtags, new JdbcDeadLetterJobs(dataSource, java.time.Clock.systemUTC()), fannedOutParts, () -> {
                     try (Connection c = dataSource.getConnection()) {
                         if (!c.isValid(5)) {
                             throw new IllegalStateException("connection is not valid");
@@ -169,6 +176,7 @@ public final class StateBackend extends ServiceSupport {
                 new DynamoDbOwnDeletes(client, settings.inFlightTable(), OwnDeletes.TTL, utc),
                 new DynamoDbCopiedEtags(client, jobTable, settings.retention(), utc),
                 new DynamoDbDeadLetterJobs(client, jobTable, utc),
+                new DynamoDbFannedOutParts(client, jobTable, settings.retention(), utc),
                 () -> client.describeTable(b -> b.tableName(jobTable)), null, () -> {
                     writes.close();
                     client.close();
@@ -243,6 +251,11 @@ public final class StateBackend extends ServiceSupport {
     /** Jobs that failed for good on a queue without a DLQ of its own (the embedded one). */
     public DeadLetterJobs deadLetters() {
         return deadLetters;
+    }
+
+    /** The parts of uploads fanned out across workers (distributed mode). */
+    public FannedOutParts fannedOutParts() {
+        return fannedOutParts;
     }
 
     /**

@@ -33,6 +33,8 @@ import java.util.function.Function;
  *   <li>{@code copied_etag}: a retention after the copy; losing one costs a HEAD at the next diff,
  *       whose in-step skip records it again.</li>
  *   <li>{@code own_delete}: past the echo window ({@link OwnDeletes#TTL}): ignored after it anyway.</li>
+ *   <li>{@code fanned_out_upload}, {@code fanned_out_part}: a retention after their last write (normally
+ *       forgotten when the object's job consumed the upload's end; these are what a crash left).</li>
  *   <li>{@code in_flight_job}, {@code lease}: entries expired for longer than the in-flight TTL (done
  *       marks, queued marks whose window passed, claims of dead workers). An expired entry already
  *       counts as absent; the margin keeps a holder that was paused a moment able to renew it.</li>
@@ -73,6 +75,8 @@ public final class JdbcRetention {
         add(new Rule(JdbcOwnDeletes.TABLE, List.of("id"), "deleted_at", OwnDeletes.TTL, timestamp));
         add(new Rule(JdbcInFlightJobs.TABLE, List.of("id"), "expires_at", inFlightTtl, millis));
         add(new Rule(JdbcLeases.TABLE, List.of("id"), "expires_at", inFlightTtl, millis));
+        add(new Rule(JdbcFannedOutParts.UPLOADS, List.of("upload_id"), "updated_at", retention, millis));
+        add(new Rule(JdbcFannedOutParts.PARTS, List.of("upload_id", "part_number"), "recorded_at", retention, millis));
     }
 
     /** Only tables this database has: the embedded mode keeps jobs in flight in memory. */

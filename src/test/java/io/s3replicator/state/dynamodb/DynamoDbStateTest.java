@@ -3,6 +3,7 @@ package io.s3replicator.state.dynamodb;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.state.DeadLetterJobs;
+import io.s3replicator.state.FannedOutParts;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.Leases;
 import io.s3replicator.state.OwnedInFlightJobs;
@@ -74,6 +75,11 @@ class DynamoDbStateTest extends StateContract {
     @Override
     protected CopiedEtags copiedEtags() {
         return new DynamoDbCopiedEtags(client, jobTable, RETENTION, clock);
+    }
+
+    @Override
+    protected FannedOutParts fannedOutParts() {
+        return new DynamoDbFannedOutParts(client, jobTable, RETENTION, clock);
     }
 
     @Override

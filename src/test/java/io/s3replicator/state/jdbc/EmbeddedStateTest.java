@@ -3,6 +3,7 @@ package io.s3replicator.state.jdbc;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.state.DeadLetterJobs;
+import io.s3replicator.state.FannedOutParts;
 import io.s3replicator.state.JobResult;
 import io.s3replicator.state.JobStatus;
 import io.s3replicator.state.JobStore;
@@ -92,6 +93,11 @@ class EmbeddedStateTest extends StateContract {
     @Override
     protected CopiedEtags copiedEtags() {
         return new JdbcCopiedEtags(store.dataSource(), clock);
+    }
+
+    @Override
+    protected FannedOutParts fannedOutParts() {
+        return new JdbcFannedOutParts(store.dataSource(), clock);
     }
 
     @Override

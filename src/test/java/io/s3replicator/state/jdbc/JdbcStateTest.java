@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.state.DeadLetterJobs;
+import io.s3replicator.state.FannedOutParts;
 import io.s3replicator.state.JobResult;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.KeySequencers;
@@ -85,6 +86,11 @@ class JdbcStateTest extends StateContract {
     @Override
     protected CopiedEtags copiedEtags() {
         return new JdbcCopiedEtags(pool, clock);
+    }
+
+    @Override
+    protected FannedOutParts fannedOutParts() {
+        return new JdbcFannedOutParts(pool, clock);
     }
 
     @Override
