@@ -2,6 +2,7 @@ package io.s3replicator.decide;
 
 import io.s3replicator.transfer.DestinationKeyLocks;
 import io.s3replicator.transfer.DestinationPrecondition;
+import io.s3replicator.transfer.FanOut;
 import io.s3replicator.transfer.Failures;
 import io.s3replicator.transfer.MultipartRoute;
 import io.s3replicator.transfer.ObjectCopier;
@@ -141,6 +142,9 @@ public class TransferRoute extends RouteBuilder {
                     .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.DEBUG).end();
         }
         from(DEAD_LETTER).routeId("transfer-dead-letter").process(this::deadLetter);
+        // A part job of an object fanned out across workers: moved on this worker's part slots, never queued
+        // behind whole jobs (some of which wait for parts), and never recorded as a job of its own.
+        route.filter(FanOut::isPartJob).to(MultipartRoute.PART_ENDPOINT).stop().end();
         int handoff = queue.handoffThreads(concurrency);
         // A consumer that receives several jobs at once hands each to a pool of `concurrency` threads; a full
         // pool runs the next one on the consumer's thread, so it polls again only when it can start more.

@@ -1,5 +1,7 @@
 package io.s3replicator.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One unit of work travelling from DISCOVER to TRANSFER, as JSON on the queue.
  *
@@ -14,9 +16,44 @@ package io.s3replicator.model;
  * @param origin    DIFF or EVENT
  * @param reason    why discovery thinks the object must move (see {@link Reason})
  * @param firstSeen epoch millis when discovery first saw the difference; for events, the event's time
+ * @param part      set on the job of one part of a large object fanned out across workers, else null
+ *                  (absent from the JSON)
  */
 public record Job(String pairId, String runId, Operation operation, String key, long size, String etag,
-                  String versionId, String sequencer, String origin, Reason reason, long firstSeen) {
+                  String versionId, String sequencer, String origin, Reason reason, long firstSeen,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Part part) {
+
+    /** A job for a whole object. */
+    public Job(String pairId, String runId, Operation operation, String key, long size, String etag,
+               String versionId, String sequencer, String origin, Reason reason, long firstSeen) {
+        this(pairId, runId, operation, key, size, etag, versionId, sequencer, origin, reason, firstSeen, null);
+    }
+
+    /**
+     * One part of a multipart upload whose parts any worker may move (README, "Many workers"): what it
+     * takes to send the part and, for whichever worker records the last part, to complete the upload as
+     * the worker that planned it would have.
+     *
+     * @param uploadId        the destination's multipart upload
+     * @param sourceEtag      the source version every part is pinned to (If-Match)
+     * @param objectSize      the object's size at the plan
+     * @param partSize        the plan's part size (the last part is shorter)
+     * @param number          this part's number, 1-based
+     * @param count           parts in the plan
+     * @param layout          where the part size came from (the source's own parts or ours), for the
+     *                        check of the completed object's ETag against the source's
+     * @param sourceKms       the source is SSE-KMS encrypted: its ETag is not made of MD5s
+     * @param destinationEtag what the destination held at the plan (completion is conditional on it),
+     *                        null when the key was absent
+     * @param handedBack      times a worker that had no free part slot put this job back for another worker
+     */
+    public record Part(String uploadId, String sourceEtag, long objectSize, long partSize, int number, int count,
+                       String layout, boolean sourceKms, String destinationEtag, int handedBack) {
+        public Part handedBackOnce() {
+            return new Part(uploadId, sourceEtag, objectSize, partSize, number, count, layout, sourceKms,
+                    destinationEtag, handedBack + 1);
+        }
+    }
 
     public enum Operation { COPY, DELETE }
 
@@ -45,7 +82,7 @@ public record Job(String pairId, String runId, Operation operation, String key, 
      * version). For another ETag the event's time no longer says when that version was written.
      */
     public Job withReason(Reason newReason) {
-        return new Job(pairId, runId, operation, key, size, etag, versionId, sequencer, origin, newReason, firstSeen);
+        return new Job(pairId, runId, operation, key, size, etag, versionId, sequencer, origin, newReason, firstSeen, part);
     }
 
     /**
@@ -60,6 +97,11 @@ public record Job(String pairId, String runId, Operation operation, String key, 
     public Job withSource(String newEtag, long newSize, String newVersionId) {
         boolean same = newEtag != null && newEtag.equalsIgnoreCase(etag);
         return new Job(pairId, runId, operation, key, newSize, newEtag, newVersionId, sequencer, origin, reason,
-                same || !"EVENT".equals(origin) ? firstSeen : 0);
+                same || !"EVENT".equals(origin) ? firstSeen : 0, part);
+    }
+
+    /** The job of part {@code p} of this object. */
+    public Job withPart(Part p) {
+        return new Job(pairId, runId, operation, key, size, etag, versionId, sequencer, origin, reason, firstSeen, p);
     }
 }

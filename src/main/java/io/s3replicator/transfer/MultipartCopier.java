@@ -267,6 +267,72 @@ public class MultipartCopier {
         return create.build();
     }
 
+    /**
+     * The upload a part job belongs to (an object fanned out across workers), as the worker that planned it
+     * has it: the same pinned source version, part size, layout and destination condition.
+     */
+    public Upload partUpload(ReplicationPair pair, Job job) {
+        Job.Part p = job.part();
+        return new Upload(pair, job, p.sourceEtag(), pair.destinationKey(job.key()), p.uploadId(),
+                PartPlan.withPartSize(p.objectSize(), p.partSize()), Layout.valueOf(p.layout()), new TreeMap<>(),
+                p.sourceKms(), new DestinationPrecondition(p.destinationEtag(), false));
+    }
+
+    /** Part {@code number} of this upload as the job that moves it carries it. */
+    static Job.Part part(Upload u, int number) {
+        return new Job.Part(u.uploadId, u.sourceEtag, u.plan.objectSize(), u.plan.partSize(), number,
+                u.plan.partCount(), u.layout.name(), u.sourceKms, u.expected.etag(), 0);
+    }
+
+    /**
+     * The ETag of part {@code number} when the destination already holds it with the plan's size (sent by
+     * a worker that stopped before recording it), else null: ListParts is the truth after a crash.
+     */
+    public String partAtDestination(Upload u, int number) {
+        long length = u.plan.part(number).length();
+        return destination(u.pair).listParts(b -> b.bucket(u.pair.destination().bucket()).key(u.destinationKey)
+                        .uploadId(u.uploadId).partNumberMarker(number - 1).maxParts(1)).parts().stream()
+                .filter(p -> p.partNumber() == number && p.size() == length)
+                .map(p -> ListedObject.bareEtag(p.eTag())).findFirst().orElse(null);
+    }
+
+    /** The ETags of the parts the destination holds with the plan's sizes, by part number (ListParts, every page). */
+    public SortedMap<Integer, String> partsAtDestination(Upload u) {
+        SortedMap<Integer, String> present = new TreeMap<>();
+        destination(u.pair).listPartsPaginator(ListPartsRequest.builder().bucket(u.pair.destination().bucket())
+                .key(u.destinationKey).uploadId(u.uploadId).build()).parts().forEach(p -> {
+                    if (p.partNumber() <= u.plan.partCount() && p.size() == u.plan.part(p.partNumber()).length()) {
+                        present.put(p.partNumber(), ListedObject.bareEtag(p.eTag()));
+                    }
+                });
+        return present;
+    }
+
+    /**
+     * CompleteMultipartUpload found no such upload: it was completed by a worker that stopped before
+     * recording so (then the destination holds its object: our size, our source-etag marker, and where
+     * comparable the composite ETag of these parts) or aborted. The copy's outcome, or null when aborted.
+     */
+    public TransferOutcome completedEarlier(Upload u, Collection<String> partEtags) {
+        S3Client destination = destination(u.pair);
+        String bucket = u.pair.destination().bucket();
+        HeadObjectResponse head = SourceAndDestination.head(destination, bucket, u.destinationKey, null);
+        if (head == null || head.contentLength() != u.plan.objectSize() || !u.sourceEtag.equalsIgnoreCase(
+                String.valueOf(ReplicaMarkers.sourceEtag(head.metadata(), bucket, u.destinationKey)))) {
+            return null;
+        }
+        String written = ListedObject.bareEtag(head.eTag());
+        if (!isKms(head.serverSideEncryption())
+                && u.pair.destination().endpoint().effectiveCapabilities().multipartEtag() == MD5_OF_PARTS) {
+            String composite = compositeEtag(partEtags);
+            if (composite != null && !composite.equalsIgnoreCase(written)) {
+                return null;
+            }
+        }
+        checkpoints.forget(u.uploadId);
+        return TransferOutcome.copied(u.plan.objectSize(), u.path(), u.sourceEtag, written);
+    }
+
     /** Moves one part, retrying it alone on transient failures. */
     public CompletedPart copyPart(Upload upload, PartPlan.Part part) {
         String what = "part " + part.number() + "/" + upload.plan.partCount() + " of " + upload.job.key();

@@ -16,12 +16,20 @@ import java.util.concurrent.ExecutorService;
 /**
  * TRANSFER for objects above the multipart threshold: plan parts -> split (streaming, on the
  * shared parts-in-flight pool, so part data in memory is at most parts-in-flight x part size)
- * -> copy each part -> aggregate part ETags -> complete sorted by part number, verified.
+ * -> copy each part -> aggregate part ETags -> complete sorted by part number, verified. In
+ * distributed mode an object above the fan-out size sends one job per part to the queue instead and
+ * waits for the upload's end ({@link FanOut}); part jobs from the queue arrive at {@link #PART_ENDPOINT}.
  * A source that changes mid-copy aborts the upload and the loop starts over on the new version.
  * The caller ({@link TransferRoute}) records the outcome left in {@link TransferRoute#OUTCOME}.
  */
 public class MultipartRoute extends RouteBuilder {
     public static final String ENDPOINT = "direct:multipart";
+    /** Where the transfer route hands a part job of an object fanned out across workers ({@link FanOut}). */
+    public static final String PART_ENDPOINT = "direct:multipart-part";
+    static final String FAN_OUT_ENDPOINT = "direct:multipart-fan-out";
+    static final String LOCAL_ENDPOINT = "direct:multipart-local";
+    /** Exchange property: this upload's parts go to the queue for any worker. */
+    static final String FANNED_OUT = "S3ReplicatorFannedOut";
     static final String ETAG = "S3ReplicatorMultipartEtag";
     static final String ATTEMPT = "S3ReplicatorMultipartAttempt";
     static final String UPLOAD = "S3ReplicatorMultipartUpload";
@@ -30,10 +38,30 @@ public class MultipartRoute extends RouteBuilder {
 
     private final MultipartCopier copier;
     private final ExecutorService partsPool;
+    private final PartSlots slots;
+    private FanOut fanOut;
+    private String sendUri;
+    private ExecutorService partJobsPool;
 
-    public MultipartRoute(MultipartCopier copier, ExecutorService partsPool) {
+    /** @param slots the parts this process moves at once, shared with the part jobs of fanned-out objects */
+    public MultipartRoute(MultipartCopier copier, ExecutorService partsPool, PartSlots slots) {
         this.copier = copier;
         this.partsPool = partsPool;
+        this.slots = slots;
+    }
+
+    /**
+     * Distributed mode: objects above the fan-out size send their parts to the queue for any worker, and
+     * this worker moves part jobs from the queue.
+     *
+     * @param sendUri      the queue endpoint part jobs are sent to: a batch endpoint takes a list of ten
+     * @param partJobsPool threads that move part jobs, at least as many as part slots
+     */
+    public MultipartRoute fanningOut(FanOut fanOut, String sendUri, ExecutorService partJobsPool) {
+        this.fanOut = fanOut;
+        this.sendUri = sendUri;
+        this.partJobsPool = partJobsPool;
+        return this;
     }
 
     @Override
@@ -45,17 +73,52 @@ public class MultipartRoute extends RouteBuilder {
                 .process(this::begin)
                 .filter(exchangeProperty(TransferExchange.OUTCOME).isNull())
                     .doTry()
-                        // synchronous: the worker thread waits for its parts, so objects in flight
-                        // stay bounded by the transfer concurrency while parts use the shared pool.
-                        .split(body(), new PartEtags()).streaming().executorService(partsPool).stopOnException()
-                            .synchronous()
-                            .process(this::copyPart)
-                        .endDoTry()
-                        .process(this::complete)
+                        .choice()
+                            .when(exchangeProperty(FANNED_OUT).isEqualTo(true))
+                                .to(FAN_OUT_ENDPOINT)
+                            .otherwise()
+                                .to(LOCAL_ENDPOINT)
+                    .endDoTry()
                     .doCatch(SourceChangedException.class)
                         .process(this::sourceChanged)
                     .end()
                 .end()
+            .end();
+
+        // This worker moves every part: synchronous, so the worker thread waits for its parts and objects in
+        // flight stay bounded by the transfer concurrency while parts use the shared pool.
+        from(LOCAL_ENDPOINT).routeId("multipart-local").errorHandler(noErrorHandler())
+            .split(body(), new PartEtags()).streaming().executorService(partsPool).stopOnException()
+                .synchronous()
+                .process(this::copyPart)
+            .end()
+            .process(this::complete);
+
+        if (fanOut == null) {
+            return;
+        }
+        // Any worker moves the parts: one job per part on the queue (ten a request), then this job waits for
+        // the upload's end without holding a thread (the delay is asynchronous).
+        from(FAN_OUT_ENDPOINT).routeId("multipart-fan-out").errorHandler(noErrorHandler())
+            .process(fanOut::open)
+            .split(body()).streaming().stopOnException()
+                // A new message each: none of the object job's SQS headers become attributes of its parts.
+                .removeHeaders("*")
+                .to(sendUri)
+                .process(fanOut::checkSent)
+            .end()
+            .process(fanOut::sent)
+            .loopDoWhile(exchangeProperty(TransferExchange.OUTCOME).isNull())
+                .delay(method(fanOut, "pollDelay")).asyncDelayed()
+                .process(fanOut::poll)
+            .end();
+
+        // A part job from the queue (the transfer route hands it over before its own threads): moved on a
+        // part slot of this worker, or handed back for a worker with one free.
+        from(PART_ENDPOINT).routeId("multipart-part").errorHandler(noErrorHandler())
+            .filter(method(fanOut, "takeSlot"))
+                .threads().executorService(partJobsPool)
+                .process(fanOut::movePart)
             .end();
     }
 
@@ -79,12 +142,18 @@ public class MultipartRoute extends RouteBuilder {
             return;
         }
         exchange.setProperty(UPLOAD, start.upload());
+        exchange.setProperty(FANNED_OUT, fanOut != null && fanOut.appliesTo(start.upload()));
         exchange.getIn().setBody(start.upload().plan().remaining(start.upload().resumed.keySet()));
     }
 
     private void copyPart(Exchange exchange) {
         MultipartCopier.Upload upload = exchange.getProperty(UPLOAD, MultipartCopier.Upload.class);
-        exchange.getIn().setBody(copier.copyPart(upload, exchange.getIn().getBody(PartPlan.Part.class)));
+        slots.take();
+        try {
+            exchange.getIn().setBody(copier.copyPart(upload, exchange.getIn().getBody(PartPlan.Part.class)));
+        } finally {
+            slots.give();
+        }
     }
 
     @SuppressWarnings("unchecked")

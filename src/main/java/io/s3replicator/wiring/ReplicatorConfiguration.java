@@ -36,6 +36,9 @@ import io.s3replicator.transfer.MultipartCopier;
 import io.s3replicator.transfer.MultipartRoute;
 import io.s3replicator.transfer.ObjectCopier;
 import io.s3replicator.transfer.PartRetry;
+import io.s3replicator.transfer.FanOut;
+import io.s3replicator.transfer.PartSlots;
+import io.s3replicator.state.StateSettings;
 import io.s3replicator.decide.TransferRoute;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -54,6 +57,7 @@ import java.util.concurrent.ExecutorService;
  * Pairs arrive as templated routes ({@code run}) or are registered by the CLI ({@code sync}).
  */
 public class ReplicatorConfiguration implements CamelConfiguration {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicatorConfiguration.class);
     /** Every configuration class of the replicator, in the order Camel Main is given them. */
     public static final List<Class<? extends CamelConfiguration>> ALL = List.of(StoreConfiguration.class,
             StateConfiguration.class, QueueConfiguration.class, ObserveConfiguration.class, ReplicatorConfiguration.class);
@@ -93,6 +97,8 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
     @PropertyInject(value = "s3replicator.dead-letters.redrive-poll", defaultValue = "60")
     private long deadLetterPollSeconds;
+    @PropertyInject(value = "s3replicator.transfer.fan-out-above", defaultValue = "0")
+    private long fanOutAbove;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -174,7 +180,40 @@ public class ReplicatorConfiguration implements CamelConfiguration {
                 () -> Observability.activeThreads(partsPool));
         MultipartCopier multipart = new MultipartCopier(clients, state.checkpoints(), runs,
                 settings.partSize(), new PartRetry(6, 200, 10_000));
-        context.addRoutes(new MultipartRoute(multipart, partsPool));
+        context.addRoutes(multipartRoute(context, queue, state, pairs, multipart, partsPool, settings.partsInFlight()));
+    }
+
+    /**
+     * Distributed mode (SQS and a shared state): objects above {@code fan-out-above} send their parts to the
+     * queue for any worker, and every worker moves part jobs, whatever its own fan-out size.
+     */
+    private MultipartRoute multipartRoute(CamelContext context, JobQueue queue, StateBackend state, PairRegistry pairs,
+                                          MultipartCopier multipart, ExecutorService partsPool, int partsInFlight) {
+        if (fanOutAbove < 0) {
+            throw new ConfigException("s3replicator.transfer.fan-out-above", fanOutAbove + " is below 0 (0: off)");
+        }
+        PartSlots slots = new PartSlots(partsInFlight);
+        MultipartRoute route = new MultipartRoute(multipart, partsPool, slots);
+        boolean distributed = queue.redelivers() && !state.clearInFlightAtStart() && queue.batchProducerUri() != null;
+        if (!distributed) {
+            if (fanOutAbove > 0) {
+                LOG.warn("s3replicator.transfer.fan-out-above is ignored: parts go to other workers only with"
+                        + " s3replicator.queue.kind=sqs and a shared state (jdbc or dynamodb)");
+            }
+            return route;
+        }
+        // A part job's stall limit: by then no message of the upload's can still be on the queue.
+        Duration stall = queue.messageLifetime() != null ? queue.messageLifetime() : Duration.ofDays(1);
+        // A completion claim outlives a completer that died as long as an in-flight entry does.
+        Duration claimTtl = StateSettings.from(context.getPropertiesComponent()).inFlightTtl();
+        FanOut fanOut = new FanOut(multipart, state.fannedOutParts(), state.inFlight(), queue, pairs, slots,
+                fanOutAbove, claimTtl, stall,
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "fan-out-claims"));
+        // Part jobs waiting for a slot wait in this pool's queue (unbounded), never on the SQS consumer's thread.
+        ExecutorService partJobs = context.getExecutorServiceManager().newThreadPool(this, "fanned-out-parts",
+                new org.apache.camel.builder.ThreadPoolProfileBuilder("fanned-out-parts").poolSize(partsInFlight)
+                        .maxPoolSize(partsInFlight).maxQueueSize(Integer.MAX_VALUE).build());
+        return route.fanningOut(fanOut, queue.batchProducerUri(), partJobs);
     }
 
     /** The bound SQS client, else one from s3replicator.sqs.* bound now (only pairs with events need one). */

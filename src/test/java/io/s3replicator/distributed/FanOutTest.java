@@ -73,14 +73,15 @@ class FanOutTest extends TwoEndpoints {
         src.putObject(r -> r.bucket(a).key("big.bin"), RequestBody.fromBytes(body));
         String etag = src.headObject(r -> r.bucket(a).key("big.bin")).eTag().replace("\"", "");
 
-        String url = ElasticMq.createWithDlq(sqs, queue, queue + "-dlq", 5, 3);
+        String url = ElasticMq.createWithDlq(sqs, queue, queue + "-dlq", 5, 10);
         Map<String, String> properties = DistributedSetup.properties(queue, tables);
         properties.put("s3replicator.transfer.multipart-threshold", String.valueOf(PART));
         properties.put("s3replicator.transfer.part-size", String.valueOf(PART));
         properties.put("s3replicator.transfer.fan-out-above", String.valueOf(PART));
         properties.put("s3replicator.transfer.parts-in-flight", "1");
         properties.put("s3replicator.transfer.concurrency", "2");
-        properties.put("s3replicator.sqs.visibility-timeout", "3");
+        // A killed worker's messages come back this long after their last extension.
+        properties.put("s3replicator.sqs.visibility-timeout", "10");
         // A killed worker's claims (the object's job, a completion) expire this long after their last renewal.
         properties.put("s3replicator.state.in-flight-ttl", "4");
         String routes = """
@@ -152,6 +153,9 @@ class FanOutTest extends TwoEndpoints {
                 survivorOutput.append(workers.get(i).output());
             }
         }
+        System.err.printf("killed worker %d (%s) after it sent parts %s; the others sent %s%n", victim[0],
+                killed.output().contains("multipart fan-out of big.bin") ? "it planned the object" : "a part worker",
+                killedSent, survivors);
         Set<Integer> missing = new TreeSet<>(allParts());
         missing.removeAll(killedSent);
         assertThat(union(survivors)).as("the parts the killed worker had not sent, sent by the others")
@@ -163,7 +167,7 @@ class FanOutTest extends TwoEndpoints {
 
     void awaitCopiedAndQueueEmpty() throws InterruptedException {
         await(() -> Buckets.keys(dst, b).contains("big.bin") && ElasticMq.depth(sqs, queue) == 0,
-                Duration.ofSeconds(120), this::outputs);
+                Duration.ofSeconds(300), this::outputs);
     }
 
     /** One CompleteMultipartUpload among all workers, the destination's bytes and ETag, one job outcome. */
