@@ -323,15 +323,19 @@ public class FanOut {
     }
 
     /**
-     * A free part slot for this part job, else the job goes back to the queue (a new message, so no
-     * receive is used up) for a worker with one free, at most {@value #MAX_HAND_BACKS} times; after that
-     * it waits for a slot here, on the part threads' queue (its message's visibility extended meanwhile),
-     * never on the consumer's thread. A worker receives ten messages at once: without this, parts would
-     * wait in one worker's hands while others have nothing to do.
+     * A free part slot for this part job, or room to wait for one here (as many waiting as there are slots,
+     * on the part threads' queue, its message's visibility extended meanwhile); else the job goes back to
+     * the queue (a new message, so no receive is used up) for a worker with room, at most
+     * {@value #MAX_HAND_BACKS} times, after which it waits here anyway. A worker receives ten messages at
+     * once: without this, parts would wait in one worker's hands while others have nothing to do. Never
+     * waits on the consumer's thread.
      */
     public boolean takeSlot(Exchange exchange) {
         if (slots.tryTake()) {
             exchange.setProperty(SLOT, true);
+            return true;
+        }
+        if (slots.tryWait()) {
             return true;
         }
         Job job = exchange.getProperty(PART_JOB, Job.class);
@@ -343,6 +347,7 @@ public class FanOut {
                 LOG.debug("part job not handed back ({}); it waits for a slot here", e.getMessage());
             }
         }
+        slots.waitAnyway();
         return true;
     }
 
@@ -355,7 +360,7 @@ public class FanOut {
     public void movePart(Exchange exchange) {
         Job job = exchange.getProperty(PART_JOB, Job.class);
         if (!Boolean.TRUE.equals(exchange.getProperty(SLOT))) {
-            slots.take();
+            slots.takeWaiting();
         }
         String claim = "part#" + Sha256.hex(job.part().uploadId(), String.valueOf(job.part().number()));
         boolean claimed = false;

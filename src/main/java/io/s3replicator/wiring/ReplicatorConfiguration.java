@@ -176,11 +176,12 @@ public class ReplicatorConfiguration implements CamelConfiguration {
         // One pool for the parts of all objects: its size bounds part data in memory.
         ExecutorService partsPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "multipart-parts", settings.partsInFlight());
-        metrics.gauge("s3replicator.parts.in.flight", "Multipart parts being copied now",
-                () -> Observability.activeThreads(partsPool));
+        // Parts of this worker's own objects and part jobs of objects fanned out across workers alike.
+        PartSlots slots = new PartSlots(settings.partsInFlight());
+        metrics.gauge("s3replicator.parts.in.flight", "Multipart parts being copied now", slots::inUse);
         MultipartCopier multipart = new MultipartCopier(clients, state.checkpoints(), runs,
                 settings.partSize(), new PartRetry(6, 200, 10_000));
-        context.addRoutes(multipartRoute(context, queue, state, pairs, multipart, partsPool, settings.partsInFlight()));
+        context.addRoutes(multipartRoute(context, queue, state, pairs, multipart, partsPool, slots));
     }
 
     /**
@@ -188,12 +189,12 @@ public class ReplicatorConfiguration implements CamelConfiguration {
      * queue for any worker, and every worker moves part jobs, whatever its own fan-out size.
      */
     private MultipartRoute multipartRoute(CamelContext context, JobQueue queue, StateBackend state, PairRegistry pairs,
-                                          MultipartCopier multipart, ExecutorService partsPool, int partsInFlight) {
+                                          MultipartCopier multipart, ExecutorService partsPool, PartSlots slots) {
         if (fanOutAbove < 0) {
             throw new ConfigException("s3replicator.transfer.fan-out-above", fanOutAbove + " is below 0 (0: off)");
         }
-        PartSlots slots = new PartSlots(partsInFlight);
         MultipartRoute route = new MultipartRoute(multipart, partsPool, slots);
+        int partsInFlight = slots.size();
         boolean distributed = queue.redelivers() && !state.clearInFlightAtStart() && queue.batchProducerUri() != null;
         if (!distributed) {
             if (fanOutAbove > 0) {

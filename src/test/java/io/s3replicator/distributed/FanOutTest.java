@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,7 +120,6 @@ class FanOutTest extends TwoEndpoints {
         assertThat(sent.stream().mapToInt(Set::size).sum()).as("each part sent once: " + sent).isEqualTo(PARTS);
         assertThat(union(sent)).containsExactlyElementsOf(allParts());
         assertCompletedOnceAndVerified();
-        printRequestsPerPart();
     }
 
     @Test
@@ -196,21 +194,6 @@ class FanOutTest extends TwoEndpoints {
             assertThat(new DynamoDbJobStore(dynamo, tables + "-job-state", Duration.ofDays(30), Clock.systemUTC())
                     .outcomeCounts("fan-run")).as("one job in the run's counts").isEqualTo(Map.of("COPIED", 1L));
         }
-    }
-
-    /** Requests per part, from the workers' own counts (written when they stop). */
-    void printRequestsPerPart() throws Exception {
-        Map<String, Long> total = new TreeMap<>();
-        for (WorkerProcess w : workers) {
-            w.requestCounts().forEach((k, v) -> total.merge(k, v, Long::sum));
-        }
-        StringBuilder line = new StringBuilder("requests per part (" + PARTS + " parts, 3 workers, idle polls included):");
-        total.forEach((k, v) -> {
-            if (k.startsWith("DynamoDb") || k.startsWith("Sqs") || k.startsWith("S3")) {
-                line.append(String.format(" %s=%.2f", k, v / (double) PARTS));
-            }
-        });
-        System.err.println(line);
     }
 
     Set<Integer> partsLogged(WorkerProcess w) throws Exception {
