@@ -20,7 +20,6 @@ import io.s3replicator.decide.ObjectDeleter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import io.s3replicator.discover.PairDiffer;
 import io.s3replicator.record.ObjectReports;
-import io.s3replicator.observe.Observability;
 import io.s3replicator.record.RunAccounting;
 import io.s3replicator.queue.JobQueue;
 import io.s3replicator.discover.DeadLetterRedriveRoute;
