@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -65,6 +66,10 @@ class FanOutTest extends TwoEndpoints {
 
     /** Three workers, each one part at a time, and the object's job on the queue. */
     void startThreeWorkersAndQueueTheObject(String name) throws Exception {
+        startWorkersAndQueueTheObject(name, 3);
+    }
+
+    void startWorkersAndQueueTheObject(String name, int count, String... jvmArgs) throws Exception {
         a = Buckets.create(src, name + "-src");
         b = Buckets.create(dst, name + "-dst");
         body = new byte[PARTS * PART];
@@ -92,10 +97,12 @@ class FanOutTest extends TwoEndpoints {
                       - {name: destination, value: "s3://%s?endpoint=%s&pathStyle=true"}
                       - {name: schedule, value: "0 0 0 1 1 ? 2099"}
                 """.formatted(a, srcEndpoint, b, dstEndpoint);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < count; i++) {
             Path dir = state.resolve("w" + i);
-            workers.add(WorkerProcess.start(dir, routes, properties, "-Ds3replicator.test.part-delay-ms=1000",
+            List<String> args = new ArrayList<>(List.of("-Ds3replicator.test.part-delay-ms=1000",
                     "-D" + RequestCounts.LOG_PROPERTY + "=" + dir.resolve("requests.log")));
+            args.addAll(List.of(jvmArgs));
+            workers.add(WorkerProcess.start(dir, routes, properties, args.toArray(String[]::new)));
         }
         sqs.sendMessage(r -> r.queueUrl(url).messageBody(JobCodec.toJson(new Job("fan", "fan-run",
                 Job.Operation.COPY, "big.bin", body.length, etag, null, null, "DIFF", Job.Reason.MISSING, 0))));
@@ -161,6 +168,54 @@ class FanOutTest extends TwoEndpoints {
         assertThat(survivorOutput.toString()).as("a part job the killed worker held came back to another")
                 .contains("received again");
         assertCompletedOnceAndVerified();
+    }
+
+    /**
+     * The worker that completed the upload dies before it recorded so: the upload is gone from the store,
+     * its claim lapses, and another worker (its part job received again, or the job waiting for the upload)
+     * finds the object completed and records the job's one outcome.
+     */
+    @Test
+    void a_completer_killed_after_the_store_completed_the_upload_leaves_the_end_to_another_worker() throws Exception {
+        Path hold = Files.createFile(state.resolve("hold-after-complete"));
+        startWorkersAndQueueTheObject("fan-done", 2, "-Ds3replicator.test.hold-after-complete=" + hold);
+        int[] completer = {-1};
+        await(() -> {
+            for (int i = 0; i < workers.size(); i++) {
+                if (requests(i, "CompleteMultipartUpload") > 0) {
+                    completer[0] = i;
+                }
+            }
+            return completer[0] >= 0 && Buckets.keys(dst, b).contains("big.bin");
+        }, Duration.ofSeconds(120), this::outputs);
+        boolean planned = workers.get(completer[0]).output().contains("multipart fan-out of big.bin");
+        workers.get(completer[0]).kill();
+        Files.delete(hold);
+        System.err.printf("killed worker %d (%s) after its CompleteMultipartUpload%n", completer[0],
+                planned ? "it also planned the object" : "a part worker");
+
+        int survivor = 1 - completer[0];
+        await(() -> ElasticMq.depth(sqs, queue) == 0 && !jobOutcomes().isEmpty(), Duration.ofSeconds(120),
+                this::outputs);
+        workers.get(survivor).close();
+        assertThat(md5(Buckets.get(dst, b, "big.bin"))).isEqualTo(md5(body));
+        assertThat(dst.headObject(r -> r.bucket(b).key("big.bin")).eTag().replace("\"", ""))
+                .isEqualTo(compositeEtag(body, PART));
+        assertThat(dst.listMultipartUploads(r -> r.bucket(b)).uploads()).isEmpty();
+        assertThat(ElasticMq.depth(sqs, queue + "-dlq")).isZero();
+        // The waiting job reads the end another worker found; a job taken over from the dead worker finds the
+        // object at the destination first, as any job received again does.
+        assertThat(jobOutcomes()).isEqualTo(Map.of(planned ? "SKIPPED" : "COPIED", 1L));
+        if (!planned) {
+            assertThat(workers.get(survivor).output()).contains("outcome=COPIED");
+        }
+    }
+
+    Map<String, Long> jobOutcomes() {
+        try (DynamoDbClient dynamo = DynamoDbLocal.client()) {
+            return new DynamoDbJobStore(dynamo, tables + "-job-state", Duration.ofDays(30), Clock.systemUTC())
+                    .outcomeCounts("fan-run");
+        }
     }
 
     void awaitCopiedAndQueueEmpty() throws InterruptedException {

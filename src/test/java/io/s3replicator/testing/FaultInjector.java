@@ -45,6 +45,11 @@ public class FaultInjector implements ExecutionInterceptor {
     private static final long PUT_DELAY_MS = Long.getLong("s3replicator.test.put-delay-ms", 0);
     /** A worker process started with -Ds3replicator.test.send-delay-ms=N sends each SQS SendMessage N ms late: a diff to kill between queueing steps. */
     private static final long SEND_DELAY_MS = Long.getLong("s3replicator.test.send-delay-ms", 0);
+    /**
+     * A worker process started with -Ds3replicator.test.hold-after-complete=FILE stops after each successful
+     * CompleteMultipartUpload for as long as FILE exists: a completer to kill after the store completed.
+     */
+    private static final String HOLD_AFTER_COMPLETE = System.getProperty("s3replicator.test.hold-after-complete");
     /** bucket -> milliseconds every PutObject into it takes before it is sent. */
     private static final ConcurrentHashMap<String, Long> SLOW_PUTS = new ConcurrentHashMap<>();
     /** bucket -> milliseconds every UploadPart / UploadPartCopy into it takes before it is sent. */
@@ -254,6 +259,17 @@ public class FaultInjector implements ExecutionInterceptor {
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         String bucket = bucket(context.request());
         String operation = operation(attributes);
+        if (HOLD_AFTER_COMPLETE != null && "CompleteMultipartUpload".equals(operation)) {
+            java.nio.file.Path hold = java.nio.file.Path.of(HOLD_AFTER_COMPLETE);
+            while (java.nio.file.Files.exists(hold)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
         if (bucket != null && ("UploadPart".equals(operation) || "UploadPartCopy".equals(operation))) {
             Runnable action = AFTER_FIRST_PART.remove(bucket);
             if (action != null) {
