@@ -66,7 +66,10 @@ public interface FannedOutParts {
      */
     boolean fail(String uploadId, String result);
 
-    /** A new attempt of the object's job takes over an upload that ended in {@code result}: clears it. */
+    /**
+     * A new attempt of the object's job takes over an upload that ended in {@code result} (only that end):
+     * clears it, and marks its part jobs as to be sent again; the recorded parts stay.
+     */
     void reopen(String uploadId, String result);
 
     /** The upload is gone (completed or aborted) and its end consumed: forget it and its parts. */

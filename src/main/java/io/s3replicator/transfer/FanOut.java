@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -418,7 +417,7 @@ public class FanOut {
                 queue.finished(exchange);
                 return;
             }
-            LOG.info("{} received again (the worker that had it stopped)", what);
+            LOG.info("{} received again: the records and the destination say what is left of it", what);
             if (now.get().allRecorded()) {
                 complete(u, "a part job received again");
                 queue.finished(exchange);
