@@ -41,6 +41,8 @@ class EmbeddedDeadLettersTest extends PairTest {
             // 403 is permanent: one request, no redelivery.
             assertThat(FaultInjector.count(b, "PutObject")).isEqualTo(1);
 
+            // The channel records the outcome (which ends the run), then keeps the job aside.
+            RunningReplicator.await("the job kept aside", Duration.ofSeconds(10), () -> !deadLetters().list(10).isEmpty());
             List<DeadLetterJobs.Entry> dead = deadLetters().list(10);
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).pairId()).isEqualTo("p");
