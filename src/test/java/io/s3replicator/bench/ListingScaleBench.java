@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link SyntheticKeySpace}) served by two loopback endpoints ({@link SyntheticS3}) that wait a fixed
  * latency before each ListObjectsV2 answer. Each row (1, 4 and 16 listing threads by default) runs in
  * its own JVM with a bounded heap ({@code -Xmx}, far below what the listings would take if held); the row
- * measures its heap with the platform MXBeans: a System.gc() and a reset of each heap pool's peak before
- * the diff, then the sum of the pools' peaks (garbage included), and the live heap, sampled by a
- * System.gc() every {@code bench.live-sample.ms} (2,000; 0 for none). The endpoints run in this JVM, on the
+ * measures its live heap with the platform MXBeans: the heap in use after a System.gc() (a full collection)
+ * before the diff and every {@code bench.live-sample.ms} during it (5,000; 0 for none), and the time spent
+ * in collections. The endpoints run in this JVM, on the
  * same cores; the table gives both processes' CPU seconds and the load average before each row.
  *
  * <p>The jobs found must be exactly the generated differences (by reason), and every object listed once;
@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code mvn -B -o -Pbench package -Dbench.main=io.s3replicator.bench.ListingScaleBench}; sizes:
  * {@code -Dbench.keys} (1,000,000 positions), {@code -Dbench.threads} (1,4,16), {@code -Dbench.latency.ms}
  * (20 per request), {@code -Dbench.depth} (listing depth, 2 as the setting's default), {@code -Dbench.xmx}
- * (128m), {@code -Dbench.fanout} (16 folders a level), {@code -Dbench.levels} (3), {@code -Dbench.direct}
+ * (256m), {@code -Dbench.fanout} (16 folders a level), {@code -Dbench.levels} (3), {@code -Dbench.direct}
  * (8 objects directly in each upper folder), {@code -Dbench.differ} (0.02 of the positions have a job),
  * {@code -Dbench.page} (1000 keys a page).
  */
@@ -96,7 +96,7 @@ public final class ListingScaleBench {
         long latency = Long.getLong("bench.latency.ms", 20);
         int depth = Integer.getInteger("bench.depth", 2);
         int page = Integer.getInteger("bench.page", 1000);
-        String xmx = System.getProperty("bench.xmx", "128m");
+        String xmx = System.getProperty("bench.xmx", "256m");
         List<Integer> threadCounts = java.util.Arrays.stream(System.getProperty("bench.threads", "1,4,16").split(","))
                 .map(String::trim).map(Integer::valueOf).toList();
         // The bench profile passes (jar, S3Mock jar, work directory), as for Bench.
@@ -186,16 +186,16 @@ public final class ListingScaleBench {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%,d keys, %d ms a request, -Xmx%s%n", space.positions(), latency, xmx));
         out.append("| listing threads | jobs | requests (delimited) | seconds | source keys/s | vs 1 thread"
-                + " | heap used, peak MiB | live heap, max MiB | CPU s (diff / endpoints) | load before |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | live heap, max MiB | CPU s: diff (GC) / endpoints | load before |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Row one = rows.stream().filter(r -> r.threads() == 1).findFirst().orElse(null);
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "| %d | %,d | %,d (%,d) | %.1f | %,.0f | %s | %.0f | %.0f | %.1f / %.1f | %.1f |%n",
+            out.append(String.format(Locale.ROOT, "| %d | %,d | %,d (%,d) | %.1f | %,.0f | %s | %.0f | %.1f (%.1f) / %.1f | %.1f |%n",
                     r.threads(), Long.parseLong(r.child().get("jobs")), r.requests(), r.delimited(), r.seconds(),
                     r.keysPerSecond(), one == null ? "-" : String.format(Locale.ROOT, "%.2f",
                             r.keysPerSecond() / one.keysPerSecond()),
-                    r.mib("peakHeapBytes"), r.mib("liveMaxBytes"),
-                    Double.parseDouble(r.child().get("cpuSeconds")), r.serverCpuSeconds(), r.load()));
+                    r.mib("liveMaxBytes"), Double.parseDouble(r.child().get("cpuSeconds")),
+                    Double.parseDouble(r.child().get("gcSeconds")), r.serverCpuSeconds(), r.load()));
         }
         return out.toString();
     }
@@ -205,7 +205,7 @@ public final class ListingScaleBench {
         Files.createDirectories(dir);
         Path output = dir.resolve("output.txt");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx, "-Dbench.live-sample.ms=" + Long.getLong("bench.live-sample.ms", 2000), "-cp", classpath(), ListingScaleBench.class.getName(), "row",
+                "-Xmx" + xmx, "-Dbench.live-sample.ms=" + Long.getLong("bench.live-sample.ms", 5000), "-cp", classpath(), ListingScaleBench.class.getName(), "row",
                 sourceEndpoint, destinationEndpoint, String.valueOf(threads), String.valueOf(depth),
                 String.valueOf(page));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -262,7 +262,7 @@ public final class ListingScaleBench {
 
     /** What one diff found and cost. */
     record Result(Map<String, Long> jobsByReason, long jobs, long sourceListed, long destinationListed,
-                  double seconds, long peakHeapBytes, long liveMaxBytes, double cpuSeconds) {
+                  double seconds, long liveMaxBytes, double gcSeconds, double cpuSeconds) {
         Map<String, String> values() {
             Map<String, String> v = new LinkedHashMap<>();
             v.put("jobs", String.valueOf(jobs));
@@ -270,8 +270,8 @@ public final class ListingScaleBench {
             v.put("sourceListed", String.valueOf(sourceListed));
             v.put("destinationListed", String.valueOf(destinationListed));
             v.put("seconds", String.format(Locale.ROOT, "%.3f", seconds));
-            v.put("peakHeapBytes", String.valueOf(peakHeapBytes));
             v.put("liveMaxBytes", String.valueOf(liveMaxBytes));
+            v.put("gcSeconds", String.format(Locale.ROOT, "%.2f", gcSeconds));
             v.put("cpuSeconds", String.format(Locale.ROOT, "%.2f", cpuSeconds));
             v.put("maxHeapBytes", String.valueOf(Runtime.getRuntime().maxMemory()));
             return v;
@@ -282,7 +282,7 @@ public final class ListingScaleBench {
      * One diff of the pair by the real {@link PairDiffer} with {@code threads} listing threads; each job
      * is counted by reason and dropped, or kept (as "REASON key") in {@code keep} when it is not null.
      *
-     * @param measureHeap a System.gc() and a reset of the heap pools' peaks first (the child's own JVM)
+     * @param measureHeap sample the live heap with System.gc() calls (the child's own JVM only)
      */
     static Result diff(ReplicationPair pair, S3Clients clients, int threads, int depth, int page, boolean measureHeap)
             throws Exception {
@@ -304,8 +304,9 @@ public final class ListingScaleBench {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.getIn().setHeader(PairDiffer.PAIR_ID, pair.id());
-            HeapWatch heap = measureHeap ? HeapWatch.start(Long.getLong("bench.live-sample.ms", 2000)) : null;
+            HeapWatch heap = measureHeap ? HeapWatch.start(Long.getLong("bench.live-sample.ms", 5000)) : null;
             long cpu0 = processCpuNanos();
+            long gc0 = gcMillis();
             long t0 = System.nanoTime();
             differ.start(exchange);
             @SuppressWarnings("unchecked")
@@ -326,19 +327,19 @@ public final class ListingScaleBench {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = (processCpuNanos() - cpu0) / 1e9;
+            double gc = (gcMillis() - gc0) / 1e3;
             RunStats stats = runs.get(exchange.getIn().getHeader(PairDiffer.RUN_ID, String.class));
             if (stats.diffError() != null) {
                 throw new IllegalStateException("the diff failed: " + stats.diffError());
             }
             return new Result(byReason, count, stats.sourceListed.sum(), stats.destinationListed.sum(), seconds,
-                    heap == null ? 0 : heap.peakBytes(), heap == null ? 0 : heap.liveMaxBytes(), cpu);
+                    heap == null ? 0 : heap.liveMaxBytes(), gc, cpu);
         }
     }
 
     /**
-     * The heap a diff used: every heap pool's peak since the start (their sum: an upper bound, pools
-     * peak at different moments, garbage included), and the live heap, sampled: every
-     * {@code intervalMillis} a System.gc() (a full collection) and the heap then in use.
+     * The live heap of a diff, sampled: a System.gc() (a full collection) before the diff and every
+     * {@code intervalMillis} during it, and the heap in use after each.
      */
     static final class HeapWatch implements AutoCloseable {
         private final Thread sampler;
@@ -347,7 +348,6 @@ public final class ListingScaleBench {
 
         private HeapWatch(long intervalMillis) {
             System.gc();
-            heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
             liveMax = used();
             sampler = new Thread(() -> {
                 while (!stopped) {
@@ -378,10 +378,6 @@ public final class ListingScaleBench {
             return heapPools().stream().mapToLong(p -> p.getUsage().getUsed()).sum();
         }
 
-        long peakBytes() {
-            return heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        }
-
         long liveMaxBytes() {
             return liveMax;
         }
@@ -391,6 +387,12 @@ public final class ListingScaleBench {
             stopped = true;
             sampler.interrupt();
         }
+    }
+
+    /** Time the JVM spent in collections so far (the samples' own full collections included). */
+    static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime()))
+                .sum();
     }
 
     static long processCpuNanos() {
