@@ -54,16 +54,19 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
      */
     public ParallelDiff(String name, List<Supplier<Iterator<Job>>> parts, int threadCount) {
         AtomicInteger nextPart = new AtomicInteger();
-        AtomicInteger running = new AtomicInteger(Math.min(threadCount, parts.size()));
-        this.threads = Executors.newFixedThreadPool(Math.max(1, running.get()), r -> {
+        int workers = Math.min(threadCount, parts.size());
+        AtomicInteger running = new AtomicInteger(workers);
+        this.threads = Executors.newFixedThreadPool(Math.max(1, workers), r -> {
             Thread t = new Thread(r, "diff-list-" + name);
             t.setDaemon(true);
             return t;
         });
-        if (running.get() == 0) {
+        if (workers == 0) {
             put(END);
         }
-        for (int i = 0; i < running.get(); i++) {
+        // As many as counted: a bound read from the live count stops early when the first threads have
+        // already finished every part, and the count then never reaches 0 (no END: the diff never ends).
+        for (int i = 0; i < workers; i++) {
             threads.execute(() -> {
                 try {
                     for (int p = nextPart.getAndIncrement(); p < parts.size() && !closed.get();
