@@ -84,6 +84,9 @@ public final class ParallelDiff implements Iterator<Job>, Closeable {
                     }
                 } catch (RuntimeException e) {
                     put(e);
+                } catch (Error e) {
+                    // Out of memory, typically: the diff fails with it, never ends short of these parts.
+                    put(new IllegalStateException("a listing thread failed: " + e, e));
                 } finally {
                     if (running.decrementAndGet() == 0) {
                         put(END);

@@ -97,6 +97,28 @@ class ParallelDiffTest extends TwoEndpoints {
         }
     }
 
+    /**
+     * A listing thread that dies of an Error (OutOfMemoryError in a small heap) must fail the diff:
+     * before, only RuntimeExceptions were handed over and the diff ended as if complete, its parts unlisted.
+     */
+    @Test
+    void a_listing_thread_that_dies_of_an_error_fails_the_diff_instead_of_ending_it_short() {
+        List<java.util.function.Supplier<java.util.Iterator<Job>>> parts = new ArrayList<>();
+        parts.add(java.util.Collections::emptyIterator);
+        parts.add(() -> {
+            throw new OutOfMemoryError("Java heap space (a test)");
+        });
+        try (ParallelDiff diff = new ParallelDiff("error", parts, 2)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                while (diff.hasNext()) {
+                    diff.next();
+                }
+            }).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("a listing thread failed: java.lang.OutOfMemoryError: Java heap space (a test)")
+                    .hasCauseInstanceOf(OutOfMemoryError.class);
+        }
+    }
+
     @Test
     void sync_with_listing_threads_copies_every_key_once_and_then_nothing() {
         String a = Buckets.create(src, "par-sync-src");
