@@ -39,6 +39,10 @@ import java.time.Duration;
  * <p>The repository guards jobs <em>in flight</em>: its key is removed when the job ends,
  * so a later diff can copy the object again if the destination loses it. A late duplicate
  * is still cheap: the copier sees the destination's source-etag marker and skips.
+ *
+ * <p>Longer than 300 lines on purpose: the route, its error handling and the release of what a
+ * job holds (in-flight claim, key lock, key hold) are one lifecycle; each hold is taken and
+ * given back here, in the same file.
  */
 public class TransferRoute extends RouteBuilder {
     /** The dead-letter channel of the transfer route. */

@@ -57,6 +57,10 @@ import java.util.concurrent.TimeUnit;
  *       the object. A completer that dies leaves an expiring claim: a part job received again, or the
  *       waiting job itself, completes instead.</li>
  * </ul>
+ *
+ * <p>Longer than 300 lines, not split yet: the object side (open, wait, end) and the part side
+ * (slot, move, complete) share the completion and its claim; a split along that line is the next
+ * step when the file changes again.
  */
 public class FanOut {
     /** Exchange property of a part job: its {@link Job}. */

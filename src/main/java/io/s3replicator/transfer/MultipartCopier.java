@@ -54,6 +54,10 @@ import static io.s3replicator.store.Capabilities.MultipartEtag.MD5_OF_PARTS;
  * The S3 side of a multipart copy (README, "How it works", Large objects): start or resume an upload,
  * move one part (UploadPartCopy server-side, or ranged GET + UploadPart through memory), then
  * complete and verify. {@link MultipartRoute} orchestrates these calls.
+ *
+ * <p>Longer than 300 lines on purpose: every S3 call of an upload's life (create, resume from
+ * ListParts, part, complete, verify, abort) with the part-layout rules they share; split, the
+ * rules that keep a resumed upload valid would be read across files.
  */
 public class MultipartCopier {
     public static final String MULTIPART_SERVER_SIDE = "multipart-server-side";
