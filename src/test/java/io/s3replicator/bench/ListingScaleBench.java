@@ -16,13 +16,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +201,7 @@ public final class ListingScaleBench {
         Files.createDirectories(dir);
         Path output = dir.resolve("output.txt");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx, "-Dbench.live-sample.ms=" + Long.getLong("bench.live-sample.ms", 5000), "-cp", classpath(), ListingScaleBench.class.getName(), "row",
+                "-Xmx" + xmx, "-Dbench.live-sample.ms=" + Long.getLong("bench.live-sample.ms", 5000), "-cp", io.s3replicator.testing.WorkerProcess.classpath(), ListingScaleBench.class.getName(), "row",
                 sourceEndpoint, destinationEndpoint, String.valueOf(threads), String.valueOf(depth),
                 String.valueOf(page));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -400,27 +396,6 @@ public final class ListingScaleBench {
                 ? os.getProcessCpuTime() : 0;
     }
 
-    /**
-     * This JVM's classpath for the child: under exec:java (the bench profile) the project's classes live
-     * in a URLClassLoader and java.class.path is Maven's own.
-     */
-    private static String classpath() {
-        List<String> entries = new ArrayList<>();
-        for (ClassLoader l = ListingScaleBench.class.getClassLoader(); l != null; l = l.getParent()) {
-            if (l instanceof URLClassLoader u) {
-                for (URL url : u.getURLs()) {
-                    if ("file".equals(url.getProtocol())) {
-                        try {
-                            entries.add(Path.of(url.toURI()).toString());
-                        } catch (URISyntaxException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                }
-            }
-        }
-        return entries.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, entries);
-    }
 
     private static String tail(String text, int lines) {
         List<String> all = text.lines().toList();

@@ -6,17 +6,13 @@ import io.s3replicator.queue.JobCodec;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.backend.StateBackend;
 import io.s3replicator.testing.Buckets;
-import io.s3replicator.testing.DynamoDbLocalKeys;
 import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.RequestCounts;
-import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.InProcessWorkersTest;
 import io.s3replicator.testing.Worker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -32,23 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Several workers (Camel contexts in this JVM) on one SQS queue (ElasticMQ) and one DynamoDB
  * state (DynamoDB Local): each object copied once, one diff at a time, exact counts.
  */
-class DistributedModeTest extends TwoEndpoints {
-    final SqsClient sqs = ElasticMq.client();
-    final String queue = ElasticMq.uniqueName("dist");
-    final String tables = ElasticMq.uniqueName("dist");
-    final List<Worker> workers = new ArrayList<>();
-    /** The workers' DynamoDB clients take the default chain: a key DynamoDB Local accepts, for the whole test. */
-    DynamoDbLocalKeys keys;
-
-    @BeforeEach
-    void dynamoDbLocalKeys() {
-        keys = DynamoDbLocalKeys.use();
-    }
-
-    @AfterEach
-    void stopWorkers() {
-        workers.forEach(Worker::close);
-        keys.close();
+class DistributedModeTest extends InProcessWorkersTest {
+    DistributedModeTest() {
+        super("dist");
     }
 
     Map<String, String> properties() {

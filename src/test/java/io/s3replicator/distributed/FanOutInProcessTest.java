@@ -6,24 +6,18 @@ import io.s3replicator.state.dynamodb.DynamoDbJobStore;
 import io.s3replicator.testing.Buckets;
 import io.s3replicator.testing.DistributedSetup;
 import io.s3replicator.testing.DynamoDbLocal;
-import io.s3replicator.testing.DynamoDbLocalKeys;
 import io.s3replicator.testing.ElasticMq;
 import io.s3replicator.testing.FaultInjector;
 import io.s3replicator.testing.RequestCounts;
-import io.s3replicator.testing.TwoEndpoints;
+import io.s3replicator.testing.InProcessWorkersTest;
 import io.s3replicator.testing.Worker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -36,25 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Objects fanned out across two workers in this JVM (the fault injector sees their requests): what a
  * fanned-out copy costs per part, and a source that changes while its parts move.
  */
-class FanOutInProcessTest extends TwoEndpoints {
+class FanOutInProcessTest extends InProcessWorkersTest {
     static final int MIB = 1024 * 1024;
     static final int PART = 5 * MIB;
 
-    final SqsClient sqs = ElasticMq.client();
-    final String queue = ElasticMq.uniqueName("fan-in");
-    final String tables = ElasticMq.uniqueName("fan-in");
-    final List<Worker> workers = new ArrayList<>();
-    DynamoDbLocalKeys keys;
-
-    @BeforeEach
-    void dynamoDbLocalKeys() {
-        keys = DynamoDbLocalKeys.use();
-    }
-
-    @AfterEach
-    void stopWorkers() {
-        workers.forEach(Worker::close);
-        keys.close();
+    FanOutInProcessTest() {
+        super("fan-in");
     }
 
     /** Two workers fanning out objects above one part, each moving {@code partsInFlight} parts at once. */

@@ -77,7 +77,7 @@ public final class WorkerProcess implements AutoCloseable {
      * This JVM's test classpath: java.class.path under surefire; under exec:java (the benchmarks)
      * the project's classes live in a URLClassLoader and java.class.path is Maven's own.
      */
-    static String classpath() {
+    public static String classpath() {
         List<String> entries = new ArrayList<>();
         for (ClassLoader l = WorkerProcess.class.getClassLoader(); l != null; l = l.getParent()) {
             if (l instanceof URLClassLoader u) {
