@@ -9,6 +9,7 @@ import io.s3replicator.config.SettingValues;
 import io.s3replicator.state.DeadLetterJobs;
 import io.s3replicator.state.StateSettings;
 import io.s3replicator.state.backend.StateBackend;
+import io.s3replicator.state.jdbc.EmbeddedDatabase;
 import io.s3replicator.store.S3Errors;
 import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine.Command;
@@ -85,6 +86,11 @@ public class DlqCommand implements Callable<Integer> {
                 try (SqsQueues queues = new SqsQueues(sqs, 4)) {
                     return onQueue(queues);
                 }
+            }
+            if (state.kind() == StateSettings.Kind.EMBEDDED && !EmbeddedDatabase.existsIn(state.dir())) {
+                // Reading must not create a database: a mistyped directory is an error, not "0 dead jobs".
+                throw new ConfigException("--state-dir", "no state database in " + state.dir()
+                        + " (give the directory the replicator or sync ran with)");
             }
             try (StateBackend backend = StateBackend.open(state)) {
                 return onTable(backend.deadLetters(), where(state));

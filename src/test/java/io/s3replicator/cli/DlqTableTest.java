@@ -23,6 +23,21 @@ class DlqTableTest extends TwoEndpoints {
     }
 
     @Test
+    void a_directory_without_a_state_database_is_an_error_and_stays_empty() throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createDirectories(state.resolve("never-used"));
+
+        CliRun list = CliRun.of("dlq", "list", "--state-dir", empty.toString());
+
+        assertThat(list.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(list.out()).isEmpty();
+        assertThat(list.err()).isEqualTo("s3-replicator: --state-dir: no state database in " + empty
+                + " (give the directory the replicator or sync ran with)\n");
+        try (var files = java.nio.file.Files.list(empty)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void a_job_refused_for_good_is_listed_with_its_reason_redriven_and_gone_once_it_is_copied() {
         String a = Buckets.create(src, "dlq-table-a");
         String b = Buckets.create(dst, "dlq-table-b");

@@ -44,6 +44,11 @@ public class EmbeddedDatabase implements JobStore, AutoCloseable {
         }
     }
 
+    /** True when {@code stateDir} holds an embedded state database (a replicator or sync ran with it). */
+    public static boolean existsIn(Path stateDir) {
+        return Files.exists(stateDir.resolve("s3-replicator.mv.db"));
+    }
+
     public DataSource dataSource() {
         return pool;
     }
