@@ -2,8 +2,6 @@ package io.s3replicator.config;
 
 import io.s3replicator.model.ConfigException;
 
-import java.nio.file.Path;
-
 /**
  * Process-wide settings (application.properties, {@code s3replicator.*}); per-pair settings
  * live in {@link ReplicationPair}.
@@ -17,10 +15,9 @@ import java.nio.file.Path;
  * @param partsInFlight       multipart parts moving at once, across all objects (bounds memory:
  *                            relayed part data is at most partsInFlight x part size)
  * @param listPageSize        keys per ListObjectsV2 page
- * @param stateDir            directory of the embedded job-state database
  */
 public record ReplicatorSettings(String queueUri, int concurrency, long multipartThreshold, long copyThreshold,
-                                 long partSize, int partsInFlight, int listPageSize, Path stateDir) {
+                                 long partSize, int partsInFlight, int listPageSize) {
 
     public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
     public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;

@@ -7,8 +7,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 
-import java.nio.file.Path;
-
 /**
  * Storage: the transfer settings and the S3 clients every stage talks to the stores through.
  * Beans are lazy: each is built once, when first looked up (Camel Main calls an eager
@@ -29,13 +27,11 @@ public class StoreConfiguration implements CamelConfiguration {
     private int partsInFlight;
     @PropertyInject(value = "s3replicator.discover.list-page-size", defaultValue = "1000")
     private int listPageSize;
-    @PropertyInject(value = "s3replicator.state.dir", defaultValue = "data")
-    private String stateDir;
 
     @BindToRegistry(value = Beans.SETTINGS, lazy = true)
     public ReplicatorSettings settings() {
         return new ReplicatorSettings(queueUri, concurrency, multipartThreshold, copyThreshold, partSize,
-                partsInFlight, listPageSize, Path.of(stateDir));
+                partsInFlight, listPageSize);
     }
 
     /** One HTTP pool per endpoint, sized for the objects and parts in flight at once. */

@@ -290,8 +290,7 @@ public final class ListingScaleBench {
         PairRegistry pairs = new PairRegistry();
         pairs.register(pair);
         RunRegistry runs = new RunRegistry();
-        ReplicatorSettings settings = new ReplicatorSettings("seda:jobs", 8, 8L << 20, 1L << 30, 8L << 20, 8, page,
-                Path.of("data"));
+        ReplicatorSettings settings = new ReplicatorSettings("seda:jobs", 8, 8L << 20, 1L << 30, 8L << 20, 8, page);
         PairDiffer differ = new PairDiffer(pairs, runs, clients, settings, DiffGuard.none())
                 .listingInParallel(threads, depth);
         // The clients are built before the clock starts, as at a process's start-up.

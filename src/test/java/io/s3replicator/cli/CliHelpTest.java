@@ -216,6 +216,26 @@ class CliHelpTest {
                 + " use --source-profile, or another credential source; see the README)");
     }
 
+    /**
+     * A second process on a state directory a running replicator holds: one line naming the
+     * directory, no connection pool's stack trace (HikariCP logs its failed start at ERROR).
+     */
+    @Test
+    void a_state_directory_another_process_holds_is_one_line() {
+        Path state = dir.resolve("held-state");
+        try (io.s3replicator.state.jdbc.EmbeddedDatabase held = new io.s3replicator.state.jdbc.EmbeddedDatabase(state)) {
+            CliRun run = CliRun.process(env -> { }, "sync", "s3://bucket-a", "s3://bucket-b",
+                    "--source-endpoint", "http://127.0.0.1:9", "--dest-endpoint", "http://127.0.0.1:9", "--path-style",
+                    "--progress", "0", "--state-dir", state.toString());
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.out()).as(run.toString()).isEmpty();
+            assertThat(run.err()).as(run.toString())
+                    .startsWith("s3-replicator: state-dir: cannot open the state database in " + state + ": ")
+                    .contains("in use").endsWith("\n");
+            assertThat(run.err().lines().count()).as(run.toString()).isEqualTo(1);
+        }
+    }
+
     @Test
     void a_misspelt_routes_parameter_stops_run_in_one_line_naming_the_closest() throws IOException {
         assertOneErrorLine(run("- {name: schedul, value: \"0 0 * * * ?\"}"),

@@ -83,6 +83,31 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Updates a row, or inserts it when there is none. A concurrent insert of the same key (a
+     * unique violation) makes it try the update again, at most three times.
+     *
+     * @param update an UPDATE of the row by its key, with {@code updateArgs}
+     * @param insert the INSERT of the whole row, with {@code insertArgs}
+     */
+    static void upsert(DataSource dataSource, String update, Object[] updateArgs, String insert, Object[] insertArgs)
+            throws SQLException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (update(dataSource, update, updateArgs) > 0) {
+                return;
+            }
+            try {
+                update(dataSource, insert, insertArgs);
+                return;
+            } catch (SQLException e) {
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+        throw new SQLException("the row kept changing under three attempts");
+    }
+
     static int update(DataSource dataSource, String sql, Object... args) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);

@@ -41,21 +41,11 @@ public class JdbcCopiedEtags implements CopiedEtags {
         String id = Sha256.hex(bucket, key);
         long now = clock.millis();
         try {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                if (Jdbc.update(dataSource, "UPDATE copied_etag SET source_etag = ?, destination_etag = ?, copied_at = ?"
-                        + " WHERE id = ?", sourceEtag, destinationEtag, now, id) > 0) {
-                    return;
-                }
-                try {
-                    Jdbc.update(dataSource, "INSERT INTO copied_etag (id, source_etag, destination_etag, copied_at)"
-                            + " VALUES (?,?,?,?)", id, sourceEtag, destinationEtag, now);
-                    return;
-                } catch (SQLException e) {
-                    if (!Jdbc.isUniqueViolation(e)) {
-                        throw e;
-                    }
-                }
-            }
+            Jdbc.upsert(dataSource,
+                    "UPDATE copied_etag SET source_etag = ?, destination_etag = ?, copied_at = ? WHERE id = ?",
+                    new Object[] {sourceEtag, destinationEtag, now, id},
+                    "INSERT INTO copied_etag (id, source_etag, destination_etag, copied_at) VALUES (?,?,?,?)",
+                    new Object[] {id, sourceEtag, destinationEtag, now});
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record a copy's ETag: " + Jdbc.firstLine(e.getMessage()), e);
         }

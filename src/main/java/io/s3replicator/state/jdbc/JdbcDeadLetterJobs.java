@@ -31,7 +31,7 @@ public class JdbcDeadLetterJobs implements DeadLetterJobs {
                   failed_at BIGINT NOT NULL,
                   pair_id VARCHAR(256),
                   reason VARCHAR(2048),
-                  body CLOB NOT NULL,
+                  body VARCHAR(262144) NOT NULL,
                   failures INT NOT NULL,
                   redrive BOOLEAN NOT NULL)""");
     }
@@ -41,21 +41,12 @@ public class JdbcDeadLetterJobs implements DeadLetterJobs {
         String stored = JobStore.storedReason(reason);
         long now = clock.millis();
         try {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                if (Jdbc.update(dataSource, "UPDATE dead_letter SET failed_at = ?, pair_id = ?, reason = ?, body = ?,"
-                        + " failures = failures + 1, redrive = FALSE WHERE id = ?", now, pairId, stored, body, id) > 0) {
-                    return;
-                }
-                try {
-                    Jdbc.update(dataSource, "INSERT INTO dead_letter (id, failed_at, pair_id, reason, body, failures,"
-                            + " redrive) VALUES (?,?,?,?,?,1,FALSE)", id, now, pairId, stored, body);
-                    return;
-                } catch (SQLException e) {
-                    if (!Jdbc.isUniqueViolation(e)) {
-                        throw e;
-                    }
-                }
-            }
+            Jdbc.upsert(dataSource, "UPDATE dead_letter SET failed_at = ?, pair_id = ?, reason = ?, body = ?,"
+                            + " failures = failures + 1, redrive = FALSE WHERE id = ?",
+                    new Object[] {now, pairId, stored, body, id},
+                    "INSERT INTO dead_letter (id, failed_at, pair_id, reason, body, failures, redrive)"
+                            + " VALUES (?,?,?,?,?,1,FALSE)",
+                    new Object[] {id, now, pairId, stored, body});
         } catch (SQLException e) {
             throw new IllegalStateException("cannot keep a dead job: " + Jdbc.firstLine(e.getMessage()), e);
         }
