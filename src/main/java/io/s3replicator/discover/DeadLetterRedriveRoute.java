@@ -36,6 +36,10 @@ public class DeadLetterRedriveRoute extends RouteBuilder {
     public void configure() {
         from("scheduler:" + ROUTE_ID + "?initialDelay=1000&delay=" + poll.toMillis())
                 .routeId(ROUTE_ID)
+                // A store that cannot be read now is one warning line, not a stack trace per poll.
+                .onException(Exception.class).handled(true)
+                    .log(org.apache.camel.LoggingLevel.WARN, LOG, "dead-letter redrive stopped (what it did not queue stays listed; the next poll tries again): ${exception.message}")
+                .end()
                 .process(e -> e.getIn().setBody(deadLetters.takeMarked(BATCH)))
                 .split(body())
                     .process(this::asJob)
