@@ -15,7 +15,6 @@ import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.Sha256;
 import io.s3replicator.state.JobResult.Outcome;
 import io.s3replicator.store.S3Errors;
-import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  *       on the queue ({@link #open}, then the fan-out route's batch sends). Its job then waits, holding
  *       no thread ({@link #poll}), until the upload has an end, and records that end as the job's one
  *       outcome.</li>
- *   <li>Any worker with a free part slot takes a part job ({@link #takeSlot}; without one it hands the
+ *   <li>Any worker with room for a part job admits it ({@link #admit}; without room it hands the
  *       job back for another worker), moves the part pinned to the source ETag, and records its ETag
  *       ({@link #movePart}). The worker whose record makes the count whole claims the completion (a
  *       conditional write), completes and verifies as a single worker would, and records the end.</li>
@@ -65,8 +64,6 @@ import java.util.concurrent.TimeUnit;
 public class FanOut {
     /** Exchange property of a part job: its {@link Job}. */
     static final String PART_JOB = "S3ReplicatorPartJob";
-    /** Exchange property of a part job: it holds a part slot. */
-    static final String SLOT = "S3ReplicatorPartSlot";
     /** Exchange property of a waiting object job: its {@link Wait}. */
     static final String WAIT = "S3ReplicatorFanOutWait";
     /** Exchange property: the object job's own record made every part present (resumed): it completes. */
@@ -99,8 +96,8 @@ public class FanOut {
      * @param above    objects larger than this fan out (bytes); 0: none does, but part jobs planned by other
      *                 workers are still moved here
      * @param claimTtl how long a completion claim outlives a completer that stopped renewing it
-     * @param stall    no part recorded for this long: the part jobs still missing are sent again (by then no
-     *                 message of theirs can still be on the queue: its retention)
+     * @param stall    no part recorded for this long while the object's job waits: the part jobs still missing
+     *                 are sent again
      */
     public FanOut(MultipartCopier copier, FannedOutParts parts, InFlightJobs inFlight, JobQueue queue,
                   PairRegistry pairs, PartSlots slots, long above, Duration claimTtl, Duration stall,
@@ -135,8 +132,8 @@ public class FanOut {
 
     /**
      * Registers the upload (or finds it registered by an earlier attempt), records the parts ListParts
-     * found at the destination, and leaves as the body the part jobs still to send, ten JSON messages a
-     * batch: none when an earlier attempt sent them all.
+     * found at the destination, and leaves as the body the part jobs of every part not there, ten JSON
+     * messages a batch.
      */
     void open(Exchange exchange) {
         MultipartCopier.Upload u = exchange.getProperty(MultipartRoute.UPLOAD, MultipartCopier.Upload.class);
@@ -168,16 +165,13 @@ public class FanOut {
         Wait wait = new Wait();
         wait.changedAt = clock.instant();
         exchange.setProperty(WAIT, wait);
-        int missing = u.plan.partCount() - recorded.size();
-        if (p.sent()) {
-            LOG.info("multipart fan-out of {} resumed: {} of {} parts in, the rest on the queue", u.job.key(),
-                    recorded.size(), u.plan.partCount());
-            exchange.getIn().setBody(Collections.emptyIterator());
-            return;
-        }
-        LOG.info("multipart fan-out of {}: {} part jobs on the queue for any worker ({} of {} parts in)",
-                u.job.key(), missing, recorded.size(), u.plan.partCount());
-        exchange.getIn().setBody(batches(u, recorded.keySet()));
+        // Every part not at the destination (ListParts) goes to the queue, on a resumed job too: a part job
+        // may have been lost since it was sent (to the DLQ, or dropped), and a record without its part at the
+        // destination is no part. A duplicate of a part still moving is dropped by that part's claim.
+        int missing = u.plan.partCount() - u.resumed.size();
+        LOG.info("multipart fan-out of {}{}: {} part jobs on the queue for any worker ({} of {} parts in)", u.job.key(),
+                p.sent() ? " resumed" : "", missing, u.resumed.size(), u.plan.partCount());
+        exchange.getIn().setBody(batches(u, u.resumed.keySet()));
     }
 
     /** The JSON of the part jobs not in {@code done}, {@value #BATCH} a list, lazily. */
@@ -307,7 +301,7 @@ public class FanOut {
 
     // ---- a part's job ----
 
-    /** The exchange's body is a part job: parsed once, for {@link #takeSlot}. */
+    /** The exchange's body is a part job: parsed once, for {@link #admit}. */
     public static boolean isPartJob(Exchange exchange) {
         String body = exchange.getIn().getBody(String.class);
         if (body == null || !body.contains("\"part\"")) {
@@ -326,19 +320,16 @@ public class FanOut {
     }
 
     /**
-     * A free part slot for this part job, or room to wait for one here (as many waiting as there are slots,
-     * on the part threads' queue, its message's visibility extended meanwhile); else the job goes back to
-     * the queue (a new message, so no receive is used up) for a worker with room, at most
-     * {@value #MAX_HAND_BACKS} times, after which it waits here anyway. A worker receives ten messages at
+     * Room here for this part job (as many admitted as twice the part slots: those moving and as many
+     * waiting on the part threads' queue, their messages' visibility extended meanwhile); else the job goes
+     * back to the queue (a new message, so no receive is used up) for a worker with room, at most
+     * {@value #MAX_HAND_BACKS} times, after which it is admitted anyway. A worker receives ten messages at
      * once: without this, parts would wait in one worker's hands while others have nothing to do. Never
-     * waits on the consumer's thread.
+     * waits, and never takes a slot, on the consumer's thread.
      */
-    public boolean takeSlot(Exchange exchange) {
-        if (slots.tryTake()) {
-            exchange.setProperty(SLOT, true);
-            return true;
-        }
-        if (slots.tryWait()) {
+    public boolean admit(Exchange exchange) {
+        // Admission only counts: the slot itself is taken on the part thread ({@link PartSlots#take}).
+        if (slots.tryAdmit()) {
             return true;
         }
         Job job = exchange.getProperty(PART_JOB, Job.class);
@@ -350,7 +341,7 @@ public class FanOut {
                 LOG.debug("part job not handed back ({}); it waits for a slot here", e.getMessage());
             }
         }
-        slots.waitAnyway();
+        slots.admitAnyway();
         return true;
     }
 
@@ -362,9 +353,7 @@ public class FanOut {
      */
     public void movePart(Exchange exchange) {
         Job job = exchange.getProperty(PART_JOB, Job.class);
-        if (!Boolean.TRUE.equals(exchange.getProperty(SLOT))) {
-            slots.takeWaiting();
-        }
+        slots.take();
         String claim = "part#" + Sha256.hex(job.part().uploadId(), String.valueOf(job.part().number()));
         boolean claimed = false;
         try {
@@ -407,6 +396,7 @@ public class FanOut {
                 }
             }
             slots.give();
+            slots.leave();
         }
     }
 
@@ -447,7 +437,7 @@ public class FanOut {
 
     /** A part that cannot move now: offered again while receives remain, else the upload ends so. */
     private void failed(Exchange exchange, MultipartCopier.Upload u, RuntimeException failure) {
-        Throwable e = cause(failure);
+        Throwable e = failure; // thrown by the copier's own calls, never wrapped by a Camel split
         String what = "part " + u.job.part().number() + "/" + u.plan.partCount() + " of " + u.job.key();
         if (e instanceof SourceChangedException) {
             if (parts.fail(u.uploadId, Result.sourceChanged().json())) {
@@ -470,6 +460,10 @@ public class FanOut {
         }
         if (parts.fail(u.uploadId, Result.failed(what + ": " + reason, again).json())) {
             LOG.warn("{} failed: {}; the object's job ends so{}", what, reason, again ? " and is tried again" : "");
+        } else {
+            // Every part is in (the failure was the completion's) or the upload already has an end.
+            LOG.warn("{} failed: {}; the upload's end is left to its completion claim and the object's job",
+                    what, reason);
         }
         queue.finished(exchange);
     }
@@ -557,13 +551,6 @@ public class FanOut {
 
     private static boolean isNoSuchUpload(Throwable e) {
         return S3Errors.isNotFound(e) && "NoSuchUpload".equals(S3Errors.errorCode(e));
-    }
-
-    private static Throwable cause(Throwable e) {
-        while (e instanceof CamelExchangeException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 
     /** How a fanned-out upload ended, as recorded for its object's job. */

@@ -10,38 +10,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PartSlots {
     private final Semaphore slots;
     private final int size;
-    /** Part jobs this process keeps waiting for a slot (one slot's worth each): the next ones ready to go. */
-    private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * Part jobs of fanned-out uploads admitted here and not yet ended: as many as there are slots
+     * moving and as many again waiting, the next ones ready to go.
+     */
+    private final AtomicInteger admitted = new AtomicInteger();
 
     public PartSlots(int size) {
         this.size = size;
         this.slots = new Semaphore(size);
     }
 
-    /** A slot if one is free now. */
-    boolean tryTake() {
-        return slots.tryAcquire();
-    }
-
-    /** Waits for a slot. */
+    /**
+     * Waits for a slot. Only ever on a part thread: those are as many as the slots, so a thread
+     * holding a slot is always running, and a slot taken by a job still queued could stall them all.
+     */
     void take() {
         slots.acquireUninterruptibly();
     }
 
-    /** Room to keep one more part job waiting here (as many as there are slots): then true, and it counts. */
-    boolean tryWait() {
-        return waiting.getAndUpdate(n -> n < size ? n + 1 : n) < size;
+    /** Room to admit one more part job here (twice as many as there are slots): then true, and it counts. */
+    boolean tryAdmit() {
+        return admitted.getAndUpdate(n -> n < 2 * size ? n + 1 : n) < 2 * size;
     }
 
-    /** Counts one more part job waiting here, room or not. */
-    void waitAnyway() {
-        waiting.incrementAndGet();
+    /** Admits one more part job, room or not. */
+    void admitAnyway() {
+        admitted.incrementAndGet();
     }
 
-    /** A waiting part job got its slot. */
-    void takeWaiting() {
-        take();
-        waiting.decrementAndGet();
+    /** An admitted part job ended. */
+    void leave() {
+        admitted.decrementAndGet();
     }
 
     void give() {

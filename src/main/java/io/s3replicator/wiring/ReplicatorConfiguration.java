@@ -202,8 +202,10 @@ public class ReplicatorConfiguration implements CamelConfiguration {
             }
             return route;
         }
-        // A part job's stall limit: by then no message of the upload's can still be on the queue.
-        Duration stall = queue.messageLifetime() != null ? queue.messageLifetime() : Duration.ofDays(1);
+        // No part recorded for this long while the object's job waits: its missing part jobs are sent again
+        // (a duplicate of a part still moving is dropped by the part's claim). Well under SQS's 12-hour
+        // ceiling on one receive, or it could never fire.
+        Duration stall = Duration.ofMinutes(30);
         // A completion claim outlives a completer that died as long as an in-flight entry does.
         Duration claimTtl = StateSettings.from(context.getPropertiesComponent()).inFlightTtl();
         FanOut fanOut = new FanOut(multipart, state.fannedOutParts(), state.inFlight(), queue, pairs, slots,

@@ -150,12 +150,10 @@ class FanOutTest extends TwoEndpoints {
 
         awaitCopiedAndQueueEmpty();
         List<Set<Integer>> survivors = new ArrayList<>();
-        StringBuilder survivorOutput = new StringBuilder();
         for (int i = 0; i < workers.size(); i++) {
             if (i != victim[0]) {
                 workers.get(i).close();
                 survivors.add(partsUploaded(i));
-                survivorOutput.append(workers.get(i).output());
             }
         }
         System.err.printf("killed worker %d (%s) after it sent parts %s; the others sent %s%n", victim[0],
@@ -165,12 +163,6 @@ class FanOutTest extends TwoEndpoints {
         missing.removeAll(killedSent);
         assertThat(union(survivors)).as("the parts the killed worker had not sent, sent by the others")
                 .containsAll(missing);
-        // Which message brings the killed worker's parts back depends on what it held: a part job it
-        // had received comes back to another worker ("received again"), or, when it was the worker
-        // that planned the object, the object's job comes back and sends the missing part jobs again.
-        assertThat(survivorOutput.toString()).as("the killed worker's work came back to another")
-                .containsPattern("received again|multipart fan-out of big\\.bin: \\d+ part jobs on the queue for any"
-                        + " worker \\([1-5] of 6 parts in\\)");
         assertCompletedOnceAndVerified();
     }
 
