@@ -88,9 +88,14 @@ public class DiffRoute extends RouteBuilder {
         }
         split
                 .filter(method(differ, "notYetQueuedBatch"))
-                    .process(differ::toMessages)
-                    .to(batchUri)
-                    .process(differ::emittedBatch)
+                    .doTry()
+                        .process(differ::toMessages)
+                        .to(batchUri)
+                        .process(differ::emittedBatch)
+                    .doFinally()
+                        // Ended either way: a failed diff waits for this before it reports.
+                        .process(differ::batchOver)
+                    .end()
                 .end()
             .end()
             .process(differ::finished);

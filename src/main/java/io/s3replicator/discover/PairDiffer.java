@@ -44,6 +44,10 @@ public class PairDiffer {
     private static final String RUN = "S3ReplicatorRun";
     private static final String LEASED = "S3ReplicatorDiffLease";
     private static final String QUEUED_MARK = "S3ReplicatorQueuedMark";
+    /** Set on a batch while its send is under way (see {@link RunStats#sendStarting}). */
+    private static final String SEND_STARTED = "S3ReplicatorSendStarted";
+    /** How long a failed diff waits for the batches it is still sending (an SQS request and its retries). */
+    private static final java.time.Duration SENDS_UNDER_WAY_WAIT = java.time.Duration.ofSeconds(60);
     private static final String DIFF = "S3ReplicatorDiff";
     private static final Logger LOG = LoggerFactory.getLogger(PairDiffer.class);
 
@@ -212,9 +216,10 @@ public class PairDiffer {
      */
     public boolean notYetQueuedBatch(Exchange exchange) {
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
-        if (stats.diffError() != null) {
+        if (!stats.sendStarting()) {
             return false; // the run already failed: queue nothing more
         }
+        exchange.setProperty(SEND_STARTED, true);
         @SuppressWarnings("unchecked")
         java.util.List<Job> jobs = exchange.getIn().getBody(java.util.List.class);
         Map<String, String> identityByJson = new java.util.LinkedHashMap<>();
@@ -225,7 +230,18 @@ public class PairDiffer {
         identityByJson.values().removeIf(queued::contains);
         stats.alreadyQueued.add(jobs.size() - identityByJson.size());
         exchange.setProperty(QUEUED_MARK, identityByJson);
-        return !identityByJson.isEmpty();
+        if (identityByJson.isEmpty()) {
+            batchOver(exchange);
+            return false;
+        }
+        return true;
+    }
+
+    /** The batch {@link #notYetQueuedBatch} let through is sent, or failed: its send is no longer under way. */
+    public void batchOver(Exchange exchange) {
+        if (exchange.removeProperty(SEND_STARTED) != null) {
+            exchange.getProperty(RUN, RunStats.class).sendEnded();
+        }
     }
 
     /** The body for the batch send: the JSON of the jobs {@link #notYetQueuedBatch} kept. */
@@ -294,7 +310,7 @@ public class PairDiffer {
         afterDiff.accept(pairs.get(stats.pairId()));
     }
 
-    public void failed(Exchange exchange) {
+    public void failed(Exchange exchange) throws InterruptedException {
         release(exchange);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RunStats stats = exchange.getProperty(RUN, RunStats.class);
@@ -304,6 +320,10 @@ public class PairDiffer {
             return;
         }
         if (stats != null) {
+            if (!stats.stopSends(SENDS_UNDER_WAY_WAIT)) {
+                LOG.warn("pair {}: jobs of the failed diff were still being queued after {} s", stats.pairId(),
+                        SENDS_UNDER_WAY_WAIT.toSeconds());
+            }
             stats.diffFailed(reason);
             LOG.error("pair {}: diff failed after {} jobs: {}", stats.pairId(), stats.emitted(), reason);
         } else {

@@ -65,6 +65,9 @@ public class RunStats {
 
     private volatile boolean diffDone;
     private volatile String diffError;
+    /** Batches of this diff being sent to the queue now (the diff sends from several threads). */
+    private final java.util.concurrent.atomic.AtomicInteger sendsUnderWay = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean sendsStopped;
     private volatile long endNanos;
     private volatile Runnable onComplete = () -> { };
     private volatile boolean accountingStopped;
@@ -207,6 +210,47 @@ public class RunStats {
     public synchronized void diffFailed(String reason) {
         diffError = reason;
         diffFinished();
+    }
+
+    /**
+     * A send of this diff's jobs may start: false once the diff stopped sending (it failed). Every
+     * true is followed by one {@link #sendEnded}.
+     */
+    public boolean sendStarting() {
+        sendsUnderWay.incrementAndGet();
+        if (sendsStopped) {
+            sendEnded();
+            return false;
+        }
+        return true;
+    }
+
+    public void sendEnded() {
+        if (sendsUnderWay.decrementAndGet() == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * No send of this diff starts from now on; waits at most {@code timeout} for those under way.
+     * A failed diff reports only after this, so none of its jobs reaches the queue after the run
+     * ended (a queue made again later would get them, and their marks would hide them from the next diff).
+     *
+     * @return whether every send under way ended in time
+     */
+    public synchronized boolean stopSends(java.time.Duration timeout) throws InterruptedException {
+        sendsStopped = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sendsUnderWay.get() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** Another replica holds the diff lease: this run queues nothing and is complete at once. */

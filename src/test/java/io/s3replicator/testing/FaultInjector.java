@@ -71,6 +71,14 @@ public class FaultInjector implements ExecutionInterceptor {
         FAIL_EXTENSIONS.remove(queue);
     }
 
+    /** Queue name -> milliseconds the next SendMessageBatch to it is held before it is sent (once). */
+    private static final ConcurrentHashMap<String, Long> HOLD_NEXT_BATCH = new ConcurrentHashMap<>();
+
+    /** The next SendMessageBatch to the queue named {@code queue} waits {@code millis} before it goes out: a straggling send. */
+    public static void holdNextBatchSend(String queue, long millis) {
+        HOLD_NEXT_BATCH.put(queue, millis);
+    }
+
     /** Thread names whose SQS ReceiveMessage fails: steers messages to other workers in this JVM. */
     private static final java.util.Set<String> DEAF_THREADS = ConcurrentHashMap.newKeySet();
 
@@ -194,6 +202,17 @@ public class FaultInjector implements ExecutionInterceptor {
                 Thread.sleep(SEND_DELAY_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if ("SendMessageBatch".equals(operation)) {
+            String url = context.request().getValueForField("QueueUrl", String.class).orElse("");
+            Long hold = HOLD_NEXT_BATCH.remove(url.substring(url.lastIndexOf('/') + 1));
+            if (hold != null) {
+                try {
+                    Thread.sleep(hold);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         if ("ReceiveMessage".equals(operation)) {
