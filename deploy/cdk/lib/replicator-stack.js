@@ -169,6 +169,8 @@ class ReplicatorStack extends Stack {
     }
     jobState.grantReadWriteData(taskRole);
     inFlight.grantReadWriteData(taskRole);
+    // Job claims are conditional PartiQL statements sent in batches (BatchExecuteStatement).
+    inFlight.grant(taskRole, 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLInsert');
     credentials.grantRead(taskRole);
 
     const repository = ecr.Repository.fromRepositoryName(this, 'Image', s.imageRepository);

@@ -131,6 +131,11 @@ test('workers keep their state in the two tables, which they may describe at sta
       assert.ok(on.includes(action), `task role lacks ${action} on ${table}`);
     }
   }
+  // Claims are PartiQL statements in BatchExecuteStatement requests (DynamoDbGroupClaims).
+  const onInFlight = task.filter((s) => text(s.Resource).includes(inFlight)).flatMap((s) => asList(s.Action));
+  for (const action of ['dynamodb:PartiQLUpdate', 'dynamodb:PartiQLInsert']) {
+    assert.ok(onInFlight.includes(action), `task role lacks ${action} on ${inFlight}`);
+  }
 });
 
 test('source object events are sent to their own queue, which only S3 for that bucket may send to', () => {

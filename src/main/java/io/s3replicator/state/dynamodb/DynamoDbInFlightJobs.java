@@ -16,7 +16,8 @@ import java.util.Map;
  * {@link InFlightJobs} on DynamoDB (Camel has no DynamoDB idempotent repository): one item per
  * job in the in-flight table, partition key {@code id} (the job's idempotent key), attributes
  * {@code owner} and {@code expiresAt} (epoch seconds, the table's TTL attribute). Claims are
- * conditional PutItems, so of many workers adding one key exactly one wins.
+ * conditional writes (gathered into batched statements when given {@link DynamoDbGroupClaims}), so of
+ * many workers adding one key exactly one wins.
  */
 public class DynamoDbInFlightJobs extends OwnedInFlightJobs {
     static final String ID = "id";
@@ -34,8 +35,14 @@ public class DynamoDbInFlightJobs extends OwnedInFlightJobs {
 
     /** @param writes where done marks are gathered into batch writes; null to write each at once */
     public DynamoDbInFlightJobs(DynamoDbClient client, String table, Duration ttl, Clock clock, DynamoDbGroupWrites writes) {
+        this(client, table, ttl, clock, writes, null);
+    }
+
+    /** @param claims where claims are gathered into batched statements; null to claim each with a PutItem */
+    public DynamoDbInFlightJobs(DynamoDbClient client, String table, Duration ttl, Clock clock, DynamoDbGroupWrites writes,
+                                DynamoDbGroupClaims claims) {
         super(ttl, new DynamoDbOwnedEntries(client, table, id -> Map.of(ID, AttributeValue.fromS(id)), ID, clock,
-                writes));
+                writes).claimingInBatches(claims));
         this.client = client;
         this.table = table;
     }

@@ -43,6 +43,7 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
     private final String keyAttribute;
     private final Clock clock;
     private final DynamoDbGroupWrites writes;
+    private DynamoDbGroupClaims claims;
 
     DynamoDbOwnedEntries(DynamoDbClient client, String table, Function<String, Map<String, AttributeValue>> keyOf,
                          String keyAttribute, Clock clock) {
@@ -60,12 +61,22 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
         this.clock = clock;
     }
 
+    /** Claims from many threads share requests ({@link DynamoDbGroupClaims}) instead of a PutItem each. */
+    DynamoDbOwnedEntries claimingInBatches(DynamoDbGroupClaims claims) {
+        this.claims = claims;
+        return this;
+    }
+
     /**
      * Takes the item if absent, expired, already {@code owner}'s, or only marked as queued by a
      * diff ({@link InFlightJobs#QUEUED}); one of concurrent claimants wins.
      */
     @Override
     public boolean claim(String id, String owner, long ttlMillis) {
+        if (claims != null) {
+            long now = clock.millis();
+            return claims.claim(table, keyOf.apply(id), owner, ceilSeconds(now + ttlMillis), now / 1000);
+        }
         return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now OR #o = :owner OR #o = :queued",
                 Map.of(":owner", s(owner), ":queued", s(InFlightJobs.QUEUED)));
     }

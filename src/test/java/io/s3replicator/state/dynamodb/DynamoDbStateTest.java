@@ -14,11 +14,27 @@ import io.s3replicator.testing.DynamoDbLocal;
 import io.s3replicator.testing.DynamoDbLocalKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The state contract on DynamoDB (DynamoDB Local in this JVM), tables as deploy/cdk creates them. */
 class DynamoDbStateTest extends StateContract {
@@ -26,6 +42,8 @@ class DynamoDbStateTest extends StateContract {
     static StateBackend backend;
     static String jobTable;
     static String inFlightTable;
+    /** Each in-flight store of the contract claims in batches, as in production: one batcher per store, as per worker. */
+    static final List<DynamoDbGroupClaims> batchers = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void tables() {
@@ -41,6 +59,7 @@ class DynamoDbStateTest extends StateContract {
 
     @AfterAll
     static void close() {
+        batchers.forEach(DynamoDbGroupClaims::close);
         client.close();
         if (backend != null) {
             backend.close();
@@ -59,7 +78,9 @@ class DynamoDbStateTest extends StateContract {
 
     @Override
     protected OwnedInFlightJobs inFlight(Duration ttl) {
-        return new DynamoDbInFlightJobs(client, inFlightTable, ttl, clock);
+        DynamoDbGroupClaims claims = new DynamoDbGroupClaims(client);
+        batchers.add(claims);
+        return new DynamoDbInFlightJobs(client, inFlightTable, ttl, clock, null, claims);
     }
 
     @Override
@@ -86,5 +107,66 @@ class DynamoDbStateTest extends StateContract {
     protected void expire() {
         DynamoDbTtl.expire(client, jobTable, clock.instant());
         DynamoDbTtl.expire(client, inFlightTable, clock.instant());
+    }
+
+    /**
+     * Two workers, each gathering its claims into shared requests, claim the same 40 jobs from 8 threads each
+     * at once: some jobs free, some only queued by a diff, some held by a third worker, some of a worker that
+     * died. Each free, queued or dead job goes to exactly one of them; no held job is taken.
+     */
+    @Test
+    void claims_gathered_into_batches_by_two_workers_at_once_give_each_job_to_exactly_one() throws Exception {
+        OwnedInFlightJobs first = inFlight(TTL);
+        OwnedInFlightJobs second = inFlight(TTL);
+        OwnedInFlightJobs third = inFlight(TTL);
+        List<String> free = new ArrayList<>();
+        List<String> queued = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        List<String> dead = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            free.add("free-" + unique + "-" + i);
+            queued.add("queued-" + unique + "-" + i);
+            held.add("held-" + unique + "-" + i);
+            dead.add("dead-" + unique + "-" + i);
+        }
+        first.markAllQueued(queued);
+        dead.forEach(k -> assertThat(third.add(exchange(), k)).isTrue());
+        clock.advance(TTL.plusSeconds(1));
+        held.forEach(k -> assertThat(third.add(exchange(), k)).isTrue());
+        List<String> all = new ArrayList<>();
+        List.of(free, queued, held, dead).forEach(all::addAll);
+        Collections.shuffle(all, new Random(7));
+
+        Map<String, AtomicInteger> winners = new ConcurrentHashMap<>();
+        all.forEach(k -> winners.put(k, new AtomicInteger()));
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                OwnedInFlightJobs worker = t % 2 == 0 ? first : second;
+                int offset = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < all.size(); i++) {
+                        String key = all.get((i + offset * 5) % all.size());
+                        if (worker.add(exchange(), key)) {
+                            winners.get(key).incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (var f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String key : all) {
+            assertThat(winners.get(key).get()).as(key)
+                    .isEqualTo(key.startsWith("held-") ? 0 : 1);
+        }
     }
 }
