@@ -1,5 +1,6 @@
 package io.s3replicator.cli;
 
+import io.s3replicator.decide.TransferRoute;
 import io.s3replicator.model.ConfigException;
 import io.s3replicator.config.PairFeatures;
 import io.s3replicator.wiring.PairLoader;
@@ -16,6 +17,7 @@ import io.s3replicator.record.ObjectReports;
 import io.s3replicator.config.ReportFormat;
 import io.s3replicator.record.RunRegistry;
 import io.s3replicator.record.RunStats;
+import io.s3replicator.store.ClientWarmUp;
 import io.s3replicator.store.S3Clients;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,6 +127,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ClientWarmUp.startInBackground();
         Logging.level("org.apache.camel", debug ? "INFO" : "WARN");
         Logging.level("io.s3replicator", debug ? "DEBUG" : "WARN");
         Logging.level("io.s3replicator.objects", verbose || debug ? "INFO" : "WARN");
@@ -180,6 +184,7 @@ public class SyncCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
             diff.get();
+            TransferRoute.awaitIdle(context, Duration.ofSeconds(30));
             progress.finish(stats);
             int exit = SyncReport.ok(stats) ? ExitCodes.OK : ExitCodes.FAILURES;
             if (reportFile != null) {

@@ -58,6 +58,8 @@ public class TransferRoute extends RouteBuilder {
     /** Longest a job waits for another worker's job on its key before it looks again. */
     private static final Duration KEY_WAIT = Duration.ofSeconds(10);
     static final String STARTED = "S3ReplicatorStarted";
+    /** The route's id: Camel's in-flight repository counts its exchanges under it. */
+    public static final String ROUTE_ID = "transfer";
     /** The {@link TransferOutcome} of the job, set by whichever path copied it. */
     static final String OUTCOME = TransferExchange.OUTCOME;
     /** The {@link DestinationPrecondition} the plan saw, when it looked at the destination. */
@@ -124,7 +126,7 @@ public class TransferRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        RouteDefinition route = from(queue.consumerUri(concurrency)).routeId("transfer");
+        RouteDefinition route = from(queue.consumerUri(concurrency)).routeId(ROUTE_ID);
         // One retry policy per layer (README, "Retries"): the SDK retries a request; a job is retried by
         // SQS in distributed mode and by Camel's redelivery on one machine; a job that can never
         // succeed (or is out of retries) goes to the dead-letter channel: the SQS DLQ, or the embedded
@@ -180,11 +182,23 @@ public class TransferRoute extends RouteBuilder {
     }
 
     /**
+     * Waits at most {@code timeout} until no job is being transferred in this process. A job counts
+     * as done once its outcome is recorded, and its exchange ends a moment later (the record's
+     * write-behind batch); Camel's shutdown would look for such stragglers only once a second.
+     */
+    public static void awaitIdle(org.apache.camel.CamelContext context, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (context.getInflightRepository().size(ROUTE_ID) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    /**
      * Jobs of one pair being transferred now in this process, from Camel's in-flight repository
      * (browsing must be on: {@link org.apache.camel.spi.InflightRepository#setInflightBrowseEnabled}).
      */
     public static long inFlight(org.apache.camel.CamelContext context, String pairId) {
-        return context.getInflightRepository().browse("transfer").stream()
+        return context.getInflightRepository().browse(ROUTE_ID).stream()
                 .map(i -> i.getExchange().getProperty(JOB, Job.class))
                 .filter(job -> job != null && pairId.equals(job.pairId()))
                 .count();
@@ -192,7 +206,7 @@ public class TransferRoute extends RouteBuilder {
 
     private void parse(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
-        Job job = JobCodec.fromJson(exchange.getIn().getBody(String.class));
+        Job job = JobCodec.of(exchange.getIn());
         if (job.reason() == Job.Reason.MISSING && queue.isRedelivery(exchange)) {
             // Received before: the first delivery may have copied it. Look before moving any bytes.
             job = job.withReason(Job.Reason.MAYBE_MISSING);

@@ -1,7 +1,5 @@
 package io.s3replicator.discover;
 
-import io.s3replicator.model.Job;
-import io.s3replicator.queue.JobCodec;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.SplitDefinition;
@@ -58,7 +56,7 @@ public class DiffRoute extends RouteBuilder {
         }
         split
                 .filter(method(differ, "notYetQueued"))
-                    .process(e -> e.getIn().setBody(JobCodec.toJson(e.getIn().getBody(Job.class))))
+                    // The Job itself: the in-memory queue carries it as it is (see JobCodec).
                     .doTry()
                         // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
                         .to(ExchangePattern.InOnly, queueUri)

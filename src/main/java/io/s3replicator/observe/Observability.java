@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class Observability {
     /** Route id of the transfer route, whose in-flight exchanges are the jobs being transferred. */
-    private static final String TRANSFER_ROUTE = "transfer";
+    private static final String TRANSFER_ROUTE = io.s3replicator.decide.TransferRoute.ROUTE_ID;
 
     private Observability() {
     }

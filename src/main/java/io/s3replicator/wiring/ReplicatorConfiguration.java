@@ -1,5 +1,7 @@
 package io.s3replicator.wiring;
 
+import io.s3replicator.model.Job;
+import io.s3replicator.queue.JobCodec;
 import io.s3replicator.config.ReplicatorSettings;
 
 import io.s3replicator.config.PairRegistry;
@@ -101,6 +103,7 @@ public class ReplicatorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        context.getTypeConverterRegistry().addTypeConverter(String.class, Job.class, JobCodec.AS_TEXT);
         // The beans of the other configuration classes (store, state, queue, observe), built on first lookup.
         ReplicatorSettings settings = Beans.get(context, Beans.SETTINGS, ReplicatorSettings.class);
         S3Clients clients = Beans.get(context, Beans.S3_CLIENTS, S3Clients.class);
