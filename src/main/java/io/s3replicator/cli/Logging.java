@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.util.StatusPrinter2;
 import io.s3replicator.model.ConfigException;
+import io.s3replicator.observe.LogConfiguration;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
@@ -12,8 +13,8 @@ import java.util.Set;
 
 /** Log levels the command line sets: quiet for {@code sync}, chatty with -v / --debug. */
 final class Logging {
-    /** The values of LOG_FORMAT: each is a file logback.xml includes (src/main/resources/logback/). */
-    static final Set<String> FORMATS = Set.of("text", "json");
+    /** The values of LOG_FORMAT ({@link LogConfiguration}). */
+    static final Set<String> FORMATS = Set.of(LogConfiguration.TEXT, LogConfiguration.JSON);
 
     private Logging() {
     }
@@ -31,7 +32,7 @@ final class Logging {
     }
 
     /**
-     * LOG_FORMAT (system property or environment variable, as logback.xml reads it) names a
+     * LOG_FORMAT (system property or environment variable, as {@link LogConfiguration} reads it) names a
      * format; any other value would leave the application without any log output.
      */
     static void checkFormat() {

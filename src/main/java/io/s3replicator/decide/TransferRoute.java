@@ -171,7 +171,7 @@ public class TransferRoute extends RouteBuilder {
                     .choice()
                         .when(exchangeProperty(OUTCOME).isNotNull())
                             .log(org.apache.camel.LoggingLevel.TRACE, "planned: ${exchangeProperty." + OUTCOME + "}")
-                        .when(method(this, "needsMultipart"))
+                        .when(this::needsMultipart)
                             .to(MultipartRoute.ENDPOINT)
                         .otherwise()
                             .process(this::transfer)

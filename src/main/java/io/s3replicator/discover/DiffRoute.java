@@ -55,7 +55,7 @@ public class DiffRoute extends RouteBuilder {
             split.parallelProcessing().executorService(sendPool);
         }
         split
-                .filter(method(differ, "notYetQueued"))
+                .filter(differ::notYetQueued)
                     // The Job itself: the in-memory queue carries it as it is (see JobCodec).
                     .doTry()
                         // Fire and forget, whatever the caller's pattern: the diff must never wait for a copy.
@@ -85,7 +85,7 @@ public class DiffRoute extends RouteBuilder {
             split.parallelProcessing().executorService(sendPool);
         }
         split
-                .filter(method(differ, "notYetQueuedBatch"))
+                .filter(differ::notYetQueuedBatch)
                     .doTry()
                         .process(differ::toMessages)
                         .to(batchUri)

@@ -116,7 +116,7 @@ public class MultipartRoute extends RouteBuilder {
         // A part job from the queue (the transfer route hands it over before its own threads): moved on a
         // part slot of this worker, or handed back for a worker with one free.
         from(PART_ENDPOINT).routeId("multipart-part").errorHandler(noErrorHandler())
-            .filter(method(fanOut, "admit"))
+            .filter(fanOut::admit)
                 .threads().executorService(partJobsPool)
                 .process(fanOut::movePart)
             .end();

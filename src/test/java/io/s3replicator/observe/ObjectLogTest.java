@@ -5,7 +5,6 @@ import io.s3replicator.record.ReplicatorMetrics;
 import io.s3replicator.record.RunRegistry;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +24,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The per-object log line, as text (default) and as JSON (LOG_FORMAT=json), from the real logback.xml. */
+/** The per-object log line, as text (default) and as JSON (LOG_FORMAT=json), from the application's own logging set-up (LogConfiguration). */
 class ObjectLogTest {
     private final PrintStream originalErr = System.err;
 
@@ -104,12 +103,10 @@ class ObjectLogTest {
                 System.currentTimeMillis());
     }
 
-    /** Re-reads the application's logback.xml, as at start-up. */
-    private static void configure() throws Exception {
+    /** Sets logging up again as at start-up, for the LOG_FORMAT now set. */
+    private static void configure() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(ObjectLogTest.class.getResource("/logback.xml"));
+        LogConfiguration.configure(context, System.getProperty("LOG_FORMAT"));
     }
 }

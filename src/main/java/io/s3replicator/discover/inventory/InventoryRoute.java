@@ -54,7 +54,7 @@ public class InventoryRoute extends RouteBuilder {
                 + "&autowiredEnabled=false&autoCreateBucket=false&deleteAfterRead=false&ignoreBody=true"
                 + "&delay=" + pollMillis + (location.prefix().isEmpty() ? "" : "&prefix=RAW(" + location.prefix() + ")"))
             .routeId(routeId(pair))
-            .filter(method(this, "isNewReport"))
+            .filter(this::isNewReport)
                 .setHeader("S3ReplicatorManifestId", method(this, "manifestId"))
                 .idempotentConsumer(header("S3ReplicatorManifestId"), processed).eager(true)
                     .process(this::prepare)
