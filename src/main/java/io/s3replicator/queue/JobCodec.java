@@ -14,8 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * turns it into JSON wherever a job's text is asked for (a dead-letter entry, a log).
  */
 public final class JobCodec {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Made on first use only: {@link #AS_TEXT} is registered at every start, Jackson is not needed at every start. */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
 
     private JobCodec() {
     }
@@ -39,7 +42,7 @@ public final class JobCodec {
 
     public static String toJson(Job job) {
         try {
-            return MAPPER.writeValueAsString(job);
+            return Mapper.MAPPER.writeValueAsString(job);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write job as JSON", e);
         }
@@ -48,7 +51,7 @@ public final class JobCodec {
     /** @throws PoisonMessageException when the text is not a job */
     public static Job fromJson(String json) {
         try {
-            Job job = MAPPER.readValue(json, Job.class);
+            Job job = Mapper.MAPPER.readValue(json, Job.class);
             if (job.pairId() == null || job.key() == null || job.operation() == null) {
                 throw new PoisonMessageException("job lacks pairId, key or operation: " + abbreviate(json));
             }
