@@ -196,6 +196,7 @@ public class S3Clients implements AutoCloseable {
 
     @Override
     public void close() {
+        sourceTags.close();
         sides.values().forEach(S3Clients::close);
         sides.clear();
     }

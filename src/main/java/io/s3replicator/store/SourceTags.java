@@ -7,7 +7,11 @@ import software.amazon.awssdk.services.s3.model.Tag;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The tags a copy carries, asked of the source only when its store may have some for the object
@@ -23,8 +27,46 @@ public final class SourceTags {
     /** pair id and source location whose tags were refused. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Tag requests sent beside the object's GET ({@link #askAhead}): at most one per copying job, so a
+     * pool that grows with them and lets idle threads go.
+     */
+    private final ExecutorService ahead = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "source-tags");
+        t.setDaemon(true);
+        return t;
+    });
+
     SourceTags(S3Clients clients) {
         this.clients = clients;
+    }
+
+    /**
+     * For a source whose GET does not tell reliably whether an object has tags (no trusted
+     * {@code x-amz-tagging-count}), the copy must ask anyway: asked now, beside the GET, rather than
+     * after it, which saves a round trip per object across a WAN. Null when nothing is to be asked or
+     * the GET's tag count decides ({@link #toCopy} with that count, then).
+     */
+    public CompletableFuture<List<Tag>> askAhead(String pairId, S3Location source, S3Location destination, String key,
+                                                 String versionId) {
+        Capabilities from = source.endpoint().effectiveCapabilities();
+        if (!from.tagging() || !destination.endpoint().effectiveCapabilities().tagging() || from.taggingCount()) {
+            return null;
+        }
+        return CompletableFuture.supplyAsync(() -> toCopy(pairId, source, destination, key, versionId, null), ahead);
+    }
+
+    /** What {@link #askAhead} got: its failure is the copy's, as if it had been asked in line. */
+    public static List<Tag> await(CompletableFuture<List<Tag>> asked) {
+        try {
+            return asked.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    void close() {
+        ahead.shutdownNow();
     }
 
     /**

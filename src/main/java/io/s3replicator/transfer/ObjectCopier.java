@@ -5,6 +5,7 @@ import io.s3replicator.model.ListedObject;
 import io.s3replicator.record.Units;
 import io.s3replicator.model.Job;
 import io.s3replicator.store.S3Clients;
+import io.s3replicator.store.SourceTags;
 import io.s3replicator.store.S3Errors;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -194,6 +195,8 @@ public class ObjectCopier {
                 .bucket(pair.source().bucket()).key(job.key()).versionId(job.versionId())
                 .ifMatch(quoted(etag))
                 .build();
+        var tagsAsked = clients.sourceTags().askAhead(pair.id(), pair.source(), pair.destination(), job.key(),
+                job.versionId());
         try (ResponseInputStream<GetObjectResponse> body = source.getObject(get)) {
             GetObjectResponse meta = body.response();
             PutObjectRequest.Builder put = PutObjectRequest.builder()
@@ -211,8 +214,8 @@ public class ObjectCopier {
             if (meta.expiresString() != null) {
                 put.overrideConfiguration(o -> o.putHeader("Expires", meta.expiresString()));
             }
-            var tags = clients.sourceTags().toCopy(pair.id(), pair.source(), pair.destination(), job.key(),
-                    job.versionId(), meta.tagCount());
+            var tags = tagsAsked != null ? SourceTags.await(tagsAsked) : clients.sourceTags().toCopy(pair.id(),
+                    pair.source(), pair.destination(), job.key(), job.versionId(), meta.tagCount());
             if (!tags.isEmpty()) {
                 put.tagging(Tagging.builder().tagSet(tags).build());
             }
