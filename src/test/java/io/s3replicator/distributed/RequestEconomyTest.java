@@ -29,11 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>One SQS message per job costs 0.3 requests when every batch is full (a tenth each of
  * SendMessageBatch, ReceiveMessage and DeleteMessageBatch); receives that find part of a batch and
- * deletes sent before ten jobs ended add to it. DynamoDB: the claims of jobs received together share
+ * deletes sent before ten jobs ended would add to it. The long polls that find the queue empty once
+ * the work is done (one per wait-seconds while a worker waits) are printed apart: they are the cost of
+ * waiting, the same for 10 objects or 10 million. DynamoDB: the claims of jobs received together share
  * PartiQL BatchExecuteStatement requests (conditional, each statement billed as one write), the
  * queued marks are one transaction per ten jobs, and the results and done marks are gathered 25 to
- * a BatchWriteItem. The test holds the DynamoDB goal and the SQS figure reached, with room for a
- * loaded machine, and prints both against the goal.
+ * a BatchWriteItem. The test holds the DynamoDB goal, and the SQS one with room for receives that find
+ * part of a batch on a loaded machine, and prints both figures against the goals.
  */
 class RequestEconomyTest extends TwoEndpoints {
     private static final Set<String> DYNAMODB_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
@@ -67,15 +69,23 @@ class RequestEconomyTest extends TwoEndpoints {
             spent.remove("Sqs GetQueueAttributes");
 
             assertThat(Buckets.keys(dst, b)).hasSize(objects);
-            long sqs = sum(spent, "Sqs ", Set.of());
+            // A long poll that finds the queue empty (or still waits when counted) is the cost of a worker
+            // waiting, one per wait-seconds, not of the objects: counted and printed, not charged to them.
+            long withMessages = spent.getOrDefault(RequestCounts.RECEIVES_WITH_MESSAGES, 0L);
+            spent.remove(RequestCounts.RECEIVES_WITH_MESSAGES);
+            long idlePolls = spent.getOrDefault("Sqs ReceiveMessage", 0L) - withMessages;
+            long sqs = sum(spent, "Sqs ", Set.of()) - idlePolls;
             long dynamoDbWrites = sum(spent, "DynamoDb ", DYNAMODB_WRITES);
             double sqsPerObject = (double) sqs / objects;
             double writesPerObject = (double) dynamoDbWrites / objects;
-            System.out.printf("requests for %d small objects: %s%n  per object: SQS %.3f (goal 0.3), DynamoDB writes"
-                    + " %.3f (goal 1), DynamoDB reads %.3f%n", objects, spent, sqsPerObject, writesPerObject,
+            System.out.printf("requests for %d small objects: %s, of which receives that brought nothing (idle polls) %d%n"
+                    + "  per object: SQS %.3f (goal 0.3), DynamoDB writes %.3f (goal 1), DynamoDB reads %.3f%n",
+                    objects, spent, idlePolls, sqsPerObject, writesPerObject,
                     (double) (sum(spent, "DynamoDb ", Set.of()) - dynamoDbWrites) / objects);
             assertThat(writesPerObject).as("DynamoDB writes per object").isLessThanOrEqualTo(1.0);
-            assertThat(sqsPerObject).as("SQS requests per object").isLessThanOrEqualTo(0.4);
+            // 0.300 is the least there can be (every batch full); a receive that catches the diff mid-send on a
+            // loaded machine brings part of a batch: room for a few of those, the figure is printed.
+            assertThat(sqsPerObject).as("SQS requests per object").isLessThanOrEqualTo(0.34);
         }
     }
 

@@ -69,6 +69,20 @@ public class RequestCounts implements ExecutionInterceptor {
         }
     }
 
+    /**
+     * Counted apart as well: the receives that brought messages. The others are long polls that found
+     * nothing, or still wait (idle time, not work).
+     */
+    public static final String RECEIVES_WITH_MESSAGES = "Sqs ReceiveMessage (with messages)";
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (context.response() instanceof software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse r
+                && !r.messages().isEmpty()) {
+            COUNTS.computeIfAbsent(RECEIVES_WITH_MESSAGES, k -> new LongAdder()).increment();
+        }
+    }
+
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
