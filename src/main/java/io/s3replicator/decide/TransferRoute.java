@@ -215,6 +215,10 @@ public class TransferRoute extends RouteBuilder {
         ReplicationPair pair = pairs.get(job.pairId());
         exchange.setProperty(PAIR, pair);
         exchange.setProperty(IDEMPOTENT_KEY, JobIdentity.of(pair, job));
+        if (!"DIFF".equals(job.origin()) || job.runId() == null) {
+            // An event's job, or one queued outside any run (redriven): no diff marked it queued.
+            exchange.setProperty(InFlightJobs.NO_QUEUED_MARK, true);
+        }
     }
 
     /**
@@ -261,7 +265,7 @@ public class TransferRoute extends RouteBuilder {
      */
     private void holdKeyAcrossWorkers(Exchange exchange, String key, Job job) {
         String lease = "key#" + io.s3replicator.state.Sha256.hex(key);
-        if (inFlight.add(exchange, lease)) {
+        if (inFlight.addNew(exchange, lease)) {
             exchange.setProperty(KEY_LEASE, lease);
             return;
         }

@@ -26,6 +26,12 @@ public interface InFlightJobs extends IdempotentRepository {
     String QUEUED = "queued";
     /** Owner of an entry whose job ended with the destination in step: a late duplicate is dropped until it expires. */
     String DONE = "done";
+    /**
+     * Exchange property: true when the job was not queued by a diff, so no queued mark waits for its
+     * claim (an event's job, a redriven one): the claim is written as new first (see
+     * {@link OwnedEntries#claim(String, String, long, boolean)}).
+     */
+    String NO_QUEUED_MARK = "S3ReplicatorNoQueuedMark";
 
     /**
      * A diff is about to queue this job: true (and the job is marked queued for a while) unless
@@ -76,6 +82,14 @@ public interface InFlightJobs extends IdempotentRepository {
      * claim or a queued mark.
      */
     void forgetDone(String key);
+
+    /**
+     * As {@link #add(Exchange, String)} for a key no diff ever marks queued (a part of a fanned-out
+     * upload, a destination key held across workers): written as new first.
+     */
+    default boolean addNew(Exchange exchange, String key) {
+        return add(exchange, key);
+    }
 
     /** A diff could not queue the job after all: take its queued mark back, never a worker's claim. */
     void unmarkQueued(String key);

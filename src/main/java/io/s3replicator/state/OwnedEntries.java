@@ -9,6 +9,15 @@ public interface OwnedEntries {
     /** Takes the entry if absent, expired, already {@code owner}'s, or only marked {@link InFlightJobs#QUEUED}. */
     boolean claim(String id, String owner, long ttlMillis);
 
+    /**
+     * As {@link #claim(String, String, long)}, told whether an entry is likely there already (a diff's
+     * queued mark): a store that cannot take a conditional upsert in a batch tries the likely write
+     * first (DynamoDB, {@code DynamoDbGroupClaims}). The outcome is the same either way.
+     */
+    default boolean claim(String id, String owner, long ttlMillis, boolean entryLikely) {
+        return claim(id, owner, ttlMillis);
+    }
+
     /** Takes the entry only if absent or expired, whoever held it. */
     boolean claimFree(String id, String owner, long ttlMillis);
 

@@ -95,7 +95,14 @@ public abstract class OwnedInFlightJobs extends ServiceSupport implements InFlig
     @Override
     public boolean add(Exchange exchange, String key) {
         String owner = InFlightJobs.ownerOf(exchange);
-        return held(key, owner, entries.claim(key, owner, ttl.toMillis()));
+        boolean markLikely = !Boolean.TRUE.equals(exchange.getProperty(NO_QUEUED_MARK, Boolean.class));
+        return held(key, owner, entries.claim(key, owner, ttl.toMillis(), markLikely));
+    }
+
+    @Override
+    public boolean addNew(Exchange exchange, String key) {
+        String owner = InFlightJobs.ownerOf(exchange);
+        return held(key, owner, entries.claim(key, owner, ttl.toMillis(), false));
     }
 
     /** Without an exchange there is no message to take over from: a fresh owner. */

@@ -367,7 +367,7 @@ public class FanOut {
                 queue.reject(exchange, job.pairId(), e.getMessage());
                 return;
             }
-            claimed = inFlight.add(exchange, claim);
+            claimed = inFlight.addNew(exchange, claim);
             if (!claimed) {
                 Duration wait = inFlight.heldByAnotherReceive(exchange, claim);
                 if (wait != null) {

@@ -30,11 +30,12 @@ import static io.s3replicator.state.dynamodb.DynamoDbValues.s;
  * item and fail whole on one refused claim). A group commit: a claim goes out at once when no request
  * is being sent, and the claims that arrive meanwhile share the next one.
  *
- * <p>PartiQL has no conditional upsert, so a claim is an UPDATE first (the item exists: it is taken
- * if expired, already this owner's, or only a diff's queued mark) and an INSERT when the UPDATE
- * found no item (it fails if another claimant inserted first). An UPDATE refused with the item
- * returned is a live claim of someone else: refused for good. An INSERT that finds an item goes
- * back to the UPDATE, as the item may be a queued mark written in between.
+ * <p>PartiQL has no conditional upsert, so a claim is an UPDATE (the item exists: it is taken if
+ * expired, already this owner's, or only a diff's queued mark) or an INSERT (no item yet: it fails
+ * if another claimant inserted first), the likely one first: an UPDATE for a job a diff queued (its
+ * mark is there), an INSERT for any other. An UPDATE refused with the item returned is a live claim
+ * of someone else: refused for good; refused with no item, the INSERT follows. An INSERT that finds
+ * an item goes to the UPDATE, as the item may be a queued mark or an expired claim.
  */
 public final class DynamoDbGroupClaims implements AutoCloseable {
     /** Statements a BatchExecuteStatement takes. */
@@ -58,11 +59,13 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
         final long expiresAt;
         final long nowSeconds;
         final CompletableFuture<Boolean> result = new CompletableFuture<>();
-        /** True once an UPDATE found no item: the next round inserts. */
+        /** The next statement is an INSERT (no item expected, or an UPDATE found none), else an UPDATE. */
         boolean insert;
         int rounds;
 
-        Claim(String table, Map<String, AttributeValue> key, String owner, long expiresAt, long nowSeconds) {
+        Claim(String table, Map<String, AttributeValue> key, String owner, long expiresAt, long nowSeconds,
+              boolean insert) {
+            this.insert = insert;
             this.table = table;
             this.key = key;
             this.owner = owner;
@@ -81,9 +84,12 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
     /**
      * Whether {@code owner} took the item {@code key} of {@code table}, as {@link DynamoDbOwnedEntries#claim}
      * says; waits for the batch it joins.
+     *
+     * @param itemLikely an item is likely there (a diff's queued mark): UPDATE first, else INSERT first
      */
-    boolean claim(String table, Map<String, AttributeValue> key, String owner, long expiresAt, long nowSeconds) {
-        Claim claim = new Claim(table, key, owner, expiresAt, nowSeconds);
+    boolean claim(String table, Map<String, AttributeValue> key, String owner, long expiresAt, long nowSeconds,
+                  boolean itemLikely) {
+        Claim claim = new Claim(table, key, owner, expiresAt, nowSeconds, !itemLikely);
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the state store is closed");

@@ -73,9 +73,14 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
      */
     @Override
     public boolean claim(String id, String owner, long ttlMillis) {
+        return claim(id, owner, ttlMillis, true);
+    }
+
+    @Override
+    public boolean claim(String id, String owner, long ttlMillis, boolean entryLikely) {
         if (claims != null) {
             long now = clock.millis();
-            return claims.claim(table, keyOf.apply(id), owner, ceilSeconds(now + ttlMillis), now / 1000);
+            return claims.claim(table, keyOf.apply(id), owner, ceilSeconds(now + ttlMillis), now / 1000, entryLikely);
         }
         return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now OR #o = :owner OR #o = :queued",
                 Map.of(":owner", s(owner), ":queued", s(InFlightJobs.QUEUED)));

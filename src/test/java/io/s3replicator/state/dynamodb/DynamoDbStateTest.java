@@ -4,6 +4,7 @@ import io.s3replicator.state.CheckpointStore;
 import io.s3replicator.state.CopiedEtags;
 import io.s3replicator.state.DeadLetterJobs;
 import io.s3replicator.state.FannedOutParts;
+import io.s3replicator.state.InFlightJobs;
 import io.s3replicator.state.JobStore;
 import io.s3replicator.state.Leases;
 import io.s3replicator.state.OwnedInFlightJobs;
@@ -12,6 +13,7 @@ import io.s3replicator.state.StateContract;
 import io.s3replicator.state.backend.StateBackend;
 import io.s3replicator.testing.DynamoDbLocal;
 import io.s3replicator.testing.DynamoDbLocalKeys;
+import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +114,8 @@ class DynamoDbStateTest extends StateContract {
     /**
      * Two workers, each gathering its claims into shared requests, claim the same 40 jobs from 8 threads each
      * at once: some jobs free, some only queued by a diff, some held by a third worker, some of a worker that
-     * died. Each free, queued or dead job goes to exactly one of them; no held job is taken.
+     * died; half the threads claim as for a job no diff queued (INSERT first). Each free, queued or dead job
+     * goes to exactly one of them; no held job is taken.
      */
     @Test
     void claims_gathered_into_batches_by_two_workers_at_once_give_each_job_to_exactly_one() throws Exception {
@@ -150,7 +153,10 @@ class DynamoDbStateTest extends StateContract {
                     go.await();
                     for (int i = 0; i < all.size(); i++) {
                         String key = all.get((i + offset * 5) % all.size());
-                        if (worker.add(exchange(), key)) {
+                        // Every other thread claims as for a job no diff queued: INSERT first, not UPDATE.
+                        Exchange exchange = exchange();
+                        exchange.setProperty(InFlightJobs.NO_QUEUED_MARK, offset % 4 < 2);
+                        if (worker.add(exchange, key)) {
                             winners.get(key).incrementAndGet();
                         }
                     }
