@@ -1,11 +1,14 @@
 package io.s3replicator.state.dynamodb;
 
 import io.s3replicator.state.InFlightJobs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 import java.util.ArrayDeque;
@@ -39,6 +42,7 @@ import static io.s3replicator.state.dynamodb.DynamoDbValues.s;
  */
 public final class DynamoDbGroupClaims implements AutoCloseable {
     /** Statements a BatchExecuteStatement takes. */
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbGroupClaims.class);
     private static final int BATCH = 25;
     /** Rounds of UPDATE / INSERT one claim may take before it is reported as failed. */
     private static final int MAX_ROUNDS = 8;
@@ -49,6 +53,8 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
     private final DynamoDbClient client;
     private final Deque<Claim> pending = new ArrayDeque<>();
     private final Thread flusher;
+    /** The credentials may not run PartiQL (a role written before claims were batched): claim one by one. */
+    private volatile boolean refused;
     private boolean closed;
 
     /** One claim: the item's key, who claims it, until when (epoch seconds) and the time of the condition. */
@@ -149,6 +155,19 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
         List<BatchStatementResponse> responses;
         try {
             responses = client.batchExecuteStatement(b -> b.statements(statements)).responses();
+        } catch (DynamoDbException e) {
+            if (e.awsErrorDetails() != null && "AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+                if (!refused) {
+                    refused = true;
+                    LOG.warn("the state store's credentials may not run PartiQL statements (dynamodb:PartiQLUpdate and"
+                            + " dynamodb:PartiQLInsert on the in-flight table): each job's claim is a PutItem of its own"
+                            + " instead of sharing a request ({})", e.awsErrorDetails().errorMessage());
+                }
+                batch.forEach(c -> c.result.completeExceptionally(new Refused()));
+            } else {
+                batch.forEach(c -> c.result.completeExceptionally(e));
+            }
+            return;
         } catch (RuntimeException e) {
             batch.forEach(c -> c.result.completeExceptionally(e));
             return;
@@ -197,6 +216,18 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
                     enqueue(c);
                 }
             }
+        }
+    }
+
+    /** Whether claims should be written one by one: the credentials may not run PartiQL. */
+    boolean refused() {
+        return refused;
+    }
+
+    /** The claim was not tried: the credentials may not run PartiQL; the caller claims it on its own. */
+    static final class Refused extends RuntimeException {
+        Refused() {
+            super("PartiQL refused", null, false, false);
         }
     }
 

@@ -78,9 +78,13 @@ final class DynamoDbOwnedEntries implements OwnedEntries {
 
     @Override
     public boolean claim(String id, String owner, long ttlMillis, boolean entryLikely) {
-        if (claims != null) {
+        if (claims != null && !claims.refused()) {
             long now = clock.millis();
-            return claims.claim(table, keyOf.apply(id), owner, ceilSeconds(now + ttlMillis), now / 1000, entryLikely);
+            try {
+                return claims.claim(table, keyOf.apply(id), owner, ceilSeconds(now + ttlMillis), now / 1000, entryLikely);
+            } catch (DynamoDbGroupClaims.Refused e) {
+                // Not tried at all: claimed below as before batching.
+            }
         }
         return put(id, owner, ttlMillis, "attribute_not_exists(#k) OR #e < :now OR #o = :owner OR #o = :queued",
                 Map.of(":owner", s(owner), ":queued", s(InFlightJobs.QUEUED)));

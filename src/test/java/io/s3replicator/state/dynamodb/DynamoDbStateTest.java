@@ -17,7 +17,13 @@ import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,5 +180,38 @@ class DynamoDbStateTest extends StateContract {
             assertThat(winners.get(key).get()).as(key)
                     .isEqualTo(key.startsWith("held-") ? 0 : 1);
         }
+    }
+
+    /**
+     * A role written before claims were batched may not run PartiQL (dynamodb:PartiQLUpdate/PartiQLInsert):
+     * an upgrade must not make every job fail. Claims fall back to a conditional PutItem each.
+     */
+    @Test
+    void a_role_that_may_not_run_partiql_still_claims_each_job_once() throws Exception {
+        DynamoDbClient denied = DynamoDbClient.builder()
+                .endpointOverride(java.net.URI.create(DynamoDbLocal.endpoint()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                        if ("BatchExecuteStatement".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+                            throw DynamoDbException.builder().statusCode(400).message("not authorized to perform"
+                                    + " dynamodb:PartiQLUpdate (injected)").awsErrorDetails(AwsErrorDetails.builder()
+                                    .errorCode("AccessDeniedException").build()).build();
+                        }
+                    }
+                }))
+                .build();
+        DynamoDbGroupClaims claims = new DynamoDbGroupClaims(denied);
+        batchers.add(claims);
+        OwnedInFlightJobs jobs = new DynamoDbInFlightJobs(denied, inFlightTable, TTL, clock, null, claims);
+        String key = "denied-" + unique;
+        assertThat(jobs.add(exchange(), key)).isTrue();
+        assertThat(jobs.add(exchange(), key)).as("a second claimant").isFalse();
+        Exchange fresh = exchange();
+        fresh.setProperty(InFlightJobs.NO_QUEUED_MARK, true);
+        assertThat(jobs.add(fresh, key + "-new")).isTrue();
     }
 }
