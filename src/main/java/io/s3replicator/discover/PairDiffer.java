@@ -223,10 +223,16 @@ public class PairDiffer {
         @SuppressWarnings("unchecked")
         java.util.List<Job> jobs = exchange.getIn().getBody(java.util.List.class);
         Map<String, String> identityByJson = new java.util.LinkedHashMap<>();
-        for (Job job : jobs) {
-            identityByJson.put(JobCodec.toJson(job), JobIdentity.of(pairs.get(job.pairId()), job));
+        java.util.Set<String> queued;
+        try {
+            for (Job job : jobs) {
+                identityByJson.put(JobCodec.toJson(job), JobIdentity.of(pairs.get(job.pairId()), job));
+            }
+            queued = guard.alreadyQueued(identityByJson.values());
+        } catch (RuntimeException e) {
+            batchOver(exchange); // nothing is sent: the failing diff must not wait for this batch
+            throw e;
         }
-        java.util.Set<String> queued = guard.alreadyQueued(identityByJson.values());
         identityByJson.values().removeIf(queued::contains);
         stats.alreadyQueued.add(jobs.size() - identityByJson.size());
         exchange.setProperty(QUEUED_MARK, identityByJson);
@@ -323,6 +329,9 @@ public class PairDiffer {
             if (!stats.stopSends(SENDS_UNDER_WAY_WAIT)) {
                 LOG.warn("pair {}: jobs of the failed diff were still being queued after {} s", stats.pairId(),
                         SENDS_UNDER_WAY_WAIT.toSeconds());
+            }
+            if (stats.diffError() != null) {
+                return; // another batch's failure, waiting beside this one, already said it
             }
             stats.diffFailed(reason);
             LOG.error("pair {}: diff failed after {} jobs: {}", stats.pairId(), stats.emitted(), reason);

@@ -302,6 +302,28 @@ class DistributedModeTest extends InProcessWorkersTest {
         assertThat(again.emitted()).isEqualTo(objects);
     }
 
+    /** The marks of a batch cannot be read: the diff fails at once, and says so, instead of waiting for its sends. */
+    @Test
+    void a_diff_whose_queued_marks_cannot_be_read_fails_promptly() throws Exception {
+        String a = Buckets.create(src, "dist-marks-src");
+        String b = Buckets.create(dst, "dist-marks-dst");
+        for (int i = 0; i < 20; i++) {
+            Buckets.put(src, a, "k" + i, "v" + i);
+        }
+        Worker w = startWorkers(1, a, b).get(0);
+        w.context().getRouteController().stopRoute("transfer");
+        FaultInjector.failBatchGets(true);
+        try {
+            RunStats run = w.diff("p");
+            // A send counted as under way but never ended would hold the failure back for a minute.
+            assertThat(run.awaitCompletion(20, TimeUnit.SECONDS)).as("the run ended").isTrue();
+            assertThat(run.diffError()).contains("state store unreachable");
+            assertThat(run.emitted()).isZero();
+        } finally {
+            FaultInjector.failBatchGets(false);
+        }
+    }
+
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {

@@ -79,6 +79,13 @@ public class FaultInjector implements ExecutionInterceptor {
         HOLD_NEXT_BATCH.put(queue, millis);
     }
 
+    /** While true, every DynamoDB BatchGetItem fails: a diff cannot read its jobs' queued marks. */
+    private static volatile boolean failBatchGets;
+
+    public static void failBatchGets(boolean fail) {
+        failBatchGets = fail;
+    }
+
     /** Thread names whose SQS ReceiveMessage fails: steers messages to other workers in this JVM. */
     private static final java.util.Set<String> DEAF_THREADS = ConcurrentHashMap.newKeySet();
 
@@ -214,6 +221,9 @@ public class FaultInjector implements ExecutionInterceptor {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+        if (failBatchGets && "BatchGetItem".equals(operation)) {
+            throw software.amazon.awssdk.core.exception.SdkClientException.create("state store unreachable (injected)");
         }
         if ("ReceiveMessage".equals(operation)) {
             String thread = Thread.currentThread().getName();
