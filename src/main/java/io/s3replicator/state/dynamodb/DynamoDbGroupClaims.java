@@ -41,8 +41,8 @@ import static io.s3replicator.state.dynamodb.DynamoDbValues.s;
  * an item goes to the UPDATE, as the item may be a queued mark or an expired claim.
  */
 public final class DynamoDbGroupClaims implements AutoCloseable {
-    /** Statements a BatchExecuteStatement takes. */
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbGroupClaims.class);
+    /** Statements a BatchExecuteStatement takes. */
     private static final int BATCH = 25;
     /** Rounds of UPDATE / INSERT one claim may take before it is reported as failed. */
     private static final int MAX_ROUNDS = 8;
@@ -117,9 +117,27 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
         notifyAll();
     }
 
+    /** The flusher: whatever ends it (an interrupt, an Error) fails every claim still waiting, never leaves one hanging. */
     private void run() {
+        List<Claim> batch = new ArrayList<>();
+        try {
+            flush(batch);
+        } catch (Throwable t) {
+            batch.forEach(c -> c.result.completeExceptionally(t));
+            throw t;
+        } finally {
+            synchronized (this) {
+                closed = true;
+                IllegalStateException stopped = new IllegalStateException("the state store's claim writer stopped");
+                pending.forEach(c -> c.result.completeExceptionally(stopped));
+                pending.clear();
+            }
+        }
+    }
+
+    private void flush(List<Claim> batch) {
         while (true) {
-            List<Claim> batch = new ArrayList<>();
+            batch.clear();
             synchronized (this) {
                 try {
                     while (!closed && pending.isEmpty()) {
@@ -176,7 +194,11 @@ public final class DynamoDbGroupClaims implements AutoCloseable {
         boolean throttled = false;
         for (int i = 0; i < batch.size(); i++) {
             Claim c = batch.get(i);
-            BatchStatementError error = i < responses.size() ? responses.get(i).error() : null;
+            if (i >= responses.size()) {
+                again.add(c); // no answer for it: not taken, ask again
+                continue;
+            }
+            BatchStatementError error = responses.get(i).error();
             if (error == null) {
                 c.result.complete(true);
             } else if ("ConditionalCheckFailed".equals(error.codeAsString()) && !c.insert) {
