@@ -41,12 +41,21 @@ public class EmbeddedJobQueue implements JobQueue {
      */
     static String deadLetterId(String body) {
         try {
-            Job job = JobCodec.fromJson(body);
-            return Sha256.hex("job", job.pairId(), job.operation().name(), job.key(), String.valueOf(job.etag()),
-                    String.valueOf(job.versionId()));
+            return deadLetterId(JobCodec.fromJson(body));
         } catch (RuntimeException notAJob) {
             return Sha256.hex("message", String.valueOf(body));
         }
+    }
+
+    private static String deadLetterId(Job job) {
+        return Sha256.hex("job", job.pairId(), job.operation().name(), job.key(), String.valueOf(job.etag()),
+                String.valueOf(job.versionId()));
+    }
+
+    /** The message's entry id, without a JSON round trip when the in-memory queue carried the Job itself. */
+    private static String deadLetterId(Exchange exchange) {
+        return exchange.getIn().getBody() instanceof Job job ? deadLetterId(job)
+                : deadLetterId(exchange.getIn().getBody(String.class));
     }
 
     @Override
@@ -66,7 +75,7 @@ public class EmbeddedJobQueue implements JobQueue {
     public void finished(Exchange exchange) {
         // Nothing to acknowledge (seda handed the message over when it was taken); a dead entry of this job goes.
         if (deadLetters != null && !deadIds.isEmpty()) {
-            String id = deadLetterId(exchange.getIn().getBody(String.class));
+            String id = deadLetterId(exchange);
             if (deadIds.remove(id)) {
                 deadLetters.remove(id);
             }
@@ -99,7 +108,7 @@ public class EmbeddedJobQueue implements JobQueue {
             return;
         }
         String body = exchange.getIn().getBody(String.class);
-        String id = deadLetterId(body);
+        String id = deadLetterId(exchange);
         deadLetters.add(id, pairId, reason, body == null || body.isEmpty() ? "(empty message)" : body);
         deadIds.add(id);
     }
